@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests drive for real, when they are missing:
+# chromium (headless browser), python3-feedparser (feed parser), libxml2-utils (xmllint), tmux (pseudo-terminal).
+set -euo pipefail
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+/usr/bin/python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "Paquets Debian manquants pour les tests : ${missing[*]} (installez-les avec apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "Installation des paquets Debian nécessaires aux tests : ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

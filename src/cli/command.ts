@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import type { Context } from './context.js';
+import { addGlobalOptions } from './options.js';
+
+/** What a command module gives main: it declares itself on the program. */
+export interface CommandModule {
+  register(program: Command, env: CommandEnv): void;
+}
+
+/** Handed to every command's register(): the context and a way to report the exit code. */
+export interface CommandEnv {
+  ctx: Context;
+  setExitCode(code: number): void;
+}
+
+/** Applies the program's settings (French help, errors, output) to a subcommand, with the global options. */
+export function prepareCommand(program: Command, command: Command): Command {
+  command
+    .helpOption('-h, --help', "affiche l'aide")
+    .exitOverride()
+    .configureHelp(program.configureHelp())
+    .configureOutput(program.configureOutput())
+    .showSuggestionAfterError(true);
+  addGlobalOptions(command);
+  return command;
+}

@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { NewsError } from '../cli/errors.js';
+import { collect, globalOptions } from '../cli/options.js';
+import { writeJson } from '../cli/json.js';
+import { formatIsoDay, formatIsoInstant, parsePostDate, today } from '../core/dates.js';
+import { normalizeForCompare } from '../core/normalize.js';
+import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
+import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
+import { createPost, loadPosts, loadSite, resolveContentDir, type Site } from '../store/content.js';
+import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { readTextStrict, ReadProblem } from '../store/read.js';
+import { formatDateFr } from '../format/french.js';
+import { colors } from '../format/color.js';
+import type { Prompter } from '../prompts/prompter.js';
+
+export interface NewOptions {
+  dir?: string;
+  title?: string;
+  summary?: string;
+  body?: string;
+  bodyFile?: string;
+  date?: string;
+  author?: string;
+  tag?: string[];
+  draft: boolean;
+  slug?: string;
+  yes: boolean;
+  json: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('new')
+    .description('crée un billet (questions en français dans un terminal, options pour les scripts)')
+    .option('--title <titre>', 'titre du billet')
+    .option('--summary <texte>', 'chapeau (facultatif)')
+    .option('--body <texte>', 'texte du billet (Markdown)')
+    .option('--body-file <chemin|->', 'lit le texte dans un fichier, ou sur l’entrée standard avec -')
+    .option('--date <date>', 'date AAAA-MM-JJ ou date-heure ISO 8601 (par défaut : aujourd’hui)')
+    .option('--author <nom>', 'auteur (par défaut : celui de site.json)')
+    .option('--tag <étiquette>', 'étiquette (répétable)', collect)
+    .option('--draft', 'enregistrer comme brouillon', false)
+    .option('--slug <slug>', 'slug imposé (sinon tiré du titre)')
+    .option('-y, --yes', 'ne pas demander de confirmation', false)
+    .option('--json', 'affiche le billet créé en JSON au lieu de son chemin', false)
+    .addHelpText('after', [
+      '',
+      'Sans terminal (script, cron), --title et --body (ou --body-file) sont obligatoires.',
+      '',
+      'Exemples :',
+      '  news new',
+      '  news new --title "Portes ouvertes" --body "Samedi 12 mars, de 9 h à 17 h." --tag agenda --yes',
+      '  echo "Texte du billet" | news new --title "Un titre" --body-file - --draft',
+      '',
+    ].join('\n'));
+  prepareCommand(program, command).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
+    env.setExitCode(await runNew({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new NewsError("--body-file - : l'entrée standard n'est pas en UTF-8 : convertissez le texte en UTF-8");
+  }
+}
+
+async function readBodyFile(spec: string, ctx: Context): Promise<string> {
+  if (spec === '-') return readAll(ctx.stdin);
+  try {
+    return readTextStrict(path.resolve(ctx.cwd, spec));
+  } catch (error) {
+    if (error instanceof ReadProblem) throw new NewsError(`--body-file ${error.describe(spec)}`);
+    throw error;
+  }
+}
+
+function checkDateFlag(value: string): string {
+  if (!parsePostDate(value)) {
+    throw new NewsError(`--date « ${value} » : attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)`);
+  }
+  return value;
+}
+
+function checkSlugFlag(value: string): string {
+  if (!isValidSlug(value)) {
+    throw new NewsError(`--slug « ${value} » : un slug ne contient que des lettres minuscules sans accent, des chiffres et des tirets simples (ex. portes-ouvertes-2014), 80 caractères au plus`);
+  }
+  return value;
+}
+
+function splitTags(text: string): string[] {
+  return text.split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+function uniqueTags(tags: string[]): string[] {
+  const seen = new Set<string>();
+  return tags.map((t) => t.trim()).filter((t) => {
+    const key = t.toLocaleLowerCase('fr-FR');
+    if (!t || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+interface Draft {
+  title: string;
+  summary?: string;
+  body: string;
+  date: string;
+  author?: string;
+  tags: string[];
+  status: Post['status'];
+}
+
+async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, ctx: Context, prompter: Prompter): Promise<Draft> {
+  const notEmpty = (label: string) => (v: string) => (v.trim() ? true : `${label} est obligatoire`);
+  const title = given.title ?? (await prompter.input({ message: 'Titre :', validate: notEmpty('Le titre') })).trim();
+  const summary = opts.summary ?? ((await prompter.input({ message: 'Chapeau (facultatif, Entrée pour passer) :' })).trim() || undefined);
+  let body = given.body;
+  if (body === undefined) {
+    if (ctx.env.VISUAL || ctx.env.EDITOR) {
+      body = await prompter.editor({ message: 'Texte du billet (Markdown) : Entrée ouvre votre éditeur' });
+    } else {
+      const paragraphs: string[] = [];
+      for (;;) {
+        const line = await prompter.input({
+          message: paragraphs.length === 0 ? 'Texte, un paragraphe par ligne (ligne vide pour finir) :' : `Paragraphe ${paragraphs.length + 1} (ligne vide pour finir) :`,
+          validate: paragraphs.length === 0 ? notEmpty('Le texte') : undefined,
+        });
+        if (!line.trim()) break;
+        paragraphs.push(line.trim());
+      }
+      body = paragraphs.join('\n\n');
+    }
+    if (!body.trim()) throw new NewsError('le texte du billet est vide : aucun billet créé');
+  }
+  const date = given.date ?? checkDateFlag((await prompter.input({
+    message: 'Date (AAAA-MM-JJ) :',
+    default: formatIsoDay(today(ctx.now(), site.timeZone)),
+    validate: (v) => (parsePostDate(v.trim()) ? true : 'attendu AAAA-MM-JJ, par exemple 2013-10-29'),
+  })).trim());
+  const author = opts.author ?? ((await prompter.input({ message: 'Auteur :', default: site.author ?? '' })).trim() || undefined);
+  const tags = opts.tag ? given.tags! : splitTags(await prompter.input({ message: 'Étiquettes (séparées par des virgules) :' }));
+  const status = opts.draft
+    ? 'draft'
+    : await prompter.select<Post['status']>({
+        message: 'Statut :',
+        choices: [{ name: 'publié', value: 'published' }, { name: 'brouillon', value: 'draft' }],
+        default: 'published',
+      });
+  return { title, summary, body, date, author, tags: uniqueTags(tags), status };
+}
+
+function preview(draft: Draft, site: Site): string {
+  const lines = [
+    '',
+    colors.bold(draft.title),
+    `${formatDateFr(draft.date, site.timeZone)} · ${draft.status === 'draft' ? 'brouillon' : 'publié'}${draft.author ? ` · ${draft.author}` : ''}`,
+  ];
+  if (draft.tags.length) lines.push(`Étiquettes : ${draft.tags.join(', ')}`);
+  if (draft.summary) lines.push(draft.summary);
+  const body = draft.body.trim();
+  lines.push('', body.length > 600 ? `${body.slice(0, 600)}…` : body, '');
+  return lines.join('\n');
+}
+
+function shownPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(dir);
+  if (opts.slug !== undefined) checkSlugFlag(opts.slug);
+  if (opts.date !== undefined) checkDateFlag(opts.date);
+  if (opts.body !== undefined && opts.bodyFile !== undefined) {
+    throw new NewsError('--body et --body-file ne vont pas ensemble : choisissez-en un');
+  }
+  const interactive = ctx.stdinIsTTY;
+  if (!interactive) {
+    const missing = [opts.title?.trim() ? '' : '--title', opts.body?.trim() || opts.bodyFile ? '' : '--body (ou --body-file)'].filter(Boolean);
+    if (missing.length > 0) {
+      throw new NewsError(`il manque ${missing.join(' et ')} : sans terminal, news new ne pose pas de questions. Exemple : news new --title "Titre" --body "Texte"`);
+    }
+  }
+  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx) : opts.body;
+  if (body !== undefined && !body.trim()) throw new NewsError(`${opts.bodyFile !== undefined ? '--body-file' : '--body'} : le texte du billet est vide`);
+  if (opts.title !== undefined && !opts.title.trim()) throw new NewsError('--title : le titre est vide');
+
+  const given: Partial<Draft> = {
+    title: opts.title?.trim(),
+    body,
+    date: opts.date,
+    tags: opts.tag ? uniqueTags(opts.tag) : undefined,
+  };
+  let draft: Draft;
+  if (interactive) {
+    const prompter = await ctx.prompter();
+    try {
+      draft = await askMissing(opts, given, site, ctx, prompter);
+      if (!opts.yes) {
+        ctx.stderr.write(preview(draft, site));
+        if (!(await prompter.confirm({ message: 'Créer ce billet ?', default: true }))) {
+          ctx.stderr.write('Aucun billet créé.\n');
+          return 0;
+        }
+      }
+    } catch (error) {
+      if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError') {
+        throw new NewsError('saisie interrompue : aucun billet créé');
+      }
+      throw error;
+    }
+  } else {
+    draft = {
+      title: given.title!,
+      summary: opts.summary?.trim() || undefined,
+      body: body!,
+      date: opts.date ?? formatIsoDay(today(ctx.now(), site.timeZone)),
+      author: opts.author ?? site.author,
+      tags: given.tags ?? [],
+      status: opts.draft ? 'draft' : 'published',
+    };
+  }
+
+  const stamp = formatIsoInstant(ctx.now(), site.timeZone);
+  const { file, post, lookalikes } = await withContentLock(dir, () => {
+    const { posts } = loadPosts(dir);
+    const taken = new Set<string>();
+    for (const { post: p } of posts) {
+      taken.add(p.slug);
+      for (const alias of p.aliases) taken.add(alias);
+    }
+    const base = opts.slug ?? (slugify(draft.title) || 'billet');
+    if (opts.slug !== undefined && taken.has(opts.slug)) {
+      throw new NewsError(`--slug « ${opts.slug} » est déjà pris par un billet (ou un alias) : choisissez-en un autre`);
+    }
+    const normalizedTitle = normalizeForCompare(draft.title);
+    const normalizedBody = normalizeForCompare(draft.body);
+    const lookalikes = posts
+      .filter(({ post: p }) => normalizeForCompare(p.title) === normalizedTitle || normalizeForCompare(p.body) === normalizedBody)
+      .map(({ post: p }) => p.slug);
+    for (;;) {
+      const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(path.join(dir, 'posts', `${s}.json`)));
+      const candidate = checkPost({
+        schemaVersion: SCHEMA_VERSION,
+        id: randomUUID(),
+        slug,
+        title: draft.title,
+        date: draft.date,
+        status: draft.status,
+        author: draft.author,
+        tags: draft.tags,
+        summary: draft.summary,
+        body: draft.body,
+        views: 0,
+        aliases: [],
+        createdAt: stamp,
+        updatedAt: stamp,
+      });
+      if (!candidate.ok) {
+        throw new NewsError(`billet invalide : ${candidate.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`);
+      }
+      try {
+        return { file: createPost(dir, candidate.post), post: candidate.post, lookalikes };
+      } catch (error) {
+        // Someone wrote this name without the lock: take the next free one, never overwrite.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (opts.slug !== undefined) throw new NewsError(`--slug « ${opts.slug} » est déjà pris : choisissez-en un autre`);
+        taken.add(slug);
+      }
+    }
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+
+  if (lookalikes.length > 0) {
+    ctx.stderr.write(`${colors.yellow('attention')} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);
+  }
+  if (opts.json) writeJson(ctx.stdout, post);
+  else ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { NewsError } from '../cli/errors.js';
+import { globalOptions } from '../cli/options.js';
+import { writeJson } from '../cli/json.js';
+import type { Post } from '../core/post.js';
+import { isValidSlug } from '../core/slug.js';
+import { nearestSlugs } from '../core/suggest.js';
+import { loadPostFile, loadPosts, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
+import { colors } from '../format/color.js';
+
+export interface ShowOptions {
+  dir?: string;
+  slug: string;
+  json: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('show')
+    .description('affiche un billet comme un lecteur le voit')
+    .argument('<slug>', 'slug du billet (ou un ancien slug devenu alias)')
+    .option('--json', 'le billet tel que stocké, en JSON', false)
+    .addHelpText('after', '\nExemples :\n  news show le-miroir-brise-des-reseaux-sociaux\n  news show le-miroir-brise-des-reseaux-sociaux --json\n');
+  prepareCommand(program, command).action(async (slug: string, opts: { json: boolean }, cmd: Command) => {
+    env.setExitCode(await runShow({ slug, json: opts.json, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+/** The post with this slug, or the post that lists it among its aliases. */
+function findPost(dir: string, slug: string): Post {
+  if (isValidSlug(slug)) {
+    const file = postFile(dir, slug);
+    if (fs.existsSync(file) || isSymlink(file)) {
+      const loaded = loadPostFile(dir, file);
+      if (loaded.problems.length > 0) {
+        throw new NewsError(`billet illisible :\n  ${loaded.problems.map((p) => p.message).join('\n  ')}`);
+      }
+      return loaded.post!;
+    }
+  }
+  const { posts } = loadPosts(dir);
+  const byAlias = posts.find(({ post }) => post.aliases.includes(slug));
+  if (byAlias) return byAlias.post;
+  const suggestions = nearestSlugs(slug, posts.map(({ post }) => post.slug));
+  const hint = suggestions.length > 0 ? ` Slugs proches : ${suggestions.join(', ')}.` : ' Voir news list --all pour les slugs existants.';
+  throw new NewsError(`aucun billet « ${slug} » (ni slug ni alias).${hint}`);
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> {
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(dir);
+  const post = findPost(dir, opts.slug);
+  if (opts.json) {
+    writeJson(ctx.stdout, post);
+    return 0;
+  }
+  const lines = [colors.bold(post.title)];
+  const status = post.status === 'draft' ? ` ${colors.yellow('[brouillon]')}` : '';
+  lines.push(`${formatDateFr(post.date, site.timeZone)} ${formatViewsBracketedFr(post.views)}${status}`);
+  if (post.author) lines.push(`par ${post.author}`);
+  if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.join(', ')}`);
+  if (post.summary) lines.push('', colors.italic(post.summary));
+  lines.push('', post.body.trimEnd());
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

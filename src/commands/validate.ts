@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { isNewsError } from '../cli/errors.js';
+import { globalOptions } from '../cli/options.js';
+import { writeJson } from '../cli/json.js';
+import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
+import path from 'node:path';
+
+export interface ValidateOptions {
+  dir?: string;
+  json: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('validate')
+    .description('vérifie chaque fichier de billet (JSON, schéma, slug, doublons de slug ou d’alias)')
+    .option('--json', 'rapport JSON', false)
+    .addHelpText('after', '\nCode de sortie : 0 si tout va bien, 1 si un problème est trouvé, 2 en cas d’erreur.\n\nExemples :\n  news validate\n  news validate --json\n');
+  prepareCommand(program, command).action(async (opts: { json: boolean }, cmd: Command) => {
+    env.setExitCode(await runValidate({ json: opts.json, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<number> {
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const problems: PostProblem[] = [];
+  try {
+    loadSite(dir);
+  } catch (error) {
+    if (!isNewsError(error)) throw error;
+    problems.push({ file: path.join(dir, SITE_FILE), message: error.message });
+  }
+  const { posts, problems: fileProblems } = loadPosts(dir);
+  problems.push(...fileProblems);
+
+  // Every slug and alias must lead to exactly one post.
+  const claims = new Map<string, string[]>();
+  const claim = (name: string, by: string) => claims.set(name, [...(claims.get(name) ?? []), by]);
+  for (const { post } of posts) {
+    claim(post.slug, `${post.slug}.json (slug)`);
+    for (const alias of new Set(post.aliases)) claim(alias, `${post.slug}.json (alias)`);
+  }
+  for (const [name, owners] of claims) {
+    if (owners.length < 2) continue;
+    for (const owner of owners) {
+      const file = path.join(dir, 'posts', owner.replace(/ \(.*$/, ''));
+      problems.push({
+        file,
+        field: owner.endsWith('(alias)') ? 'aliases' : 'slug',
+        message: `${path.relative(dir, file)} : « ${name} » est revendiqué plusieurs fois (${owners.join(', ')}) : gardez-le sur un seul billet`,
+      });
+    }
+  }
+
+  const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
+  if (opts.json) {
+    writeJson(ctx.stdout, {
+      ok: problems.length === 0,
+      checked,
+      problems: problems.map((p) => ({ file: path.relative(dir, p.file), field: p.field, line: p.line, column: p.column, message: p.message })),
+    });
+  } else {
+    for (const problem of problems) ctx.stdout.write(`${problem.message}\n`);
+    ctx.stderr.write(
+      problems.length === 0
+        ? `${checked} billet(s) vérifié(s) : aucun problème.\n`
+        : `${checked} billet(s) vérifié(s) : ${problems.length} problème(s).\n`,
+    );
+  }
+  return problems.length === 0 ? 0 : 1;
+}

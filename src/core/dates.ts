@@ -1,0 +1,131 @@
+/**
+ * Post dates. A calendar date (`2013-10-29`) is a day, never shifted by any time zone;
+ * a date-time with `Z` or an offset is an instant, shown in the site's time zone.
+ * Nothing here depends on the machine's TZ.
+ */
+
+export interface CalendarDay {
+  year: number;
+  month: number; // 1-12
+  day: number; // 1-31
+}
+
+export type PostDate =
+  | { kind: 'calendar'; day: CalendarDay }
+  | { kind: 'instant'; instant: Date };
+
+const CALENDAR = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isRealDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+/** Parses a post date, or returns undefined when it is neither form SPEC allows. */
+export function parsePostDate(value: string): PostDate | undefined {
+  const calendar = CALENDAR.exec(value);
+  if (calendar) {
+    const [year, month, day] = [Number(calendar[1]), Number(calendar[2]), Number(calendar[3])];
+    return isRealDay(year, month, day) ? { kind: 'calendar', day: { year, month, day } } : undefined;
+  }
+  const dateTime = DATE_TIME.exec(value);
+  if (!dateTime) return undefined;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(dateTime[i]));
+  const second = Number(dateTime[6] ?? '0');
+  if (!isRealDay(year!, month!, day!) || hour! > 23 || minute! > 59 || second > 59) return undefined;
+  const offset = dateTime[8]!;
+  if (offset !== 'Z') {
+    const [oh, om] = offset.slice(1).split(':').map(Number);
+    if (oh! > 23 || om! > 59) return undefined;
+  }
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? undefined : { kind: 'instant', instant };
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone, year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+    });
+    dayFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    dayFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Wall-clock parts of an instant in a time zone (DST included, via the ICU data Node ships). */
+export function zonedParts(instant: Date, timeZone: string): CalendarDay & { hour: number; minute: number; second: number } {
+  const parts: Record<string, number> = {};
+  for (const part of dayFormatter(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return {
+    year: parts.year!, month: parts.month!, day: parts.day!,
+    hour: parts.hour! % 24, minute: parts.minute!, second: parts.second!,
+  };
+}
+
+/** The day a reader sees for a post date in the site's time zone. */
+export function calendarDayOf(date: PostDate, timeZone: string): CalendarDay {
+  if (date.kind === 'calendar') return date.day;
+  const { year, month, day } = zonedParts(date.instant, timeZone);
+  return { year, month, day };
+}
+
+/** Offset of a time zone from UTC at an instant, in minutes (Paris: +60 in winter, +120 in summer). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const p = zonedParts(instant, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+}
+
+/** The instant a calendar day starts in a time zone (midnight local time). */
+export function startOfDayInstant(day: CalendarDay, timeZone: string): Date {
+  const guess = Date.UTC(day.year, day.month - 1, day.day);
+  // Two passes settle the offset even on a DST change day.
+  let instant = guess - offsetMinutes(new Date(guess), timeZone) * 60000;
+  instant = guess - offsetMinutes(new Date(instant), timeZone) * 60000;
+  return new Date(instant);
+}
+
+/** A post's date as an instant: calendar days start at local midnight in the site's zone. */
+export function postInstant(date: PostDate, timeZone: string): Date {
+  return date.kind === 'instant' ? date.instant : startOfDayInstant(date.day, timeZone);
+}
+
+export function formatIsoDay(day: CalendarDay): string {
+  return `${String(day.year).padStart(4, '0')}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;
+}
+
+export function compareDays(a: CalendarDay, b: CalendarDay): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+/** Today's calendar day in the site's time zone. */
+export function today(now: Date, timeZone: string): CalendarDay {
+  return calendarDayOf({ kind: 'instant', instant: now }, timeZone);
+}
+
+/** ISO-8601 with the zone's offset, e.g. `2013-10-29T09:12:00+01:00`. */
+export function formatIsoInstant(instant: Date, timeZone: string): string {
+  const p = zonedParts(instant, timeZone);
+  const offset = offsetMinutes(instant, timeZone);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}

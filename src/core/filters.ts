@@ -1,0 +1,92 @@
+import { calendarDayOf, compareDays, parsePostDate, postInstant, today, type CalendarDay } from './dates.js';
+import type { Post } from './post.js';
+
+/** Sorting key of a post date: its instant (calendar days start at local midnight). */
+export function postTime(post: Post, timeZone: string): number {
+  const parsed = parsePostDate(post.date);
+  return parsed ? postInstant(parsed, timeZone).getTime() : 0;
+}
+
+export function postDay(post: Post, timeZone: string): CalendarDay {
+  const parsed = parsePostDate(post.date);
+  if (!parsed) throw new RangeError(`date invalide : ${post.date}`);
+  return calendarDayOf(parsed, timeZone);
+}
+
+/**
+ * Whether a post's date has come: a calendar date from that day on (in the site's zone),
+ * a date-time from that instant on. A published post dated later is scheduled.
+ */
+export function isDue(post: Post, now: Date, timeZone: string): boolean {
+  const parsed = parsePostDate(post.date);
+  if (!parsed) return false;
+  if (parsed.kind === 'calendar') return compareDays(parsed.day, today(now, timeZone)) <= 0;
+  return parsed.instant.getTime() <= now.getTime();
+}
+
+export interface PostFilter {
+  /** Which statuses to keep. */
+  statuses: ReadonlySet<Post['status']>;
+  /** Keep scheduled posts (published, dated in the future). */
+  future: boolean;
+  tag?: string;
+  since?: CalendarDay;
+  until?: CalendarDay;
+}
+
+/** Tags compare without case or accent differences mattering to a user typing them. */
+export function tagKey(tag: string): string {
+  return tag.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
+}
+
+export function filterPosts<T extends { post: Post }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
+  const wantedTag = filter.tag === undefined ? undefined : tagKey(filter.tag);
+  return items.filter(({ post }) => {
+    if (!filter.statuses.has(post.status)) return false;
+    if (!filter.future && post.status === 'published' && !isDue(post, now, timeZone)) return false;
+    if (wantedTag !== undefined && !post.tags.some((t) => tagKey(t) === wantedTag)) return false;
+    if (filter.since || filter.until) {
+      const day = postDay(post, timeZone);
+      if (filter.since && compareDays(day, filter.since) < 0) return false;
+      if (filter.until && compareDays(day, filter.until) > 0) return false;
+    }
+    return true;
+  });
+}
+
+/** Published posts whose date has come: what readers and exports see. */
+export function publishedPosts<T extends { post: Post }>(items: T[], now: Date, timeZone: string): T[] {
+  return filterPosts(items, { statuses: new Set(['published']), future: false }, now, timeZone);
+}
+
+export type SortKey = 'date' | 'views' | 'title';
+
+const titleCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/**
+ * Newest first for dates, most read first for views, A→Z for titles; ties broken by slug so
+ * the order never depends on the file system. `reverse` flips the whole order.
+ */
+export function sortPosts<T extends { post: Post }>(items: T[], key: SortKey, timeZone: string, reverse = false): T[] {
+  const times = new Map<Post, number>();
+  const time = (p: Post) => {
+    let t = times.get(p);
+    if (t === undefined) {
+      t = postTime(p, timeZone);
+      times.set(p, t);
+    }
+    return t;
+  };
+  const bySlug = (a: Post, b: Post) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  const compare = (a: T, b: T): number => {
+    const pa = a.post;
+    const pb = b.post;
+    let c = 0;
+    if (key === 'date') c = time(pb) - time(pa);
+    else if (key === 'views') c = pb.views - pa.views || time(pb) - time(pa);
+    else c = titleCollator.compare(pa.title, pb.title);
+    return c || bySlug(pa, pb);
+  };
+  const sorted = [...items].sort(compare);
+  return reverse ? sorted.reverse() : sorted;
+}

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The file-system calls the writers use, so a test can make fsync, rename or write fail
+ * and check that nothing is lost. Production uses node:fs.
+ */
+export interface WriteFs {
+  openSync: typeof fs.openSync;
+  writeSync: (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
+  fsyncSync: typeof fs.fsyncSync;
+  closeSync: typeof fs.closeSync;
+  renameSync: typeof fs.renameSync;
+  linkSync: typeof fs.linkSync;
+  unlinkSync: typeof fs.unlinkSync;
+}
+
+export const realFs: WriteFs = {
+  openSync: fs.openSync,
+  writeSync: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length),
+  fsyncSync: fs.fsyncSync,
+  closeSync: fs.closeSync,
+  renameSync: fs.renameSync,
+  linkSync: fs.linkSync,
+  unlinkSync: fs.unlinkSync,
+};
+
+function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes the whole buffer to a new temp file (exclusive create), fsyncs it, closes it. */
+function writeTemp(target: string, data: Uint8Array, wfs: WriteFs, mode: number): string {
+  const temp = tempPathFor(target);
+  const fd = wfs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  try {
+    let written = 0;
+    while (written < data.length) {
+      const n = wfs.writeSync(fd, data, written, data.length - written);
+      if (n <= 0) throw Object.assign(new Error(`écriture incomplète de ${temp}`), { code: 'EIO' });
+      written += n;
+    }
+    wfs.fsyncSync(fd);
+  } catch (error) {
+    safeClose(fd, wfs);
+    safeUnlink(temp, wfs);
+    throw error;
+  }
+  wfs.closeSync(fd);
+  return temp;
+}
+
+function safeClose(fd: number, wfs: WriteFs): void {
+  try {
+    wfs.closeSync(fd);
+  } catch {
+    // already failing; the first error is the one to report
+  }
+}
+
+function safeUnlink(file: string, wfs: WriteFs): void {
+  try {
+    wfs.unlinkSync(file);
+  } catch {
+    // nothing to clean
+  }
+}
+
+/** fsync a folder so a rename or link in it survives a power cut. */
+export function fsyncDir(dir: string, wfs: WriteFs = realFs): void {
+  let fd: number | undefined;
+  try {
+    fd = wfs.openSync(dir, fs.constants.O_RDONLY);
+    wfs.fsyncSync(fd);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Some file systems cannot fsync a directory; the data itself is already synced.
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM') throw error;
+  } finally {
+    if (fd !== undefined) safeClose(fd, wfs);
+  }
+}
+
+/**
+ * Replaces `target` atomically: temp file in the same folder, full write, fsync, rename,
+ * fsync of the folder. On any failure the old file is untouched and the temp file removed.
+ */
+export function writeFileAtomic(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number } = {}): void {
+  const wfs = options.fs ?? realFs;
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const temp = writeTemp(target, data, wfs, options.mode ?? 0o644);
+  try {
+    wfs.renameSync(temp, target);
+  } catch (error) {
+    safeUnlink(temp, wfs);
+    throw error;
+  }
+  fsyncDir(path.dirname(target), wfs);
+}
+
+/**
+ * Creates `target` only if it does not exist, never showing a half-written file: the data is
+ * written and synced to a temp file, then hard-linked to its name (link() fails with EEXIST
+ * rather than overwrite). Throws an error with code EEXIST when the name is taken.
+ */
+export function createFileExclusive(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number } = {}): void {
+  const wfs = options.fs ?? realFs;
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const temp = writeTemp(target, data, wfs, options.mode ?? 0o644);
+  try {
+    wfs.linkSync(temp, target);
+  } finally {
+    safeUnlink(temp, wfs);
+  }
+  fsyncDir(path.dirname(target), wfs);
+}

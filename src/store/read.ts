@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import { NewsError } from '../cli/errors.js';
+
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** A file that could not be read as a post or settings file, with a French reason. */
+export class ReadProblem extends Error {
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(file: string, reason: string, position?: { line: number; column: number }) {
+    super(reason);
+    this.name = 'ReadProblem';
+    this.file = file;
+    this.line = position?.line;
+    this.column = position?.column;
+  }
+
+  /** `posts/x.json:3:14 : reason`, the form editors and terminals link to. */
+  describe(display: string = this.file): string {
+    const where = this.line !== undefined ? `${display}:${this.line}:${this.column}` : display;
+    return `${where} : ${this.message}`;
+  }
+}
+
+/**
+ * Reads a UTF-8 text file strictly: no symbolic link, at most 1 MiB, bytes that are not
+ * UTF-8 are an error (never replaced), a leading BOM is skipped.
+ */
+export function readTextStrict(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    throw new ReadProblem(file, describeOpenError(error));
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new ReadProblem(file, "ce n'est pas un fichier ordinaire");
+    if (stat.size > MAX_FILE_BYTES) {
+      throw new ReadProblem(file, `fichier trop gros (${stat.size} octets, au plus ${MAX_FILE_BYTES}) : réduisez-le ou retirez-le du dossier`);
+    }
+    const bytes = fs.readFileSync(fd);
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      const offset = firstInvalidUtf8Offset(bytes);
+      const position = lineColumnOfByte(bytes, offset);
+      throw new ReadProblem(file, `octets non UTF-8 (octet ${offset}) : réenregistrez le fichier en UTF-8`, position);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function describeOpenError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ELOOP':
+      return 'lien symbolique refusé : remplacez-le par le fichier lui-même';
+    case 'ENOENT':
+      return 'fichier introuvable';
+    case 'EACCES':
+    case 'EPERM':
+      return 'lecture interdite : vérifiez les droits du fichier';
+    case 'EISDIR':
+      return "c'est un dossier, pas un fichier";
+    default:
+      return `lecture impossible (${code ?? String(error)})`;
+  }
+}
+
+/** Offset of the first byte that breaks UTF-8 (for the message only). */
+function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return i;
+}
+
+function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** JSON.parse with the error turned into a French reason and a line and column. */
+export function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = String((error as Error).message);
+    const match = /position (\d+)/.exec(message);
+    const position = match ? Number(match[1]) : text.length;
+    const { line, column } = lineColumnOfChar(text, position);
+    const reason = /end of JSON input|Unterminated/i.test(message) || position >= text.length
+      ? 'JSON incomplet (fin de fichier inattendue) : le fichier semble tronqué'
+      : `JSON invalide près de ${JSON.stringify(text.slice(position, position + 12))}`;
+    throw new ReadProblem(file, `${reason} (ligne ${line}, colonne ${column})`, { line, column });
+  }
+}
+
+export function lineColumnOfChar(text: string, position: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < position && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: position - lineStart + 1 };
+}
+
+/** Reads a JSON file strictly (see readTextStrict); any problem is a ReadProblem. */
+export function readJsonStrict(file: string): unknown {
+  return parseJsonText(readTextStrict(file), file);
+}
+
+/** For callers that want a NewsError (exit 2) rather than a ReadProblem. */
+export function asNewsError(problem: ReadProblem, display?: string): NewsError {
+  return new NewsError(problem.describe(display));
+}
