@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Help, type Command, type Option } from 'commander';
 import type { Context } from './context.js';
 import { addGlobalOptions } from './options.js';
 
@@ -18,9 +18,20 @@ export function prepareCommand(program: Command, command: Command): Command {
   command
     .helpOption('-h, --help', "affiche l'aide")
     .exitOverride()
-    .configureHelp(program.configureHelp())
+    .configureHelp({ ...program.configureHelp(), optionDescription: frenchOptionDescription })
     .configureOutput(program.configureOutput())
     .showSuggestionAfterError(true);
   addGlobalOptions(command);
   return command;
+}
+
+/**
+ * Commander's option line in French: `(par défaut : "date")`, and no `(default: false)` on a
+ * plain flag. Done here, before the help is wrapped, so a wrapped line is translated too.
+ */
+function frenchOptionDescription(this: Help, option: Option): string {
+  return Help.prototype.optionDescription
+    .call(this, option)
+    .replace(/ ?\(default: false\)$/, '')
+    .replace(/\(default: /g, '(par défaut : ');
 }

@@ -25,6 +25,7 @@ export interface Context {
 
 export function systemContext(): Context {
   let prompter: Promise<Prompter> | undefined;
+  ignoreClosedPipes();
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -42,4 +43,21 @@ export function systemContext(): Context {
       return prompter;
     },
   };
+}
+
+let pipesWatched = false;
+
+/**
+ * `news list | head -1`: once the reader is gone, a write fails with EPIPE. That is not an
+ * error of ours (no stack trace, the exit code stays the command's); the rest of the output
+ * has nowhere to go and is dropped. Any other stream error is still thrown.
+ */
+function ignoreClosedPipes(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
 }

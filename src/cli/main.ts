@@ -63,8 +63,12 @@ function translateCommanderError(message: string): string {
   return text.replace(/^error: /, '');
 }
 
+/** Contexts whose command line asked for --no-color: error lines obey it too. */
+const noColorRequested = new WeakSet<Context>();
+
 function errorLine(ctx: Context, message: string): string {
-  const label = ctx.stderrIsTTY && ctx.env.NO_COLOR === undefined ? colors.red().bold('erreur') : 'erreur';
+  const colored = ctx.stderrIsTTY && !ctx.env.NO_COLOR && !noColorRequested.has(ctx);
+  const label = colored ? colors.red().bold('erreur') : 'erreur';
   return `news : ${label} : ${message}\n`;
 }
 
@@ -102,6 +106,8 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     return EXIT_OK;
   }
   let exitCode = EXIT_OK;
+  const optionWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (optionWords.includes('--no-color')) noColorRequested.add(ctx);
   const program = buildProgram(ctx);
   const env: CommandEnv = { ctx, setExitCode: (code) => (exitCode = code) };
   const name = commandName(args);
