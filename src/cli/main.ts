@@ -1,101 +1,22 @@
 import fs from 'node:fs';
-import { Command, CommanderError, type Help } from 'commander';
 import type { Context } from './context.js';
 import { EXIT_ERROR, EXIT_OK, isNewsError } from './errors.js';
-import { addGlobalOptions, globalOptions } from './options.js';
-import type { CommandEnv, CommandModule } from './command.js';
-import { colorEnabled, colors, setColor } from '../format/color.js';
 
-
-/** Loaded lazily: `news list` never pays for markdown-it, `news --version` for nothing. */
-const COMMANDS: Record<string, () => Promise<CommandModule>> = {
-  new: () => import('../commands/new.js'),
-  list: () => import('../commands/list.js'),
-  show: () => import('../commands/show.js'),
-  validate: () => import('../commands/validate.js'),
-};
+// The lazy COMMANDS table (new, list, show, validate, export, import, dedupe) is in ./program.ts.
+/*
+ * The edge of the program: runs `news`, turns every error into a French message and an exit
+ * code. Commander and the commands load lazily (./program.ts), so `news --version` pays for
+ * nothing and `news list` never loads markdown-it.
+ */
 
 export function version(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-/** The command a user named: the first word that is not an option or an option's value. */
-function commandName(args: string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') return args[i + 1];
-    if (arg === '-d' || arg === '--dir') {
-      i++;
-      continue;
-    }
-    if (!arg.startsWith('-')) return arg;
-  }
-  return undefined;
-}
-
-const HELP_WORDS: Array<[RegExp, string]> = [
-  [/^Usage:/, 'Utilisation :'],
-  [/^Options:/, 'Options :'],
-  [/^Commands:/, 'Commandes :'],
-  [/^Arguments:/, 'Arguments :'],
-  [/^Global Options:/, 'Options globales :'],
-];
-
-const ERROR_WORDS: Array<[RegExp, (...m: string[]) => string]> = [
-  [/^error: unknown option '([^']*)'(?:\n\(Did you mean (.*)\?\))?/, (_, o, s) => `option inconnue « ${o} »${s ? ` (vouliez-vous dire ${s} ?)` : ''}`],
-  [/^error: unknown command '([^']*)'(?:\n\(Did you mean (.*)\?\))?/, (_, c, s) => `commande inconnue « ${c} »${s ? ` (vouliez-vous dire ${s} ?)` : ''}`],
-  [/^error: missing required argument '([^']*)'/, (_, a) => `argument obligatoire manquant : <${a}>`],
-  [/^error: too many arguments(?: for '([^']*)')?\. Expected (\d+) arguments? but got (\d+)\./, (_, c, e, g) => `trop d'arguments${c ? ` pour « ${c} »` : ''} : ${e} attendu(s), ${g} reçu(s)`],
-  [/^error: option '([^']*)' argument missing/, (_, o) => `l'option ${o} attend une valeur`],
-  [/^error: option '([^']*)' argument '([^']*)' is invalid\. (.*)/s, (_, _o, _v, why) => why.trim()],
-  [/^error: command-argument value '([^']*)' is invalid for argument '([^']*)'\. (.*)/s, (_, _v, _a, why) => why.trim()],
-  [/^error: required option '([^']*)' not specified/, (_, o) => `option obligatoire manquante : ${o}`],
-  [/^error: option '([^']*)' cannot be used with option '([^']*)'/, (_, a, b) => `les options ${a} et ${b} ne vont pas ensemble`],
-];
-
-function translateCommanderError(message: string): string {
-  const text = message.trim();
-  for (const [pattern, render] of ERROR_WORDS) {
-    const match = pattern.exec(text);
-    if (match) return render(...match);
-  }
-  return text.replace(/^error: /, '');
-}
-
-/** Contexts whose command line asked for --no-color: error lines obey it too. */
-const noColorRequested = new WeakSet<Context>();
-
-function errorLine(ctx: Context, message: string): string {
-  const colored = ctx.stderrIsTTY && !ctx.env.NO_COLOR && !noColorRequested.has(ctx);
-  const label = colored ? colors.red().bold('erreur') : 'erreur';
-  return `news : ${label} : ${message}\n`;
-}
-
-function buildProgram(ctx: Context): Command {
-  const program = new Command('news');
-  program
-    .description("Gère la rubrique « C'est d'actualité… » : billets, listes, exports et dédoublonnage.")
-    .usage('[options] <commande>')
-    .version(version(), '-V, --version', 'affiche la version')
-    .helpOption('-h, --help', "affiche l'aide")
-    .helpCommand('help [commande]', "affiche l'aide d'une commande")
-    .showSuggestionAfterError(true)
-    .exitOverride()
-    .configureHelp({
-      styleTitle: (title: string) => HELP_WORDS.reduce((t, [p, r]) => t.replace(p, r), title),
-      sortSubcommands: false,
-    } as Partial<Help>)
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s.replace(/\(default: /g, '(par défaut : ')),
-      writeErr: (s) => ctx.stderr.write(s.replace(/\(default: /g, '(par défaut : ')),
-      outputError: (s, write) => write(errorLine(ctx, `${translateCommanderError(s)}. Voir news --help.`.replace(/\.\. Voir/, '. Voir'))),
-    });
-  addGlobalOptions(program);
-  program.hook('preAction', (_program, action) => {
-    setColor(colorEnabled(ctx, globalOptions(action).color));
-  });
-  return program;
+export function errorLine(ctx: Context, message: string): string {
+  const colored = ctx.stderrIsTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
+  return `news : ${colored ? '\u001b[1m\u001b[31merreur\u001b[39m\u001b[22m' : 'erreur'} : ${message}\n`;
 }
 
 /** Runs `news` with these arguments; returns the exit code. Never calls process.exit. */
@@ -105,27 +26,19 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     ctx.stdout.write(`${version()}\n`);
     return EXIT_OK;
   }
-  let exitCode = EXIT_OK;
-  const optionWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
-  if (optionWords.includes('--no-color')) noColorRequested.add(ctx);
-  const program = buildProgram(ctx);
-  const env: CommandEnv = { ctx, setExitCode: (code) => (exitCode = code) };
-  const name = commandName(args);
-  const names = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
-  for (const loaded of await Promise.all(names.map((n) => COMMANDS[n]!()))) loaded.register(program, env);
   try {
-    await program.parseAsync(argv);
-    return exitCode;
+    const { runProgram } = await import('./program.js');
+    return await runProgram(argv, ctx);
   } catch (error) {
     return reportError(error, ctx);
   }
 }
 
 function reportError(error: unknown, ctx: Context): number {
-  if (error instanceof CommanderError) {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.startsWith('commander.')) {
     // Commander has already printed its (translated) message; help and version end well.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_OK;
-    return EXIT_ERROR;
+    return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? EXIT_OK : EXIT_ERROR;
   }
   if (isNewsError(error)) {
     ctx.stderr.write(errorLine(ctx, error.message));

@@ -25,6 +25,19 @@ export function isRealDay(year: number, month: number, day: number): boolean {
 
 /** Parses a post date, or returns undefined when it is neither form SPEC allows. */
 export function parsePostDate(value: string): PostDate | undefined {
+  // Posts share dates; parsing each string once keeps loading 100,000 posts cheap.
+  let parsed = parsedDates.get(value);
+  if (parsed === undefined && !parsedDates.has(value)) {
+    if (parsedDates.size > 200_000) parsedDates.clear();
+    parsed = parsePostDateUncached(value);
+    parsedDates.set(value, parsed);
+  }
+  return parsed;
+}
+
+const parsedDates = new Map<string, PostDate | undefined>();
+
+function parsePostDateUncached(value: string): PostDate | undefined {
   const calendar = CALENDAR.exec(value);
   if (calendar) {
     const [year, month, day] = [Number(calendar[1]), Number(calendar[2]), Number(calendar[3])];
@@ -104,8 +117,19 @@ export function startOfDayInstant(day: CalendarDay, timeZone: string): Date {
 
 /** A post's date as an instant: calendar days start at local midnight in the site's zone. */
 export function postInstant(date: PostDate, timeZone: string): Date {
-  return date.kind === 'instant' ? date.instant : startOfDayInstant(date.day, timeZone);
+  if (date.kind === 'instant') return date.instant;
+  // Posts share days, and Intl is slow: remember where each day starts.
+  const key = `${timeZone} ${date.day.year}-${date.day.month}-${date.day.day}`;
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    if (dayStarts.size > 100_000) dayStarts.clear();
+    start = startOfDayInstant(date.day, timeZone).getTime();
+    dayStarts.set(key, start);
+  }
+  return new Date(start);
 }
+
+const dayStarts = new Map<string, number>();
 
 export function formatIsoDay(day: CalendarDay): string {
   return `${String(day.year).padStart(4, '0')}-${String(day.month).padStart(2, '0')}-${String(day.day).padStart(2, '0')}`;

@@ -18,9 +18,13 @@ export function postDay(post: Post, timeZone: string): CalendarDay {
  * a date-time from that instant on. A published post dated later is scheduled.
  */
 export function isDue(post: Post, now: Date, timeZone: string): boolean {
+  return isDueOn(post, now, today(now, timeZone));
+}
+
+function isDueOn(post: Post, now: Date, todayThere: CalendarDay): boolean {
   const parsed = parsePostDate(post.date);
   if (!parsed) return false;
-  if (parsed.kind === 'calendar') return compareDays(parsed.day, today(now, timeZone)) <= 0;
+  if (parsed.kind === 'calendar') return compareDays(parsed.day, todayThere) <= 0;
   return parsed.instant.getTime() <= now.getTime();
 }
 
@@ -41,9 +45,10 @@ export function tagKey(tag: string): string {
 
 export function filterPosts<T extends { post: Post }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
   const wantedTag = filter.tag === undefined ? undefined : tagKey(filter.tag);
+  const todayThere = today(now, timeZone);
   return items.filter(({ post }) => {
     if (!filter.statuses.has(post.status)) return false;
-    if (!filter.future && post.status === 'published' && !isDue(post, now, timeZone)) return false;
+    if (!filter.future && post.status === 'published' && !isDueOn(post, now, todayThere)) return false;
     if (wantedTag !== undefined && !post.tags.some((t) => tagKey(t) === wantedTag)) return false;
     if (filter.since || filter.until) {
       const day = postDay(post, timeZone);

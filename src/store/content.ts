@@ -7,7 +7,7 @@ import { isValidTimeZone } from '../core/dates.js';
 import { isValidSlug } from '../core/slug.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
 import { createFileExclusive, writeFileAtomic, type WriteFs } from './atomic.js';
-import { parseJsonText, readJsonStrict, readTextStrict, ReadProblem } from './read.js';
+import { parseJsonText, readJsonStrict, readRegularTextStrict, readTextStrict, ReadProblem } from './read.js';
 
 export const POSTS_DIR = 'posts';
 export const TRASH_DIR = '.trash';
@@ -107,23 +107,24 @@ function displayPath(contentDir: string, file: string): string {
 }
 
 /** Reads and checks one post file; the problem list is empty when it is sound. */
-export function loadPostFile(contentDir: string, file: string): { post?: Post; problems: PostProblem[] } {
-  const shown = displayPath(contentDir, file);
+export function loadPostFile(contentDir: string, file: string, knownRegular = false): { post?: Post; problems: PostProblem[] } {
   let value: unknown;
   try {
-    value = parseJsonText(readTextStrict(file), file);
+    value = parseJsonText(knownRegular ? readRegularTextStrict(file) : readTextStrict(file), file);
   } catch (error) {
     if (!(error instanceof ReadProblem)) throw error;
-    return { problems: [{ file, message: error.describe(shown), line: error.line, column: error.column }] };
+    return { problems: [{ file, message: error.describe(displayPath(contentDir, file)), line: error.line, column: error.column }] };
   }
   const check = checkPost(value);
   if (!check.ok) {
+    const shown = displayPath(contentDir, file);
     return {
       problems: check.problems.map((p) => ({ file, field: p.field, message: `${shown} : champ ${p.field} : ${p.reason}` })),
     };
   }
   const expected = path.basename(file, '.json');
   if (check.post.slug !== expected) {
+    const shown = displayPath(contentDir, file);
     return {
       post: check.post,
       problems: [{
@@ -163,7 +164,7 @@ export function loadPosts(contentDir: string): LoadResult {
       continue;
     }
     if (!entry.isFile()) continue;
-    const loaded = loadPostFile(contentDir, file);
+    const loaded = loadPostFile(contentDir, file, true);
     if (loaded.problems.length > 0) problems.push(...loaded.problems);
     else posts.push({ post: loaded.post!, file });
   }

@@ -42,7 +42,7 @@ export function readTextStrict(file: string): string {
     if (stat.size > MAX_FILE_BYTES) {
       throw new ReadProblem(file, `fichier trop gros (${stat.size} octets, au plus ${MAX_FILE_BYTES}) : réduisez-le ou retirez-le du dossier`);
     }
-    const bytes = fs.readFileSync(fd);
+    const bytes = readWhole(fd, stat.size);
     try {
       return utf8.decode(bytes);
     } catch {
@@ -53,6 +53,46 @@ export function readTextStrict(file: string): string {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * One reusable buffer: reading thousands of small posts should not allocate a Buffer each.
+ * The bytes are only valid until the next call, so callers decode them at once.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function readWhole(fd: number, size: number): Uint8Array {
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  let length = 0;
+  while (length < size) {
+    const n = fs.readSync(fd, scratch, length, size - length, null);
+    if (n === 0) break;
+    length += n;
+  }
+  return scratch.subarray(0, length);
+}
+
+/**
+ * The fast path for a file already known (from its directory entry) to be a regular file,
+ * not a link: Node's native UTF-8 read, then the same strictness as readTextStrict. Invalid
+ * bytes come out of that read as U+FFFD, so a file holding one is re-read strictly to tell a
+ * real U+FFFD from bad bytes. The size cap is checked on what was read.
+ */
+export function readRegularTextStrict(file: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
+      throw new ReadProblem(file, `fichier trop gros (au plus ${MAX_FILE_BYTES} octets) : réduisez-le ou retirez-le du dossier`);
+    }
+    throw new ReadProblem(file, describeOpenError(error));
+  }
+  if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    throw new ReadProblem(file, `fichier trop gros (${Buffer.byteLength(text, 'utf8')} octets, au plus ${MAX_FILE_BYTES}) : réduisez-le ou retirez-le du dossier`);
+  }
+  if (text.includes('\ufffd')) return readTextStrict(file);
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function describeOpenError(error: unknown): string {
