@@ -14,8 +14,11 @@ export function version(): string {
   return pkg.version;
 }
 
+/** Contexts whose command line asked for --no-color: error lines obey it too. */
+const noColorRequested = new WeakSet<Context>();
+
 export function errorLine(ctx: Context, message: string): string {
-  const colored = ctx.stderrIsTTY && (ctx.env.NO_COLOR === undefined || ctx.env.NO_COLOR === '');
+  const colored = ctx.stderrIsTTY && !ctx.env.NO_COLOR && !noColorRequested.has(ctx);
   return `news : ${colored ? '\u001b[1m\u001b[31merreur\u001b[39m\u001b[22m' : 'erreur'} : ${message}\n`;
 }
 
@@ -26,6 +29,8 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     ctx.stdout.write(`${version()}\n`);
     return EXIT_OK;
   }
+  const optionWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (optionWords.includes('--no-color')) noColorRequested.add(ctx);
   try {
     const { runProgram } = await import('./program.js');
     return await runProgram(argv, ctx);
