@@ -48,16 +48,30 @@ export function systemContext(): Context {
 let pipesWatched = false;
 
 /**
- * `news list | head -1`: once the reader is gone, a write fails with EPIPE. That is not an
- * error of ours (no stack trace, the exit code stays the command's); the rest of the output
- * has nowhere to go and is dropped. Any other stream error is still thrown.
+ * Output that cannot be written must not end in a Node stack trace. `news list | head -1`:
+ * once the reader is gone a write fails with EPIPE; that is not an error of ours (the exit
+ * code stays the command's) and the rest of the output is dropped. Any other failure
+ * (`news list > /dev/full`: ENOSPC) is named in French on stderr and the exit code becomes 2.
  */
 function ignoreClosedPipes(): void {
   if (pipesWatched) return;
   pipesWatched = true;
-  for (const stream of [process.stdout, process.stderr]) {
+  let failed = false;
+  const watch = (stream: NodeJS.WriteStream, name: string) =>
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+      if (error.code === 'EPIPE' || failed) return;
+      failed = true;
+      if (stream === process.stderr) return;
+      try {
+        process.stderr.write(`news : erreur : écriture impossible sur ${name} (${error.code ?? error.message}) : vérifiez la destination de la sortie (disque plein ?) puis relancez\n`);
+        if (process.env.NEWS_DEBUG === '1' && error.stack) process.stderr.write(`${error.stack}\n`);
+      } catch {
+        // stderr is gone too; the exit code still tells
+      }
     });
-  }
+  watch(process.stdout, 'la sortie standard');
+  watch(process.stderr, "la sortie d'erreur");
+  process.once('exit', () => {
+    if (failed) process.exitCode = 2;
+  });
 }

@@ -128,7 +128,7 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
   let body = given.body;
   if (body === undefined) {
     if (ctx.env.VISUAL || ctx.env.EDITOR) {
-      body = await prompter.editor({ message: 'Texte du billet (Markdown) : Entrée ouvre votre éditeur' });
+      body = await prompter.editor({ message: 'Texte du billet (Markdown), dans votre éditeur :' });
     } else {
       const paragraphs: string[] = [];
       for (;;) {
