@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   list: () => import('../commands/list.js'),
   show: () => import('../commands/show.js'),
   validate: () => import('../commands/validate.js'),
+  import: () => import('../commands/import.js'),
 };
 
 

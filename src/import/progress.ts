@@ -1,0 +1,38 @@
+import type { TextSink } from '../cli/context.js';
+
+const BAR_WIDTH = 24;
+const LABEL_WIDTH = 40;
+
+/** `[██████░░░░…] 12/40 nom.txt`: one line, redrawn in place. */
+export function renderProgressLine(done: number, total: number, label: string): string {
+  const ratio = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  const name = label.length > LABEL_WIDTH ? `…${label.slice(-(LABEL_WIDTH - 1))}` : label;
+  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${done}/${total} ${name}`;
+}
+
+/**
+ * A progress bar on a terminal's stderr, silent elsewhere (pipes, files, cron): messages
+ * written through it clear the bar first, so the two never mix.
+ */
+export class ProgressBar {
+  private shown = false;
+  constructor(private readonly sink: TextSink, private readonly enabled: boolean) {}
+
+  update(done: number, total: number, label: string): void {
+    if (!this.enabled) return;
+    this.sink.write(`\r\u001b[K${renderProgressLine(done, total, label)}`);
+    this.shown = true;
+  }
+
+  /** Writes a message line (to the same sink) without tearing the bar. */
+  message(line: string): void {
+    this.clear();
+    this.sink.write(line.endsWith('\n') ? line : `${line}\n`);
+  }
+
+  clear(): void {
+    if (this.shown) this.sink.write('\r\u001b[K');
+    this.shown = false;
+  }
+}
