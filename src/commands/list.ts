@@ -6,7 +6,7 @@ import { writeJson } from '../cli/json.js';
 import type { CalendarDay } from '../core/dates.js';
 import { filterPosts, isDue, sortPosts, type SortKey } from '../core/filters.js';
 import type { Post } from '../core/post.js';
-import { loadPosts, loadSite, resolveContentDir } from '../store/content.js';
+import { loadPostFile, loadPosts, loadSite, resolveContentDir } from '../store/content.js';
 import { formatDateFr, formatViewsFr } from '../format/french.js';
 import { renderTable } from '../format/table.js';
 import { colors } from '../format/color.js';
@@ -49,7 +49,7 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const { posts, problems } = loadPosts(dir);
+  const { posts, problems } = loadPosts(dir, { withoutBody: true });
   warnProblems(ctx, problems);
   const statuses = new Set<Post['status']>(opts.drafts ? ['draft'] : opts.all ? ['published', 'draft'] : ['published']);
   // Staff see their scheduled posts too (marked); only exports hold them back.
@@ -57,7 +57,8 @@ export async function runList(opts: ListOptions, ctx: Context): Promise<number> 
   let sorted = sortPosts(kept, opts.sort, site.timeZone, opts.reverse);
   if (opts.limit !== undefined) sorted = sorted.slice(0, opts.limit);
   if (opts.json) {
-    writeJson(ctx.stdout, sorted.map((p) => p.post));
+    // Bodies were dropped while loading; read the chosen posts again, whole.
+    writeJson(ctx.stdout, sorted.map(({ file, post }) => loadPostFile(dir, file).post ?? post));
     return 0;
   }
   if (sorted.length === 0) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { zod } from '../core/zod.js';
 import { NewsError } from '../cli/errors.js';
 import { checkPost, serializePost, type Post } from '../core/post.js';
 import { isValidTimeZone } from '../core/dates.js';
@@ -42,17 +42,32 @@ export interface Site {
   [key: string]: unknown;
 }
 
-const siteSchema = z.looseObject({
-  title: z.string().optional(),
-  description: z.string().optional(),
-  baseUrl: z.url({ message: 'baseUrl doit être une URL absolue (ex. https://exemple.fr/actualites/)' }).optional(),
-  language: z.string().optional(),
-  timeZone: z
-    .string()
-    .refine(isValidTimeZone, { message: 'fuseau horaire inconnu (ex. Europe/Paris)' })
-    .optional(),
-  author: z.string().optional(),
-});
+function siteSchema() {
+  const { z } = zod();
+  return z.looseObject({
+    title: z.string().optional(),
+    description: z.string().optional(),
+    baseUrl: z.url({ message: 'baseUrl doit être une URL absolue (ex. https://exemple.fr/actualites/)' }).optional(),
+    language: z.string().optional(),
+    timeZone: z
+      .string()
+      .refine(isValidTimeZone, { message: 'fuseau horaire inconnu (ex. Europe/Paris)' })
+      .optional(),
+    author: z.string().optional(),
+  });
+}
+
+/** True only when siteSchema would surely accept it; anything doubtful goes to zod for the message. */
+function isSoundSite(value: unknown): value is Omit<Site, 'timeZone'> & { timeZone?: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  const optionalText = (x: unknown) => x === undefined || typeof x === 'string';
+  return (
+    optionalText(v.title) && optionalText(v.description) && optionalText(v.language) && optionalText(v.author) &&
+    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && /^https?:\/\/[^\s/]+/.test(v.baseUrl) && URL.canParse(v.baseUrl))) &&
+    (v.timeZone === undefined || (typeof v.timeZone === 'string' && isValidTimeZone(v.timeZone)))
+  );
+}
 
 /** site.json; every field optional, the file itself too. timeZone defaults to Europe/Paris. */
 export function loadSite(contentDir: string): Site {
@@ -65,7 +80,8 @@ export function loadSite(contentDir: string): Site {
     if (error instanceof ReadProblem) throw new NewsError(error.describe());
     throw error;
   }
-  const result = siteSchema.safeParse(value);
+  if (isSoundSite(value)) return { ...value, timeZone: value.timeZone ?? DEFAULT_TIME_ZONE };
+  const result = siteSchema().safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     throw new NewsError(`${file} : champ ${issue.path.join('.') || '(racine)'} : ${issue.message}`);
@@ -142,7 +158,16 @@ export function loadPostFile(contentDir: string, file: string, knownRegular = fa
  * parallel async reads by 2.5× here. Broken files are returned as problems, not thrown,
  * so `list` can go on and `export` can refuse.
  */
-export function loadPosts(contentDir: string): LoadResult {
+export interface LoadOptions {
+  /**
+   * Drop each body (set to '') once checked: `list` needs only the metadata, and keeping
+   * 10,000 bodies alive doubles its time in garbage collection. Reload a post with
+   * loadPostFile when its body is needed.
+   */
+  withoutBody?: boolean;
+}
+
+export function loadPosts(contentDir: string, options: LoadOptions = {}): LoadResult {
   const dir = postsDir(contentDir);
   let entries: fs.Dirent[];
   try {
@@ -166,7 +191,10 @@ export function loadPosts(contentDir: string): LoadResult {
     if (!entry.isFile()) continue;
     const loaded = loadPostFile(contentDir, file, true);
     if (loaded.problems.length > 0) problems.push(...loaded.problems);
-    else posts.push({ post: loaded.post!, file });
+    else {
+      if (options.withoutBody) loaded.post!.body = '';
+      posts.push({ post: loaded.post!, file });
+    }
   }
   return { posts, problems };
 }
