@@ -13,6 +13,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   show: () => import('../commands/show.js'),
   validate: () => import('../commands/validate.js'),
   import: () => import('../commands/import.js'),
+  dedupe: () => import('../commands/dedupe.js'),
+  export: () => import('../commands/export.js'),
 };
 
 

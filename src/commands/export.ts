@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { NewsError } from '../cli/errors.js';
+import { collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
+import { filterPosts, sortPosts } from '../core/filters.js';
+import type { Post } from '../core/post.js';
+import { renderAtom } from '../export/atom.js';
+import { renderHtmlSite } from '../export/html.js';
+import { renderJsonFeed } from '../export/jsonfeed.js';
+import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
+import { renderRss } from '../export/rss.js';
+import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
+import { failOnProblems, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
+
+export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
+export type ExportFormat = (typeof FORMATS)[number];
+
+export interface ExportOptions {
+  dir?: string;
+  format: ExportFormat;
+  out?: string;
+  baseUrl?: string;
+  limit?: number;
+  tag?: string[];
+  future: boolean;
+  drafts: boolean;
+}
+
+/** A file at the root of every folder `news export html` writes: a later export may replace that folder. */
+export const EXPORT_MARKER = '.news-export';
+const MARKER_TEXT = 'Dossier produit par « news export html » : chaque export le remplace en entier.\n';
+
+const FEED_RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
+const FEED_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('export')
+    .description('exporte le site statique (html) ou un flux (rss, atom, json)')
+    .argument('<format>', 'html, rss, atom ou json', parseChoice('<format>', FORMATS))
+    .option('-o, --out <chemin>', 'dossier du site (html, obligatoire) ou fichier du flux (sinon sortie standard)')
+    .option('--base-url <url>', 'adresse publique du site, ex. https://exemple.fr/actualites/ (sinon baseUrl de site.json)')
+    .option('-n, --limit <n>', `au plus n billets, les plus récents (flux : ${DEFAULT_FEED_LIMIT} par défaut ; html : tous)`, parsePositiveInt('--limit'))
+    .option('-t, --tag <étiquette>', 'seulement les billets portant cette étiquette', collect)
+    .option('--future', 'inclut les billets programmés (datés après maintenant)', false)
+    .option('--drafts', 'inclut les brouillons', false)
+    .addHelpText('after', '\nExemples :\n  news export html --out public/\n  news export rss --out public/feed.xml\n  news export json --tag "réseaux sociaux" --limit 10\n');
+  prepareCommand(program, command).action(async (format: ExportFormat, opts: Omit<ExportOptions, 'dir' | 'format'>, cmd: Command) => {
+    env.setExitCode(await runExport({ ...opts, format, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+export async function runExport(opts: ExportOptions, ctx: Context): Promise<number> {
+  const contentDir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(contentDir);
+  const baseUrl = chooseBaseUrl(opts.baseUrl, site.baseUrl, contentDir);
+  const tag = chooseTag(opts.tag);
+  const out = opts.out === undefined ? undefined : path.resolve(ctx.cwd, opts.out);
+  if (opts.format === 'html') {
+    if (out === undefined) throw new NewsError("news export html écrit un dossier : indiquez-le avec --out <dossier> (ex. --out public)");
+    checkSiteTarget(out, contentDir, ctx);
+  } else if (out !== undefined) {
+    checkFeedTarget(out, contentDir);
+  }
+
+  const { posts, problems } = loadPosts(contentDir);
+  failOnProblems(problems, 'export annulé');
+  const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
+  const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
+  let sorted = sortPosts(kept, 'date', site.timeZone).map((p) => p.post);
+  if (tag !== undefined && sorted.length === 0) ctx.stderr.write(`attention : aucun billet publié ne porte l'étiquette « ${tag} ».\n`);
+
+  const settings: SiteSettings = site;
+  if (opts.format === 'html') {
+    if (opts.limit !== undefined) sorted = sorted.slice(0, opts.limit);
+    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl }));
+    ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
+    return 0;
+  }
+  const limit = opts.limit ?? DEFAULT_FEED_LIMIT;
+  const options: RenderOptions = { baseUrl, limit, tag };
+  const document = FEED_RENDERERS[opts.format](settings, sorted.slice(0, limit), options);
+  if (out === undefined) {
+    ctx.stdout.write(document);
+  } else {
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    writeFileAtomic(out, document);
+    ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${Math.min(limit, sorted.length)} billet(s).\n`);
+  }
+  return 0;
+}
+
+function chooseBaseUrl(flag: string | undefined, fromSite: string | undefined, contentDir: string): string {
+  if (flag !== undefined) {
+    const url = normalizeBaseUrl(flag);
+    if (!url) throw new NewsError(`--base-url « ${flag} » n'est pas une adresse http(s) absolue : indiquez par exemple --base-url https://exemple.fr/actualites/`);
+    return url;
+  }
+  const siteFile = path.join(contentDir, SITE_FILE);
+  if (fromSite === undefined) {
+    throw new NewsError(`adresse du site inconnue : les flux et le site demandent des liens absolus. Indiquez --base-url https://exemple.fr/actualites/ ou ajoutez "baseUrl" à ${siteFile}`);
+  }
+  const url = normalizeBaseUrl(fromSite);
+  if (!url) throw new NewsError(`${siteFile} : champ baseUrl : « ${fromSite} » n'est pas une adresse http(s) absolue (ex. https://exemple.fr/actualites/)`);
+  return url;
+}
+
+function chooseTag(tags: string[] | undefined): string | undefined {
+  if (!tags || tags.length === 0) return undefined;
+  if (tags.length > 1) throw new NewsError('--tag ne peut être donné qu\'une fois pour un export');
+  const tag = tags[0]!.trim();
+  if (!tag) throw new NewsError('--tag attend une étiquette non vide');
+  return tag;
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    // Not there yet: resolve its nearest existing parent so symbolic links are seen through.
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realOrResolved(parent), path.basename(p));
+  }
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Places inside the content folder that an export must never write to. */
+function refuseContentFiles(target: string, contentDir: string, flag: string): void {
+  const content = realOrResolved(contentDir);
+  for (const protectedPath of [postsDir(content), path.join(content, TRASH_DIR), path.join(content, SITE_FILE)]) {
+    if (isInside(target, protectedPath)) {
+      throw new NewsError(`${flag} ${target} est dans le dossier de contenu (${protectedPath}) : choisissez un chemin hors de posts/, .trash/ et site.json`);
+    }
+  }
+}
+
+/** Where a site may go: not /, not home, not the content folder or a parent of it, not someone else's folder. */
+function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
+  const target = realOrResolved(out);
+  if (path.parse(target).root === target) throw new NewsError(`--out ${out} est la racine du disque : indiquez un dossier dédié au site, ex. --out public`);
+  const home = ctx.env.HOME ? realOrResolved(path.resolve(ctx.env.HOME)) : undefined;
+  if (home !== undefined && target === home) throw new NewsError(`--out ${out} est votre dossier personnel : indiquez un dossier dédié au site, ex. --out public`);
+  const content = realOrResolved(contentDir);
+  if (isInside(content, target)) {
+    throw new NewsError(`--out ${out} contient le dossier de contenu (${content}) : l'export le remplacerait. Indiquez un dossier à part, ex. --out public`);
+  }
+  refuseContentFiles(target, contentDir, '--out');
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(out);
+  } catch {
+    return; // created by the export
+  }
+  if (stat.isSymbolicLink()) throw new NewsError(`--out ${out} est un lien symbolique : indiquez le dossier réel (${target})`);
+  if (!stat.isDirectory()) throw new NewsError(`--out ${out} est un fichier, pas un dossier : indiquez un dossier pour le site`);
+  const names = fs.readdirSync(out);
+  if (names.length > 0 && !names.includes(EXPORT_MARKER)) {
+    throw new NewsError(`--out ${out} n'est pas vide et n'a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l'export le remplacerait en entier. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
+  }
+}
+
+function checkFeedTarget(out: string, contentDir: string): void {
+  refuseContentFiles(realOrResolved(out), contentDir, '--out');
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(out);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) throw new NewsError(`--out ${out} est un dossier : indiquez le fichier du flux, ex. --out ${path.join(out, 'feed.xml')}`);
+}
+
+function fsError(error: unknown, what: string): NewsError {
+  const err = error as NodeJS.ErrnoException;
+  return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
+}
+
+/**
+ * Writes the site beside the target, then swaps it in: a server never sees half a site and
+ * a failed export leaves the previous one untouched. Plain synchronous writes inside the
+ * build folder (the swap gives the atomicity). Returns the number of files written.
+ */
+function writeSite(out: string, files: Iterable<{ path: string; content: string }>): number {
+  const parent = path.dirname(out);
+  const name = path.basename(out);
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const build = path.join(parent, `.${name}.news-build-${tag}`);
+  let count = 0;
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.mkdirSync(build);
+  } catch (error) {
+    throw fsError(error, `création impossible de ${build}`);
+  }
+  try {
+    const made = new Set<string>(['']);
+    for (const file of files) {
+      const slash = file.path.lastIndexOf('/');
+      const dir = slash < 0 ? '' : file.path.slice(0, slash);
+      if (!made.has(dir)) {
+        // Most folders sit right under one already made: a plain mkdir is one system call.
+        const up = dir.lastIndexOf('/');
+        fs.mkdirSync(path.join(build, dir), { recursive: !made.has(up < 0 ? '' : dir.slice(0, up)) });
+        made.add(dir);
+      }
+      fs.writeFileSync(path.join(build, file.path), file.content);
+      count++;
+    }
+    fs.writeFileSync(path.join(build, EXPORT_MARKER), MARKER_TEXT);
+  } catch (error) {
+    fs.rmSync(build, { recursive: true, force: true });
+    throw error instanceof NewsError ? error : fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`);
+  }
+  swapIn(build, out, path.join(parent, `.${name}.news-old-${tag}`));
+  return count;
+}
+
+function swapIn(build: string, out: string, old: string): void {
+  let hadPrevious = true;
+  try {
+    fs.renameSync(out, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      fs.rmSync(build, { recursive: true, force: true });
+      throw fsError(error, `remplacement de ${out} impossible, il est inchangé`);
+    }
+    hadPrevious = false;
+  }
+  try {
+    fs.renameSync(build, out);
+  } catch (error) {
+    if (hadPrevious) fs.renameSync(old, out);
+    fs.rmSync(build, { recursive: true, force: true });
+    throw fsError(error, `remplacement de ${out} impossible, il est inchangé`);
+  }
+  fsyncDir(path.dirname(out));
+  if (hadPrevious) fs.rmSync(old, { recursive: true, force: true });
+}

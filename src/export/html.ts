@@ -1,0 +1,224 @@
+import type { Post } from '../core/post.js';
+import { atomDocument } from './atom.js';
+import { jsonFeedDocument } from './jsonfeed.js';
+import { buildModel, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { rssDocument } from './rss.js';
+import { STYLESHEET } from './style.js';
+import { escapeHtml as h } from './text.js';
+
+/**
+ * The static site, as a list of files (Hexo's generators: `{path, content}`, no disk).
+ * Navigation links are relative, so the folder works wherever it is served; canonical
+ * and feed links are absolute. A generator, so the writer can stream 10,000 pages.
+ */
+
+export interface OutputFile {
+  /** Relative, with `/` separators. */
+  path: string;
+  content: string;
+}
+
+export const POSTS_PER_PAGE = 20;
+
+/** `''` for the root, `'../'` one folder down…; `dir` is a folder path ending with `/` or `''`. */
+function rootFrom(dir: string): string {
+  let depth = 0;
+  for (let i = 0; i < dir.length; i++) if (dir.charCodeAt(i) === 47) depth++;
+  return '../'.repeat(depth);
+}
+
+/** A link from a page in folder `root` (as rootFrom gives) to a site folder (`''` is home). */
+function href(root: string, dir: string): string {
+  return root + dir || './';
+}
+
+interface Alternate {
+  type: string;
+  title: string;
+  url: string;
+}
+
+function siteFeeds(model: ExportModel): Alternate[] {
+  return [
+    { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}feed.xml` },
+    { type: 'application/atom+xml', title: `${model.title} (Atom)`, url: `${model.baseUrl}atom.xml` },
+    { type: 'application/feed+json', title: `${model.title} (JSON Feed)`, url: `${model.baseUrl}feed.json` },
+  ];
+}
+
+interface PageParts {
+  model: ExportModel;
+  dir: string;
+  /** Page title without the site name; undefined on the home page. */
+  title?: string;
+  description?: string;
+  feeds?: Alternate[];
+  /** Home and its next pages show the site name as their h1. */
+  home?: boolean;
+  main: string;
+}
+
+function layout(p: PageParts): string {
+  const { model } = p;
+  const root = rootFrom(p.dir);
+  const title = p.title === undefined ? model.title : `${p.title} — ${model.title}`;
+  const feeds = [...siteFeeds(model), ...(p.feeds ?? [])];
+  const siteName = `<a href="${href(root, '')}">${h(model.title)}</a>`;
+  return '<!DOCTYPE html>\n'
+    + '<html lang="fr">\n'
+    + '<head>\n'
+    + '<meta charset="utf-8">\n'
+    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    + `<title>${h(title)}</title>\n`
+    + (p.description ? `<meta name="description" content="${h(p.description)}">\n` : '')
+    + `<link rel="canonical" href="${h(model.baseUrl + p.dir)}">\n`
+    + feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('')
+    + `<link rel="stylesheet" href="${root}style.css">\n`
+    + '</head>\n'
+    + '<body>\n'
+    + '<header class="site-header">\n'
+    + (p.home ? `<h1 class="site-title">${siteName}</h1>\n` : `<p class="site-title">${siteName}</p>\n`)
+    + (p.home && model.description ? `<p class="site-description">${h(model.description)}</p>\n` : '')
+    + '</header>\n'
+    + `<main>\n${p.main}</main>\n`
+    + '<footer class="site-footer">\n'
+    + `<p>S'abonner : <a href="${root}feed.xml" type="application/rss+xml">RSS</a> · <a href="${root}atom.xml" type="application/atom+xml">Atom</a> · <a href="${root}feed.json" type="application/feed+json">JSON Feed</a></p>\n`
+    + '</footer>\n'
+    + '</body>\n'
+    + '</html>\n';
+}
+
+function meta(entry: Entry, withAuthor: boolean): string {
+  return `<p class="meta"><time datetime="${entry.datetime}">${h(entry.dateFr)}</time> <span class="views">${h(entry.viewsFr)}</span>`
+    + (withAuthor && entry.author ? ` · <span class="author">${h(entry.author)}</span>` : '')
+    + '</p>\n';
+}
+
+function tagList(root: string, tags: readonly TagRef[]): string {
+  if (tags.length === 0) return '';
+  return `<ul class="tags">${tags.map((t) => `<li><a href="${root}${tagPath(t)}" dir="auto">${h(t.name)}</a></li>`).join('')}</ul>\n`;
+}
+
+function entryCard(root: string, entry: Entry): string {
+  const summary = entry.summary ?? entry.body().excerpt;
+  return '<article class="entry">\n'
+    + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`
+    + meta(entry, false)
+    + (summary ? `<p class="summary" dir="auto">${h(summary)}</p>\n` : '')
+    + tagList(root, entry.tags)
+    + '</article>\n';
+}
+
+function pageDir(listDir: string, n: number): string {
+  return n === 1 ? listDir : `${listDir}page/${n}/`;
+}
+
+function pagination(root: string, listDir: string, n: number, count: number): string {
+  if (count <= 1) return '';
+  return '<nav class="pagination" aria-label="Pages">\n'
+    + (n > 1 ? `<a rel="prev" href="${href(root, pageDir(listDir, n - 1))}">← Billets plus récents</a>\n` : '')
+    + `<span class="current">Page ${n} sur ${count}</span>\n`
+    + (n < count ? `<a rel="next" href="${href(root, pageDir(listDir, n + 1))}">Billets plus anciens →</a>\n` : '')
+    + '</nav>\n';
+}
+
+/** Index pages of a list (home or a tag), 20 entries a page, with previous/next links. */
+interface ListPageParts extends Partial<PageParts> {
+  /** Markup before the entries (the tag page's h1) and after the pagination. */
+  before?: string;
+  after?: string;
+}
+
+function* listPages(model: ExportModel, entries: readonly Entry[], listDir: string, parts: (n: number, count: number, root: string) => ListPageParts): Generator<OutputFile> {
+  const count = Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
+  for (let n = 1; n <= count; n++) {
+    const dir = pageDir(listDir, n);
+    const root = rootFrom(dir);
+    const { before, after, ...page } = parts(n, count, root);
+    const slice = entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
+    const main = (before ?? '')
+      + (slice.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slice.map((e) => entryCard(root, e)).join(''))
+      + pagination(root, listDir, n, count)
+      + (after ?? '');
+    yield { path: `${dir}index.html`, content: layout({ model, dir, main, ...page }) };
+  }
+}
+
+function postPage(model: ExportModel, entry: Entry, newer: Entry | undefined, older: Entry | undefined): OutputFile {
+  const dir = `${entry.slug}/`;
+  const root = rootFrom(dir);
+  const neighbours = newer || older
+    ? '<nav class="post-nav" aria-label="Billets voisins">\n'
+      + (newer ? `<a rel="prev" href="${root}${newer.slug}/" dir="auto">← ${h(newer.title)}</a>\n` : '')
+      + (older ? `<a rel="next" href="${root}${older.slug}/" dir="auto">${h(older.title)} →</a>\n` : '')
+      + '</nav>\n'
+    : '';
+  const main = '<article class="post">\n'
+    + `<h1 dir="auto">${h(entry.title)}</h1>\n`
+    + meta(entry, true)
+    + (entry.summary ? `<p class="lead" dir="auto">${h(entry.summary)}</p>\n` : '')
+    + `<div class="content" dir="auto">\n${entry.body().html}</div>\n`
+    + tagList(root, entry.tags)
+    + '</article>\n'
+    + neighbours;
+  return { path: `${dir}index.html`, content: layout({ model, dir, title: entry.title, description: entry.summary, main }) };
+}
+
+/** A page at an old slug that sends the reader to the post (meta refresh, canonical link, a visible link). */
+function aliasPage(alias: string, entry: Entry): OutputFile {
+  const target = `../${entry.slug}/`;
+  const content = '<!DOCTYPE html>\n'
+    + '<html lang="fr">\n'
+    + '<head>\n'
+    + '<meta charset="utf-8">\n'
+    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+    + `<title>${h(entry.title)}</title>\n`
+    + `<link rel="canonical" href="${h(entry.url)}">\n`
+    + `<meta http-equiv="refresh" content="0; url=${target}">\n`
+    + '<meta name="robots" content="noindex">\n'
+    + '</head>\n'
+    + '<body>\n'
+    + `<p>Ce billet a changé d'adresse : <a href="${target}" dir="auto">${h(entry.title)}</a>.</p>\n`
+    + '</body>\n'
+    + '</html>\n';
+  return { path: `${alias}/index.html`, content };
+}
+
+function tagFeedAlternate(model: ExportModel, tag: TagGroup): Alternate {
+  return { type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${tagPath(tag)}feed.xml` };
+}
+
+function tagsNav(model: ExportModel): string {
+  if (model.tags.length === 0) return '';
+  return `<nav aria-label="Toutes les étiquettes">\n<h2>Étiquettes</h2>\n${tagList('', model.tags)}</nav>\n`;
+}
+
+/** Every file of the site. Posts already filtered and sorted newest first. */
+export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: ExportOptions): Generator<OutputFile> {
+  const model = buildModel(site, posts, { baseUrl: options.baseUrl });
+  const { entries } = model;
+  yield { path: 'style.css', content: STYLESHEET };
+  yield { path: 'feed.xml', content: rssDocument(feedView(model, 'rss', {})) };
+  yield { path: 'atom.xml', content: atomDocument(feedView(model, 'atom', {})) };
+  yield { path: 'feed.json', content: jsonFeedDocument(feedView(model, 'json', {})) };
+  yield* listPages(model, entries, '', (n, count) => ({
+    home: true,
+    title: n === 1 ? undefined : `Page ${n} sur ${count}`,
+    description: model.description || undefined,
+    after: n === 1 ? tagsNav(model) : undefined,
+  }));
+  for (let i = 0; i < entries.length; i++) yield postPage(model, entries[i]!, entries[i - 1], entries[i + 1]);
+  for (const tag of model.tags) {
+    const dir = tagPath(tag);
+    const feed = tagFeedAlternate(model, tag);
+    yield* listPages(model, tag.entries, dir, (n, count, root) => ({
+      title: `Étiquette « ${tag.name} »${n > 1 ? `, page ${n}` : ''}`,
+      feeds: [feed],
+      before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
+        + `<p>${tag.entries.length} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
+        + `<a href="${root}${dir}feed.xml" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
+    }));
+    yield { path: `${dir}feed.xml`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
+  }
+  for (const alias of model.aliases) yield aliasPage(alias.slug, alias.entry);
+}

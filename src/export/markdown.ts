@@ -1,0 +1,93 @@
+import MarkdownIt, { type Token } from 'markdown-it';
+
+/**
+ * Markdown (CommonMark) to HTML with markdown-it: raw HTML is escaped (`html: false`),
+ * dangerous link schemes are refused by markdown-it's own check, links and images are made
+ * absolute against the post's permalink, and headings are shifted under the page title.
+ */
+const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+type RenderEnv = Record<PropertyKey, unknown> & { base?: string };
+
+function absolute(url: string, base: string | undefined): string {
+  if (base === undefined) return url;
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
+
+const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!;
+  const href = token.attrGet('href');
+  if (typeof href === 'string') token.attrSet('href', absolute(href, (env as RenderEnv | undefined)?.base));
+  return defaultLinkOpen(tokens, idx, options, env, self);
+};
+
+const defaultImage = md.renderer.rules.image!;
+md.renderer.rules.image = (tokens, idx, options, env, self) => {
+  const token = tokens[idx]!;
+  const src = token.attrGet('src');
+  if (typeof src === 'string') token.attrSet('src', absolute(src, (env as RenderEnv | undefined)?.base));
+  return defaultImage(tokens, idx, options, env, self);
+};
+
+/**
+ * The page title is the only `h1`: the body's highest heading level becomes `h2` and no
+ * level is skipped (`##` then `####` become `h2` then `h3`), so the outline stays valid.
+ */
+function shiftHeadings(tokens: Token[]): void {
+  let top = 7;
+  for (const token of tokens) if (token.type === 'heading_open') top = Math.min(top, Number(token.tag.slice(1)));
+  if (top === 7) return;
+  const stack: string[] = [];
+  let previous = 1;
+  for (const token of tokens) {
+    if (token.type === 'heading_open') {
+      const level = Math.min(Number(token.tag.slice(1)) - top + 2, previous + 1, 6);
+      token.tag = `h${level}`;
+      stack.push(token.tag);
+      previous = level;
+    } else if (token.type === 'heading_close') {
+      token.tag = stack.pop() ?? token.tag;
+    }
+  }
+}
+
+/** First paragraph as plain text, cut near `max` characters at a word boundary. */
+function excerptOf(tokens: Token[], max: number): string {
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.type !== 'paragraph_open') continue;
+    const inline = tokens[i + 1];
+    if (!inline || inline.type !== 'inline') continue;
+    let text = '';
+    for (const child of inline.children ?? []) {
+      if (child.type === 'text' || child.type === 'code_inline') text += child.content;
+      else if (child.type === 'softbreak' || child.type === 'hardbreak') text += ' ';
+      else if (child.type === 'image') text += child.content;
+    }
+    text = text.replace(/\s+/g, ' ').trim();
+    if (!text) continue;
+    if (text.length <= max) return text;
+    const cut = text.slice(0, max);
+    const space = cut.lastIndexOf(' ');
+    return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/, '')}…`;
+  }
+  return '';
+}
+
+export interface RenderedBody {
+  html: string;
+  /** The first paragraph as plain text, for index pages and feed descriptions without a summary. */
+  excerpt: string;
+}
+
+/** Parses the body once and renders it; `base` is the post's absolute permalink. */
+export function renderBody(markdown: string, base: string): RenderedBody {
+  const env: RenderEnv = { base };
+  const tokens = md.parse(markdown, env);
+  shiftHeadings(tokens);
+  return { html: md.renderer.render(tokens, md.options, env), excerpt: excerptOf(tokens, 280) };
+}

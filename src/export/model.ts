@@ -1,0 +1,244 @@
+import { calendarDayOf, formatIsoDay, formatIsoInstant, parsePostDate, postInstant, type PostDate } from '../core/dates.js';
+import { tagKey } from '../core/filters.js';
+import type { Post } from '../core/post.js';
+import { slugify, uniqueSlug } from '../core/slug.js';
+import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
+import { renderBody, type RenderedBody } from './markdown.js';
+import { cleanText } from './text.js';
+
+/** What every renderer takes besides the site and the posts. */
+export interface ExportOptions {
+  /** Absolute http(s) URL ending with `/` (see normalizeBaseUrl). */
+  baseUrl: string;
+  /** Feeds: at most this many items (default 20). */
+  limit?: number;
+  /** Feeds: the posts given are those of this tag; titles and links say so. */
+  tag?: string;
+}
+
+/** The settings a renderer reads (a subset of site.json); every field optional but the zone. */
+export interface SiteSettings {
+  title?: string;
+  description?: string;
+  language?: string;
+  author?: string;
+  timeZone: string;
+}
+
+export const DEFAULT_FEED_LIMIT = 20;
+export const DEFAULT_SITE_TITLE = 'Actualités';
+export const UNTITLED = '(sans titre)';
+
+/** `https://x.fr/actualites` → `https://x.fr/actualites/`; undefined when not an absolute http(s) URL. */
+export function normalizeBaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  url.hash = '';
+  url.search = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+export interface TagRef {
+  name: string;
+  slug: string;
+}
+
+/** One post as every renderer needs it; the body is rendered on first use, once. */
+export interface Entry {
+  post: Post;
+  slug: string;
+  url: string;
+  title: string;
+  guid: string;
+  guidIsPermalink: boolean;
+  summary?: string;
+  author?: string;
+  tags: TagRef[];
+  date: PostDate;
+  /** Publication instant (a calendar date starts at midnight in the site's zone). */
+  instant: Date;
+  /** Last change: updatedAt when later than the publication, else the publication. */
+  updated: Date;
+  /** `le 29 octobre 2013`. */
+  dateFr: string;
+  /** `2013-10-29`, or the instant with its offset. */
+  datetime: string;
+  /** `(lu 787 fois)`. */
+  viewsFr: string;
+  body(): RenderedBody;
+}
+
+export interface TagGroup extends TagRef {
+  entries: Entry[];
+}
+
+export interface Alias {
+  slug: string;
+  entry: Entry;
+}
+
+export interface ExportModel {
+  title: string;
+  description: string;
+  language: string;
+  author?: string;
+  timeZone: string;
+  baseUrl: string;
+  /** Newest first, as given. */
+  entries: Entry[];
+  /** By French alphabetical order of their names. */
+  tags: TagGroup[];
+  /** Old slugs that redirect; never one that a post uses, each claimed once. */
+  aliases: Alias[];
+  tagOf(name: string): TagGroup | undefined;
+}
+
+function cleanOptional(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const cleaned = cleanText(value).trim();
+  return cleaned === '' ? undefined : cleaned;
+}
+
+const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
+
+/**
+ * Builds the model once: cleaned text, permalinks, dates, tags (grouped case- and
+ * accent-insensitively as `--tag` matches them) and aliases. Posts must already be filtered
+ * and sorted (newest first). Linear in the number of posts and tags.
+ */
+export function buildModel(site: SiteSettings, posts: readonly Post[], options: ExportOptions): ExportModel {
+  const { baseUrl } = options;
+  const timeZone = site.timeZone;
+  const siteAuthor = cleanOptional(site.author);
+  const groups = new Map<string, TagGroup>();
+  const takenTagSlugs = new Set<string>();
+  const tagGroup = (name: string): TagGroup => {
+    const key = tagKey(name);
+    let group = groups.get(key);
+    if (!group) {
+      const slug = uniqueSlug(slugify(name) || 'etiquette', (s) => takenTagSlugs.has(s));
+      takenTagSlugs.add(slug);
+      group = { name, slug, entries: [] };
+      groups.set(key, group);
+    }
+    return group;
+  };
+
+  const entries: Entry[] = [];
+  for (const post of posts) {
+    const date = parsePostDate(post.date);
+    if (!date) throw new RangeError(`date invalide : ${post.date}`);
+    const instant = postInstant(date, timeZone);
+    const updatedAt = post.updatedAt === undefined ? undefined : parsePostDate(post.updatedAt);
+    const updated = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > instant.getTime() ? updatedAt.instant : instant;
+    const url = `${baseUrl}${post.slug}/`;
+    const seen = new Set<string>();
+    const postGroups: TagGroup[] = [];
+    for (const raw of post.tags) {
+      const name = cleanText(raw).trim();
+      if (!name || seen.has(tagKey(name))) continue;
+      seen.add(tagKey(name));
+      postGroups.push(tagGroup(name));
+    }
+    let rendered: RenderedBody | undefined;
+    const entry: Entry = {
+      post,
+      slug: post.slug,
+      url,
+      title: cleanText(post.title).trim() || UNTITLED,
+      guid: post.id ?? url,
+      guidIsPermalink: post.id === undefined,
+      summary: cleanOptional(post.summary),
+      author: cleanOptional(post.author) ?? siteAuthor,
+      tags: postGroups.map((g) => ({ name: g.name, slug: g.slug })),
+      date,
+      instant,
+      updated,
+      dateFr: formatDateFr(date, timeZone),
+      datetime: date.kind === 'calendar' ? formatIsoDay(calendarDayOf(date, timeZone)) : formatIsoInstant(instant, timeZone),
+      viewsFr: formatViewsBracketedFr(post.views),
+      body: () => (rendered ??= renderBody(cleanText(post.body), url)),
+    };
+    for (const group of postGroups) group.entries.push(entry);
+    entries.push(entry);
+  }
+
+  const postSlugs = new Set(entries.map((e) => e.slug));
+  const aliases: Alias[] = [];
+  for (const entry of entries) {
+    for (const alias of entry.post.aliases) {
+      if (postSlugs.has(alias)) continue;
+      postSlugs.add(alias);
+      aliases.push({ slug: alias, entry });
+    }
+  }
+
+  const tags = [...groups.values()].sort((a, b) => nameCollator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
+  return {
+    title: cleanOptional(site.title) ?? DEFAULT_SITE_TITLE,
+    description: cleanOptional(site.description) ?? '',
+    language: cleanOptional(site.language) ?? 'fr-FR',
+    author: siteAuthor,
+    timeZone,
+    baseUrl,
+    entries,
+    tags,
+    aliases,
+    tagOf: (name) => groups.get(tagKey(cleanText(name).trim())),
+  };
+}
+
+/** One feed's content: which entries, under which title and URLs. */
+export interface FeedView {
+  model: ExportModel;
+  entries: Entry[];
+  title: string;
+  description: string;
+  /** The HTML page this feed follows. */
+  homeUrl: string;
+  /** The feed's own URL (RSS `atom:link rel="self"`, Atom `rel="self"`, JSON Feed `feed_url`). */
+  selfUrl: string;
+  /** Newest change among the entries: the feed's build date, never the clock. */
+  updated?: Date;
+}
+
+export const FEED_FILES = { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' } as const;
+export type FeedFormat = keyof typeof FEED_FILES;
+
+export function tagPath(tag: TagRef): string {
+  return `tag/${tag.slug}/`;
+}
+
+/** The whole site's feed, or a tag's when `tag` is given (its URLs are those of the tag page). */
+export function feedView(model: ExportModel, format: FeedFormat, options: { limit?: number; tag?: string }): FeedView {
+  const limit = options.limit ?? DEFAULT_FEED_LIMIT;
+  const group = options.tag === undefined ? undefined : model.tagOf(options.tag);
+  const entries = (options.tag !== undefined ? group?.entries ?? [] : model.entries).slice(0, limit);
+  let updated: Date | undefined;
+  for (const e of entries) if (!updated || e.updated.getTime() > updated.getTime()) updated = e.updated;
+  if (options.tag !== undefined) {
+    const name = group?.name ?? (cleanText(options.tag).trim() || options.tag);
+    const slug = group?.slug ?? (slugify(name) || 'etiquette');
+    const home = `${model.baseUrl}${tagPath({ name, slug })}`;
+    return {
+      model, entries, updated,
+      title: `${model.title} — ${name}`,
+      description: `Billets portant l'étiquette « ${name} »`,
+      homeUrl: home,
+      selfUrl: `${home}${FEED_FILES[format]}`,
+    };
+  }
+  return {
+    model, entries, updated,
+    title: model.title,
+    description: model.description,
+    homeUrl: model.baseUrl,
+    selfUrl: `${model.baseUrl}${FEED_FILES[format]}`,
+  };
+}
