@@ -1,0 +1,304 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../cli/context.js';
+import { EXIT_FOUND, EXIT_OK, NewsError } from '../cli/errors.js';
+import { globalOptions } from '../cli/options.js';
+import { writeJson } from '../cli/json.js';
+import { formatIsoInstant } from '../core/dates.js';
+import { buildMergePlan, findDuplicates, isEmptyPlan, type DedupeFindings, type MergePlan } from '../core/dedupe/index.js';
+import { serializePost, type Post } from '../core/post.js';
+import { failOnProblems, loadPosts, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import {
+  applyJournal, pendingRuns, readJournal, removeLeftovers, runStatus, sha256, undoJournal, writeJournal,
+  type Journal, type JournalStep, type StepHook, type StepOutcome,
+} from '../store/journal.js';
+import { isRunId, listRunIds, newRunId } from '../store/trash.js';
+import { TRASH_DIR } from '../store/content.js';
+import { colors } from '../format/color.js';
+import { warnProblems } from './shared.js';
+
+export interface DedupeOptions {
+  dir?: string;
+  json: boolean;
+  check: boolean;
+  apply: boolean;
+  undo?: string;
+  threshold: number;
+  quiet: boolean;
+  verbose: boolean;
+}
+
+export const DEFAULT_THRESHOLD = 0.9;
+
+/** `--threshold`: a number in ]0, 1], with a point or a French comma. */
+export function parseThreshold(value: string): number {
+  const text = value.trim().replace(',', '.');
+  const number = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!(number > 0 && number <= 1)) {
+    throw new InvalidArgumentError(`--threshold attend un nombre supérieur à 0 et au plus 1, par exemple 0.9 ou 0,85 (reçu « ${value} »)`);
+  }
+  return number;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('dedupe')
+    .description('trouve les billets en double et les blocs répétés ; --apply les fusionne (sans rien perdre)')
+    .option('--json', 'rapport JSON sur la sortie standard', false)
+    .option('--check', 'code de sortie 1 si quelque chose est trouvé (rien n’est modifié)', false)
+    .option('--apply', 'fusionne les doublons et supprime les blocs répétés (journal et corbeille dans .trash/)', false)
+    .option('--undo <run-id>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
+    .option('--threshold <s>', 'similarité minimale des quasi-doublons, entre 0 et 1', parseThreshold, DEFAULT_THRESHOLD)
+    .option('-q, --quiet', 'aucune ligne de résumé sur la sortie d’erreur', false)
+    .option('-v, --verbose', 'une ligne par fusion et par billet nettoyé sur la sortie d’erreur', false)
+    .addHelpText('after', [
+      '',
+      'Sans --apply, rien n’est modifié. Pour cron : news dedupe --apply (ne pose jamais de question).',
+      '',
+      'Exemples :',
+      '  news dedupe',
+      '  news dedupe --check --json',
+      '  news dedupe --apply --verbose',
+      '  news dedupe --undo 20261125-030000-3fa2c1',
+      '',
+    ].join('\n'));
+  prepareCommand(program, command).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
+    env.setExitCode(await runDedupe({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+/** Test hooks: stop dead after step k (like SIGKILL), or wait after each step while holding the lock. */
+function stepHook(ctx: Context): StepHook {
+  const crashAfter = ctx.env.NEWS_TEST_CRASH_AFTER_STEP ? Number(ctx.env.NEWS_TEST_CRASH_AFTER_STEP) : undefined;
+  const delayMs = ctx.env.NEWS_TEST_STEP_DELAY_MS ? Number(ctx.env.NEWS_TEST_STEP_DELAY_MS) : 0;
+  let step = 0;
+  return async () => {
+    step++;
+    if (crashAfter !== undefined && step >= crashAfter) process.kill(process.pid, 'SIGKILL');
+    if (delayMs > 0) await sleep(delayMs);
+  };
+}
+
+function plural(n: number, one: string, many: string = `${one}s`): string {
+  return `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+}
+
+interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+/** Progress on stderr, only on a terminal and only for a large folder. */
+function progress(ctx: Context, quiet: boolean): Progress {
+  let shown = false;
+  return {
+    update(done, total) {
+      if (quiet || !ctx.stderrIsTTY || total < 5000) return;
+      shown = true;
+      ctx.stderr.write(`\r\x1b[KAnalyse : ${done.toLocaleString('fr-FR')} / ${total.toLocaleString('fr-FR')} billets`);
+    },
+    done() {
+      if (shown) ctx.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+function analyse(posts: Post[], opts: DedupeOptions, timeZone: string, ctx: Context): DedupeFindings {
+  const bar = progress(ctx, opts.quiet);
+  try {
+    return findDuplicates(posts, { threshold: opts.threshold, timeZone, onProgress: (d, t) => bar.update(d, t) });
+  } finally {
+    bar.done();
+  }
+}
+
+function foundSomething(findings: DedupeFindings): boolean {
+  return findings.groups.length > 0 || findings.repeated.length > 0;
+}
+
+function jsonReport(findings: DedupeFindings, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    groups: findings.groups,
+    repeated: findings.repeated,
+    posts: findings.posts,
+    ...extra,
+  };
+}
+
+function describeKind(d: { kind: 'exact' | 'near'; similarity: number }): string {
+  return d.kind === 'exact' ? 'identique une fois normalisé' : `quasi identique (similarité ${d.similarity.toLocaleString('fr-FR')})`;
+}
+
+/** The report for people, on stdout. */
+function humanReport(findings: DedupeFindings, applied: boolean): string {
+  const lines: string[] = [];
+  if (findings.groups.length > 0) {
+    lines.push(colors.bold(`${applied ? 'Doublons fusionnés' : 'Doublons'} (${plural(findings.groups.length, 'groupe')}) :`));
+    for (const group of findings.groups) {
+      lines.push(`  ${applied ? 'gardé' : 'garder'} ${colors.green(group.keep)}`);
+      group.duplicates.forEach((d, i) => {
+        const branch = i === group.duplicates.length - 1 ? '└─' : '├─';
+        lines.push(`    ${branch} ${d.slug} : ${describeKind(d)}`);
+      });
+    }
+  }
+  if (findings.repeated.length > 0) {
+    if (lines.length) lines.push('');
+    lines.push(colors.bold(`${applied ? 'Blocs répétés supprimés' : 'Blocs répétés'} (${plural(findings.repeated.length, 'billet')}) :`));
+    for (const r of findings.repeated) {
+      lines.push(`  ${colors.green(r.slug)} : ${plural(r.paragraphs, 'paragraphe')}, ${plural(r.removed, applied ? 'supprimé' : 'en trop', applied ? 'supprimés' : 'en trop')}`);
+    }
+  }
+  if (lines.length === 0) lines.push(`Aucun doublon ni bloc répété parmi ${plural(findings.posts, 'billet')}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+function countDuplicates(findings: DedupeFindings): number {
+  return findings.groups.reduce((n, g) => n + g.duplicates.length, 0);
+}
+
+function summaryLine(findings: DedupeFindings, runId?: string): string {
+  if (!foundSomething(findings)) return `news dedupe : rien à faire (${plural(findings.posts, 'billet')} examinés).`;
+  const dups = countDuplicates(findings);
+  const parts: string[] = [];
+  if (findings.groups.length) parts.push(`${plural(dups, 'doublon')} en ${plural(findings.groups.length, 'groupe')}`);
+  if (findings.repeated.length) parts.push(`${plural(findings.repeated.length, 'billet')} avec des blocs répétés`);
+  if (runId) {
+    return `news dedupe : ${parts.join(', ')} : ${dups ? `${plural(dups, 'billet')} fusionné${dups > 1 ? 's' : ''}, ` : ''}${plural(findings.repeated.length, 'billet')} nettoyé${findings.repeated.length > 1 ? 's' : ''} ; journal ${TRASH_DIR}/${runId}/ (annuler : news dedupe --undo ${runId})`;
+  }
+  return `news dedupe : ${parts.join(', ')} ; rien n'a été modifié (news dedupe --apply pour fusionner).`;
+}
+
+function reportSkipped(ctx: Context, outcomes: StepOutcome[], quiet: boolean): void {
+  if (quiet) return;
+  for (const o of outcomes) if (o.result === 'skipped') ctx.stderr.write(`${colors.yellow('attention')} : ${o.reason}\n`);
+}
+
+/** Reads the exact bytes of every file the plan touches, and turns the plan into journal steps. */
+function journalSteps(dir: string, plan: MergePlan): JournalStep[] {
+  const steps: JournalStep[] = [];
+  for (const r of plan.rewrites) {
+    const bytes = fs.readFileSync(postFile(dir, r.slug));
+    const text = serializePost(r.post);
+    steps.push({
+      op: 'rewrite',
+      slug: r.slug,
+      reason: r.reason,
+      before: { sha256: sha256(bytes), base64: bytes.toString('base64') },
+      after: { sha256: sha256(Buffer.from(text, 'utf8')), text },
+    });
+  }
+  for (const t of plan.trash) {
+    steps.push({ op: 'trash', slug: t.slug, into: t.into, sha256: sha256(fs.readFileSync(postFile(dir, t.slug))) });
+  }
+  return steps;
+}
+
+/** Finishes the runs a crash left half done (an apply, or an undo), before anything else. */
+async function finishPendingRuns(dir: string, ctx: Context, at: string, hook: StepHook, quiet: boolean): Promise<void> {
+  for (const { runId, status } of pendingRuns(dir)) {
+    const journal = readJournal(dir, runId);
+    const outcomes = status === 'undoing' ? await undoJournal(dir, journal, at, hook) : await applyJournal(dir, journal, at, hook);
+    reportSkipped(ctx, outcomes, quiet);
+    if (!quiet) {
+      ctx.stderr.write(`news dedupe : l'exécution interrompue ${runId} a été ${status === 'undoing' ? 'annulée' : 'terminée'}.\n`);
+    }
+  }
+  removeLeftovers(dir);
+}
+
+async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone: string): Promise<number> {
+  const hook = stepHook(ctx);
+  const at = formatIsoInstant(ctx.now(), timeZone);
+  const result = await withContentLock(dir, async () => {
+    await finishPendingRuns(dir, ctx, at, hook, opts.quiet);
+    const { posts, problems } = loadPosts(dir);
+    failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
+    const list = posts.map((p) => p.post);
+    const findings = analyse(list, opts, timeZone, ctx);
+    const plan = buildMergePlan(findings, new Map(list.map((p) => [p.slug, p])), at);
+    if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };
+    let runId = newRunId(ctx.now());
+    while (listRunIds(dir).includes(runId)) runId = newRunId(ctx.now());
+    const journal: Journal = {
+      format: 'news-dedupe-journal',
+      version: 1,
+      runId,
+      createdAt: at,
+      threshold: opts.threshold,
+      steps: journalSteps(dir, plan),
+      report: jsonReport(findings),
+    };
+    writeJournal(dir, journal);
+    await hook();
+    const outcomes = await applyJournal(dir, journal, at, hook);
+    return { findings, runId, outcomes };
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+
+  const { findings, runId, outcomes } = result;
+  reportSkipped(ctx, outcomes, opts.quiet);
+  if (opts.verbose) {
+    for (const group of findings.groups) {
+      for (const d of group.duplicates) ctx.stderr.write(`fusionné : ${d.slug} → ${group.keep} (${describeKind(d)})\n`);
+    }
+    for (const r of findings.repeated) ctx.stderr.write(`nettoyé : ${r.slug} (${plural(r.removed, 'paragraphe répété supprimé', 'paragraphes répétés supprimés')})\n`);
+  }
+  if (opts.json) writeJson(ctx.stdout, jsonReport(findings, { applied: runId !== undefined, runId: runId ?? null }));
+  if (!opts.quiet) ctx.stderr.write(`${summaryLine(findings, runId)}\n`);
+  return EXIT_OK;
+}
+
+async function runUndo(runId: string, opts: DedupeOptions, dir: string, ctx: Context, timeZone: string): Promise<number> {
+  if (!isRunId(runId)) {
+    throw new NewsError(`--undo « ${runId} » : identifiant d'exécution attendu, de la forme 20261125-030000-3fa2c1 (voir les dossiers de ${TRASH_DIR}/)`);
+  }
+  const at = formatIsoInstant(ctx.now(), timeZone);
+  const outcomes = await withContentLock(dir, async () => {
+    const status = runStatus(dir, runId);
+    if (status === undefined) {
+      const known = listRunIds(dir).filter((id) => runStatus(dir, id) !== undefined);
+      throw new NewsError(`--undo ${runId} : aucune exécution de ce nom dans ${path.join(dir, TRASH_DIR)}${known.length ? ` ; exécutions connues : ${known.slice(-5).join(', ')}` : ''}`);
+    }
+    if (status === 'undone') throw new NewsError(`--undo ${runId} : cette exécution a déjà été annulée (voir ${TRASH_DIR}/${runId}/status.json)`);
+    return undoJournal(dir, readJournal(dir, runId), at, stepHook(ctx));
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  reportSkipped(ctx, outcomes, false);
+  const restored = outcomes.filter((o) => o.step.op === 'trash' && o.result !== 'skipped').length;
+  const rewritten = outcomes.filter((o) => o.step.op === 'rewrite' && o.result !== 'skipped').length;
+  const incomplete = outcomes.some((o) => o.result === 'skipped');
+  if (opts.json) writeJson(ctx.stdout, { runId, undone: true, complete: !incomplete, restored, reverted: rewritten });
+  if (!opts.quiet) {
+    ctx.stderr.write(
+      `news dedupe : exécution ${runId} annulée : ${plural(restored, 'billet')} sorti${restored > 1 ? 's' : ''} de la corbeille, ${plural(rewritten, 'billet')} remis en l'état${incomplete ? ` ; certains fichiers ont changé depuis et restent tels quels (voir ${TRASH_DIR}/${runId}/)` : ''}.\n`,
+    );
+  }
+  return EXIT_OK;
+}
+
+export async function runDedupe(opts: DedupeOptions, ctx: Context): Promise<number> {
+  if (opts.apply && opts.check) throw new NewsError('--apply et --check ne vont pas ensemble : --check vérifie sans rien modifier');
+  if (opts.undo !== undefined && (opts.apply || opts.check)) throw new NewsError(`--undo ne va pas avec ${opts.apply ? '--apply' : '--check'} : lancez-les séparément`);
+  if (opts.quiet && opts.verbose) throw new NewsError('--quiet et --verbose ne vont pas ensemble : choisissez-en un');
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(dir);
+  if (opts.undo !== undefined) return runUndo(opts.undo, opts, dir, ctx, site.timeZone);
+  if (opts.apply) return runApply(opts, dir, ctx, site.timeZone);
+
+  // Report only: nothing is written, no lock is needed (every write is atomic).
+  const { posts, problems } = loadPosts(dir);
+  if (!opts.quiet) warnProblems(ctx, problems);
+  const pending = pendingRuns(dir);
+  if (pending.length > 0 && !opts.quiet) {
+    ctx.stderr.write(`${colors.yellow('attention')} : une exécution de news dedupe --apply a été interrompue (${pending.map((p) => p.runId).join(', ')}) ; la prochaine exécution de --apply la terminera.\n`);
+  }
+  const findings = analyse(posts.map((p) => p.post), opts, site.timeZone, ctx);
+  if (opts.json) writeJson(ctx.stdout, jsonReport(findings));
+  else ctx.stdout.write(humanReport(findings, false));
+  if (!opts.quiet) ctx.stderr.write(`${summaryLine(findings)}\n`);
+  return opts.check && foundSomething(findings) ? EXIT_FOUND : EXIT_OK;
+}

@@ -1,0 +1,6 @@
+export { findDuplicates, comparableText, keepOrder, differentFacts } from './find.js';
+export type { DedupeFindings, DuplicateGroup, DuplicateEntry, RepeatedEntry, FindOptions } from './find.js';
+export { collapseRepeatedBlocks } from './repeated.js';
+export { similarity, roundSimilarity } from './similarity.js';
+export { buildMergePlan, mergeGroup, unionTags, isEmptyPlan } from './plan.js';
+export type { MergePlan } from './plan.js';

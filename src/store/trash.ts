@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fsyncDir } from './atomic.js';
+import { TRASH_DIR } from './content.js';
+
+/**
+ * The trash: `<content>/.trash/<run-id>/`, one folder per run that changed something, holding
+ * its journal and the post files it removed (`posts/<slug>.json`, moved there by rename, so
+ * their bytes are untouched). Every folder created and every rename is fsynced, so what the
+ * journal says happened survives a power cut.
+ */
+
+const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+
+export function trashDir(contentDir: string): string {
+  return path.join(contentDir, TRASH_DIR);
+}
+
+export function runDir(contentDir: string, runId: string): string {
+  return path.join(trashDir(contentDir), runId);
+}
+
+export function trashedPostFile(contentDir: string, runId: string, slug: string): string {
+  return path.join(runDir(contentDir, runId), 'posts', `${slug}.json`);
+}
+
+/** `20261125-183000-3fa2c1`: the UTC time of the run (sortable) and a random suffix. */
+export function newRunId(now: Date, suffix: string = randomBytes(3).toString('hex')): string {
+  const iso = now.toISOString();
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${suffix}`;
+}
+
+export function isRunId(value: string): boolean {
+  return RUN_ID.test(value);
+}
+
+/** Creates a folder and its missing parents, fsyncing each parent so the new entries last. */
+export function ensureDurableDir(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  ensureDurableDir(path.dirname(dir));
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  fsyncDir(path.dirname(dir));
+}
+
+/** Renames a file (same file system) and fsyncs both folders. */
+export function moveDurably(from: string, to: string): void {
+  fs.renameSync(from, to);
+  fsyncDir(path.dirname(to));
+  if (path.dirname(from) !== path.dirname(to)) fsyncDir(path.dirname(from));
+}
+
+/** Run ids present in the trash, oldest first. */
+export function listRunIds(contentDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(trashDir(contentDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return names.filter(isRunId).sort();
+}
+
+/**
+ * Removes a run's folder once it has been undone: first renamed aside (one atomic step, after
+ * which it is no longer a run), then deleted; the trash folder goes too when left empty.
+ */
+export function removeRunDir(contentDir: string, runId: string): void {
+  const root = trashDir(contentDir);
+  const aside = path.join(root, `.undone-${runId}`);
+  fs.renameSync(runDir(contentDir, runId), aside);
+  fsyncDir(root);
+  fs.rmSync(aside, { recursive: true, force: true });
+  removeLeftovers(contentDir);
+}
+
+/** Deletes folders a crash left half-removed, and the trash itself when empty. */
+export function removeLeftovers(contentDir: string): void {
+  const root = trashDir(contentDir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith('.undone-')) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+  if (fs.readdirSync(root).length === 0) {
+    fs.rmdirSync(root);
+    fsyncDir(contentDir);
+  }
+}
