@@ -4,7 +4,7 @@ import type { Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
 import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
-import { cleanText } from './text.js';
+import { cleanLine, cleanText } from './text.js';
 
 /** What every renderer takes besides the site and the posts. */
 export interface ExportOptions {
@@ -101,7 +101,7 @@ export interface ExportModel {
 
 function cleanOptional(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const cleaned = cleanText(value).trim();
+  const cleaned = cleanLine(value);
   return cleaned === '' ? undefined : cleaned;
 }
 
@@ -140,23 +140,27 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     const url = `${baseUrl}${post.slug}/`;
     const seen = new Set<string>();
     const postGroups: TagGroup[] = [];
+    const tags: TagRef[] = [];
     for (const raw of post.tags) {
-      const name = cleanText(raw).trim();
+      const name = cleanLine(raw);
       if (!name || seen.has(tagKey(name))) continue;
       seen.add(tagKey(name));
-      postGroups.push(tagGroup(name));
+      const group = tagGroup(name);
+      postGroups.push(group);
+      // The post keeps its own spelling; the link goes to the page of all its spellings.
+      tags.push({ name, slug: group.slug });
     }
     let rendered: RenderedBody | undefined;
     const entry: Entry = {
       post,
       slug: post.slug,
       url,
-      title: cleanText(post.title).trim() || UNTITLED,
+      title: cleanLine(post.title) || UNTITLED,
       guid: post.id ?? url,
       guidIsPermalink: post.id === undefined,
       summary: cleanOptional(post.summary),
       author: cleanOptional(post.author) ?? siteAuthor,
-      tags: postGroups.map((g) => ({ name: g.name, slug: g.slug })),
+      tags,
       date,
       instant,
       updated,
@@ -190,7 +194,7 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     entries,
     tags,
     aliases,
-    tagOf: (name) => groups.get(tagKey(cleanText(name).trim())),
+    tagOf: (name) => groups.get(tagKey(cleanLine(name))),
   };
 }
 
@@ -223,7 +227,7 @@ export function feedView(model: ExportModel, format: FeedFormat, options: { limi
   let updated: Date | undefined;
   for (const e of entries) if (!updated || e.updated.getTime() > updated.getTime()) updated = e.updated;
   if (options.tag !== undefined) {
-    const name = group?.name ?? (cleanText(options.tag).trim() || options.tag);
+    const name = group?.name ?? (cleanLine(options.tag) || options.tag);
     const slug = group?.slug ?? (slugify(name) || 'etiquette');
     const home = `${model.baseUrl}${tagPath({ name, slug })}`;
     return {

@@ -18,6 +18,11 @@ export function cleanText(text: string): string {
   return out;
 }
 
+/** A one-line value (title, tag, author, summary): cleaned, runs of white space made one space, trimmed. */
+export function cleanLine(text: string): string {
+  return cleanText(text).replace(/\s+/g, ' ').trim();
+}
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPE_ALL = /[&<>"']/g;
