@@ -48,7 +48,13 @@ function writeTemp(target: string, data: Uint8Array, wfs: WriteFs, mode: number)
     safeUnlink(temp, wfs);
     throw error;
   }
-  wfs.closeSync(fd);
+  try {
+    // Some file systems (NFS) report a failed write only here.
+    wfs.closeSync(fd);
+  } catch (error) {
+    safeUnlink(temp, wfs);
+    throw error;
+  }
   return temp;
 }
 
