@@ -179,7 +179,7 @@ function readSource(file: string, source: string, opts: ImportOptions, site: Sit
   if (!decoded.ok) return { candidates: [], problems: [{ source, missing: [], reasons: [decoded.reason] }] };
   for (const warning of decoded.warnings) warn(`${source} : ${warning}`);
   const encoding = decoded.encoding === 'utf-8' ? undefined : encodingLabel(decoded.encoding);
-  if (encoding) warn(`${source} : converti depuis ${encoding}`);
+  if (encoding) warn(`${source} : converti depuis ${encoding} (vérifiez les accents du billet créé)`);
 
   if (opts.from === 'legacy') {
     const sniffed = sniffFeedFormat(decoded.text);
