@@ -144,3 +144,11 @@ test('--tag adds tags; feeds keep their own', async () => {
   expect(readPost(dir, 'journee-numerique-emploi-le-programme').tags).toEqual(['Emploi', 'numérique', 'partenaires']);
   expect(readPost(dir, 'fermeture-estivale').tags).toEqual(['partenaires', 'Emploi']);
 });
+
+test('the bundled post is exactly what news import makes of the legacy page', async () => {
+  const site = JSON.parse(fs.readFileSync(path.join(ROOT, 'content', 'site.json'), 'utf8')) as Record<string, unknown>;
+  const dir = tempContent({}, site);
+  await runImport(options(dir, [LEGACY]), testContext());
+  const made = fs.readFileSync(path.join(dir, 'posts', 'le-miroir-brise-des-reseaux-sociaux.json'), 'utf8');
+  expect(fs.readFileSync(path.join(ROOT, 'content', 'posts', 'le-miroir-brise-des-reseaux-sociaux.json'), 'utf8')).toBe(made);
+});
