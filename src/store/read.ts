@@ -146,13 +146,43 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const message = String((error as Error).message);
-    const match = /position (\d+)/.exec(message);
-    const position = match ? Number(match[1]) : text.length;
+    const position = jsonErrorOffset(text, message);
     const { line, column } = lineColumnOfChar(text, position);
     const reason = /end of JSON input|Unterminated/i.test(message) || position >= text.length
       ? 'JSON incomplet (fin de fichier inattendue) : le fichier semble tronqué'
       : `JSON invalide près de ${JSON.stringify(text.slice(position, position + 12))}`;
     throw new ReadProblem(file, `${reason} (ligne ${line}, colonne ${column})`, { line, column });
+  }
+}
+
+/**
+ * Where JSON.parse stopped. V8 usually says `at position N`; for a misspelt word
+ * (`"b": fals`) it only names the character (`Unexpected token '\n', … is not valid JSON`),
+ * so find the shortest beginning of the text that is already wrong, not merely unfinished.
+ */
+function jsonErrorOffset(text: string, message: string): number {
+  const match = /position (\d+)/.exec(message);
+  if (match) return Number(match[1]);
+  if (/end of JSON input/i.test(message)) return text.length;
+  let fine = 0;
+  let wrong = text.length;
+  while (wrong - fine > 1) {
+    const middle = (fine + wrong) >> 1;
+    if (isWrongBeginning(text.slice(0, middle))) wrong = middle;
+    else fine = middle;
+  }
+  return wrong - 1;
+}
+
+function isWrongBeginning(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return false;
+  } catch (error) {
+    const message = String((error as Error).message);
+    if (/end of JSON input|Unterminated/i.test(message)) return false;
+    const match = /position (\d+)/.exec(message);
+    return !(match && Number(match[1]) >= prefix.length);
   }
 }
 
