@@ -32,6 +32,29 @@ function href(root: string, dir: string): string {
   return root + dir || './';
 }
 
+/**
+ * Browser tabs and search results show about 70 characters: longer titles are cut at a word.
+ * Returns the escaped text, at most 70 UTF-16 units as written in the file (html-validate's
+ * `long-title` counts the source, entities included).
+ */
+export const TITLE_MAX = 70;
+
+function titleHtml(text: string): string {
+  const full = h(text);
+  if (full.length <= TITLE_MAX) return full;
+  let kept = '';
+  let length = 1; // the ellipsis
+  for (const char of text) {
+    const escaped = h(char);
+    if (length + escaped.length > TITLE_MAX) break;
+    kept += char;
+    length += escaped.length;
+  }
+  const space = kept.lastIndexOf(' ');
+  if (space > TITLE_MAX / 3) kept = kept.slice(0, space);
+  return `${h(kept.replace(/[\s,;:.!?—–-]+$/, ''))}…`;
+}
+
 interface Alternate {
   type: string;
   title: string;
@@ -53,6 +76,8 @@ interface PageParts {
   title?: string;
   description?: string;
   feeds?: Alternate[];
+  /** A post page's title is the post's alone. */
+  post?: boolean;
   /** Home and its next pages show the site name as their h1. */
   home?: boolean;
   main: string;
@@ -61,7 +86,7 @@ interface PageParts {
 function layout(p: PageParts): string {
   const { model } = p;
   const root = rootFrom(p.dir);
-  const title = p.title === undefined ? model.title : `${p.title} — ${model.title}`;
+  const title = p.title === undefined ? model.title : p.post ? p.title : `${p.title} — ${model.title}`;
   const feeds = [...siteFeeds(model), ...(p.feeds ?? [])];
   const siteName = `<a href="${href(root, '')}">${h(model.title)}</a>`;
   return '<!DOCTYPE html>\n'
@@ -69,7 +94,7 @@ function layout(p: PageParts): string {
     + '<head>\n'
     + '<meta charset="utf-8">\n'
     + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${h(title)}</title>\n`
+    + `<title>${titleHtml(title)}</title>\n`
     + (p.description ? `<meta name="description" content="${h(p.description)}">\n` : '')
     + `<link rel="canonical" href="${h(model.baseUrl + p.dir)}">\n`
     + feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('')
@@ -161,7 +186,7 @@ function postPage(model: ExportModel, entry: Entry, newer: Entry | undefined, ol
     + tagList(root, entry.tags)
     + '</article>\n'
     + neighbours;
-  return { path: `${dir}index.html`, content: layout({ model, dir, title: entry.title, description: entry.summary, main }) };
+  return { path: `${dir}index.html`, content: layout({ model, dir, title: entry.title, post: true, description: entry.summary, main }) };
 }
 
 /** A page at an old slug that sends the reader to the post (meta refresh, canonical link, a visible link). */
@@ -172,7 +197,7 @@ function aliasPage(alias: string, entry: Entry): OutputFile {
     + '<head>\n'
     + '<meta charset="utf-8">\n'
     + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${h(entry.title)}</title>\n`
+    + `<title>${titleHtml(entry.title)}</title>\n`
     + `<link rel="canonical" href="${h(entry.url)}">\n`
     + `<meta http-equiv="refresh" content="0; url=${target}">\n`
     + '<meta name="robots" content="noindex">\n'
