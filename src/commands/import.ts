@@ -12,7 +12,7 @@ import { slugify, uniqueSlug } from '../core/slug.js';
 import { createPost, loadPosts, loadSite, postFile, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { decodeText, encodingLabel } from '../import/encoding.js';
-import { parseFeed, sniffFeedFormat, FEED_FORMATS, type FeedFormat } from '../import/feeds.js';
+import { parseFeed, sniffFeedFormat, uniqueTags, FEED_FORMATS, type FeedFormat } from '../import/feeds.js';
 import { parseLegacyPage } from '../import/legacy.js';
 import { ProgressBar } from '../import/progress.js';
 import type { ImportedPost, MissingPart } from '../import/types.js';
@@ -211,16 +211,6 @@ function readSource(file: string, source: string, opts: ImportOptions, site: Sit
     candidates.push({ source, item: label, encoding, imported: result.post });
   }
   return { candidates, problems };
-}
-
-function uniqueTags(tags: string[]): string[] {
-  const seen = new Set<string>();
-  return tags.map((t) => t.trim()).filter((t) => {
-    const key = t.toLocaleLowerCase('fr-FR');
-    if (!t || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /** Content key of a post written without an id (by hand): its title, date and words. */

@@ -186,7 +186,8 @@ interface RawItem {
   author?: string;
 }
 
-function uniqueTags(tags: string[]): string[] {
+/** Tags trimmed, white space folded, each once whatever its case (the first spelling wins). */
+export function uniqueTags(tags: string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of tags) {
