@@ -17,6 +17,7 @@ import { readTextStrict, ReadProblem } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
+import { warningLabel } from './shared.js';
 
 export interface NewOptions {
   dir?: string;
@@ -283,7 +284,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
 
   if (lookalikes.length > 0) {
-    ctx.stderr.write(`${colors.yellow('attention')} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);
+    ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);
   }
   if (opts.json) writeJson(ctx.stdout, post);
   else ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);

@@ -32,7 +32,8 @@ export class ReadProblem extends Error {
 export function readTextStrict(file: string): string {
   let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    // O_NONBLOCK: a named pipe (FIFO) given as a post must be refused below, not waited on.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (error) {
     throw new ReadProblem(file, describeOpenError(error));
   }

@@ -1,5 +1,6 @@
 // Broken post files (test/fixtures/foundation/broken, plus a symbolic link made here):
 // named in French with file, field or line and column; nothing written; no stack trace.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -106,4 +107,14 @@ test('a post file over 1 MiB is refused, named, and the others still listed', as
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('sain');
   expect(r.stderr).toMatch(/posts\/enorme\.json : fichier trop gros \(\d+ octets, au plus 1048576\)/);
+});
+
+test('a named pipe (FIFO) posing as a post is refused at once, never waited on', async () => {
+  const odd = fs.mkdtempSync(path.join(os.tmpdir(), 'news-fifo-'));
+  fs.mkdirSync(path.join(odd, 'posts'));
+  expect(spawnSync('mkfifo', [path.join(odd, 'posts', 'tube.json')]).status).toBe(0);
+  const r = await runNews(['show', '--dir', odd, 'tube'], { timeoutMs: 10_000 });
+  expect(r.signal).toBeNull();
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain("posts/tube.json : ce n'est pas un fichier ordinaire");
 });

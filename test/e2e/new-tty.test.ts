@@ -158,6 +158,18 @@ describe('colour', () => {
     expect(screen).not.toContain(ESC);
   });
 
+  test('stdout on a terminal, stderr to a file: the warnings in the file carry no colour codes', async () => {
+    const broken = tempContent({ a: makePost('a', { title: 'Premier' }), b: '{"tronqué' });
+    const log = path.join(broken, '..', `${path.basename(broken)}-stderr.txt`);
+    session = new TmuxSession();
+    session.start(['list', '--dir', broken], { cwd: broken, stderrFile: log });
+    expect(await session.exitCode()).toBe(0);
+    expect(session.screen(true)).toContain(ESC);
+    const written = fs.readFileSync(log, 'utf8');
+    expect(written).toMatch(/^attention : billet ignoré : posts\/b\.json:1:\d+ : JSON incomplet/);
+    expect(written).not.toContain(ESC);
+  });
+
   test('the error label is red in a terminal, plain with --no-color', async () => {
     session = new TmuxSession();
     session.start(['list', '--dir', path.join(dir, 'absent')], { cwd: dir });

@@ -24,8 +24,9 @@ export class TmuxSession {
   }
 
   /** Starts `news <args>` in the terminal; the pane stays open after it ends and prints `__EXIT=<code>`. */
-  start(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }): void {
-    const command = `${[process.execPath, BIN, ...args].map(shellWord).join(' ')}; echo "__EXIT=$?"; sleep 600`;
+  start(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; stderrFile?: string }): void {
+    const redirect = options.stderrFile ? ` 2> ${shellWord(options.stderrFile)}` : '';
+    const command = `${[process.execPath, BIN, ...args].map(shellWord).join(' ')}${redirect}; echo "__EXIT=$?"; sleep 600`;
     const env = cleanEnv({ TERM: 'xterm-256color', EDITOR: undefined, VISUAL: undefined, TMUX: undefined, ...options.env });
     this.tmux(['new-session', '-d', '-x', '200', '-y', '50', '-c', options.cwd, command], env);
     this.started = true;
