@@ -11,6 +11,7 @@ import { nearestSlugs } from '../core/suggest.js';
 import { loadPostFile, loadPosts, loadSite, postFile, resolveContentDir } from '../store/content.js';
 import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
 import { colors } from '../format/color.js';
+import { printableText } from '../format/table.js';
 
 export interface ShowOptions {
   dir?: string;
@@ -66,13 +67,14 @@ export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> 
     writeJson(ctx.stdout, post);
     return 0;
   }
-  const lines = [colors.bold(post.title)];
+  const line = (text: string) => printableText(text, true);
+  const lines = [colors.bold(line(post.title))];
   const status = post.status === 'draft' ? ` ${colors.yellow('[brouillon]')}` : '';
   lines.push(`${formatDateFr(post.date, site.timeZone)} ${formatViewsBracketedFr(post.views)}${status}`);
-  if (post.author) lines.push(`par ${post.author}`);
-  if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.join(', ')}`);
-  if (post.summary) lines.push('', colors.italic(post.summary));
-  lines.push('', post.body.trimEnd());
+  if (post.author) lines.push(`par ${line(post.author)}`);
+  if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.map(line).join(', ')}`);
+  if (post.summary) lines.push('', colors.italic(printableText(post.summary)));
+  lines.push('', printableText(post.body).trimEnd());
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

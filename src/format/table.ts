@@ -44,7 +44,7 @@ function truncate(text: string, maxWidth: number): string {
 export function renderTable(rows: string[][], columns: Column[]): string[] {
   const cells = rows.map((row) =>
     row.map((cell, i) => {
-      const clean = cell.replace(/[\r\n\t]+/g, ' ');
+      const clean = printableText(cell.replace(/[\r\n\t]+/g, ' '));
       const max = columns[i]?.maxWidth;
       return max ? truncate(clean, max) : clean;
     }),
@@ -60,4 +60,14 @@ export function renderTable(rows: string[][], columns: Column[]): string[] {
     });
     return parts.join('  ');
   });
+}
+
+/**
+ * Text from a post as it may reach a terminal: control characters (escape sequences that
+ * could recolour, retitle or clear the terminal, bells, carriage returns) removed; line
+ * breaks and tabs kept unless `singleLine`.
+ */
+export function printableText(text: string, singleLine = false): string {
+  const cleaned = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return singleLine ? cleaned.replace(/[\n\t]+/g, ' ') : cleaned;
 }

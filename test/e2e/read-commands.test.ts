@@ -325,3 +325,19 @@ describe('output streams', () => {
     expect(debug.stderr).toMatch(NO_STACK);
   });
 });
+
+test('control characters in a post (terminal escape sequences) never reach the terminal', async () => {
+  const hostile = tempContent({
+    x: makePost('x', { title: 'Titre\u001b]0;pirate\u0007\u001b[31mrouge', body: 'ligne\r\nsuite\u001b[2J fin\ttab', tags: ['a\u001b[5mb'], author: 'Moi\u009b' }),
+  });
+  const listed = await runNews(['list', '--dir', hostile]);
+  const shown = await runNews(['show', '--dir', hostile, 'x']);
+  for (const r of [listed, shown]) {
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  }
+  expect(shown.stdout).toBe('Titre]0;pirate[31mrouge\nle 29 octobre 2013 (lu 0 fois)\npar Moi\nÉtiquettes : a[5mb\n\nligne\nsuite[2J fin\ttab\n');
+  // --json keeps the stored text exactly (JSON escapes it)
+  const json = await runNews(['show', '--dir', hostile, 'x', '--json']);
+  expect(JSON.parse(json.stdout).title).toBe('Titre\u001b]0;pirate\u0007\u001b[31mrouge');
+});
