@@ -17,10 +17,15 @@ export function renderProgressLine(done: number, total: number, label: string): 
  */
 export class ProgressBar {
   private shown = false;
+  private last = '';
   constructor(private readonly sink: TextSink, private readonly enabled: boolean) {}
 
+  /** Redrawn only when the shown percentage moves: thousands of files cost a hundred redraws, not thousands. */
   update(done: number, total: number, label: string): void {
     if (!this.enabled) return;
+    const step = `${total}:${Math.floor((done * 100) / Math.max(total, 1))}`;
+    if (this.shown && step === this.last) return;
+    this.last = step;
     this.sink.write(`\r\u001b[K${renderProgressLine(done, total, label)}`);
     this.shown = true;
   }
