@@ -11,7 +11,7 @@ import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
 import { createPost, loadPosts, loadSite, postFile, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { decodeText, encodingLabel } from '../import/encoding.js';
+import { declaredXmlEncoding, decodeText, encodingLabel } from '../import/encoding.js';
 import { parseFeed, sniffFeedFormat, uniqueTags, FEED_FORMATS, type FeedFormat } from '../import/feeds.js';
 import { parseLegacyPage } from '../import/legacy.js';
 import { ProgressBar } from '../import/progress.js';
@@ -175,10 +175,10 @@ const FEED_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json:
 function readSource(file: string, source: string, opts: ImportOptions, site: Site, warn: (line: string) => void): { candidates: Candidate[]; problems: Problem[] } {
   const bytes = readBytes(file, opts.from === 'legacy' ? MAX_PAGE_BYTES : MAX_FEED_BYTES);
   if (typeof bytes === 'string') return { candidates: [], problems: [{ source, missing: [], reasons: [bytes] }] };
-  const decoded = decodeText(bytes);
+  const decoded = decodeText(bytes, opts.from === 'rss' || opts.from === 'atom' ? declaredXmlEncoding(bytes) : undefined);
   if (!decoded.ok) return { candidates: [], problems: [{ source, missing: [], reasons: [decoded.reason] }] };
   for (const warning of decoded.warnings) warn(`${source} : ${warning}`);
-  const encoding = decoded.encoding === 'utf-8' ? undefined : encodingLabel(decoded.encoding);
+  const encoding = decoded.encoding === 'utf-8' || !bytes.some((b) => b >= 0x80) ? undefined : encodingLabel(decoded.encoding);
   if (encoding) warn(`${source} : converti depuis ${encoding} (vérifiez les accents du billet créé)`);
 
   if (opts.from === 'legacy') {

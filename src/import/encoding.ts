@@ -6,7 +6,7 @@
  */
 import iconv from 'iconv-lite';
 
-export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | (string & {});
 
 export type DecodeResult =
   | { ok: true; text: string; encoding: Encoding; warnings: string[] }
@@ -38,8 +38,38 @@ function lineOf(text: string, index: number): number {
   return line;
 }
 
-export function decodeText(bytes: Uint8Array): DecodeResult {
+/** The `encoding="…"` of an XML declaration, read from the first bytes (ASCII in every encoding that has one). */
+export function declaredXmlEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1');
+  return /^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\?xml\s[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head)?.[1];
+}
+
+/**
+ * `declared`: the encoding the file names for itself (an XML declaration). It is followed when
+ * it is not UTF-8 and iconv-lite knows it: ISO-8859-15 puts € where Windows-1252 has ¤, and only
+ * the declaration tells them apart.
+ */
+export function decodeText(bytes: Uint8Array, declared?: string): DecodeResult {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const named = declared?.toLowerCase().replace(/_/g, '-');
+  if (named && !/^utf-?8$/.test(named) && !/^utf-?16/.test(named)) {
+    if (!iconv.encodingExists(named)) {
+      return { ok: false, reason: `encodage déclaré « ${declared} » inconnu : convertissez le fichier en UTF-8 et corrigez sa déclaration <?xml … encoding="UTF-8"?>` };
+    }
+    if (buffer.some((b) => b >= 0x80)) {
+      // Valid UTF-8 with accents is UTF-8 whatever the declaration says (a common slip of old feeds).
+      try {
+        const text = utf8.decode(buffer);
+        const result = checked(text, 'utf-8');
+        if (result.ok) result.warnings.push(`le fichier se déclare en ${declared} mais il est écrit en UTF-8 : il est lu en UTF-8`);
+        return result;
+      } catch {
+        // Not UTF-8: the declaration holds.
+      }
+    }
+    const canonical = /^(iso-?8859-1|latin-?1|windows-1252|cp1252|us-ascii|ascii)$/.test(named) ? 'windows-1252' : named;
+    return checked(iconv.decode(buffer, canonical), canonical === 'windows-1252' ? 'windows-1252' : canonical);
+  }
   if (buffer[0] === 0xff && buffer[1] === 0xfe) return checked(iconv.decode(buffer.subarray(2), 'utf-16le'), 'utf-16le');
   if (buffer[0] === 0xfe && buffer[1] === 0xff) return checked(iconv.decode(buffer.subarray(2), 'utf-16be'), 'utf-16be');
   if (buffer.includes(0)) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { decodeText } from '../../src/import/encoding.js';
+import { declaredXmlEncoding, decodeText } from '../../src/import/encoding.js';
 import { ROOT } from '../helpers/cli.js';
 
 const FRENCH = 'Les vœux de l’équipe : « À bientôt » — stratégie Web… 12\u00a0045 € ; déjà 1er août, ça côtoie l’été.';
@@ -68,5 +68,29 @@ describe('decodeText', () => {
   test('UTF-8 that was already double-encoded is imported but flagged', () => {
     const result = decoded(Buffer.from('Le miroir brisÃ© des rÃ©seaux', 'utf8'));
     expect(result.warnings.join()).toMatch(/double encodage/);
+  });
+});
+
+describe('an XML declaration names the encoding', () => {
+  const feed = (encoding: string, title: string) => `<?xml version="1.0" encoding="${encoding}"?>\n<rss version="2.0"><channel><item><title>${title}</title></item></channel></rss>\n`;
+
+  test('ISO-8859-15 is read as declared (€ where Windows-1252 has ¤)', () => {
+    const bytes = iconv.encode(feed('ISO-8859-15', 'Stage à 20 € : œuvre'), 'iso-8859-15');
+    expect(declaredXmlEncoding(bytes)).toBe('ISO-8859-15');
+    expect(decodeText(bytes, declaredXmlEncoding(bytes))).toMatchObject({ ok: true, text: feed('ISO-8859-15', 'Stage à 20 € : œuvre') });
+    // Without the declaration, the same bytes are refused rather than mangled.
+    expect(decodeText(bytes)).toMatchObject({ ok: false });
+  });
+
+  test('a feed that says ISO-8859-1 but is written in UTF-8 is read as UTF-8, with a warning', () => {
+    const bytes = Buffer.from(feed('ISO-8859-1', 'Journée « été »'), 'utf8');
+    const result = decodeText(bytes, declaredXmlEncoding(bytes));
+    expect(result).toMatchObject({ ok: true, encoding: 'utf-8', text: feed('ISO-8859-1', 'Journée « été »') });
+    expect(result.ok && result.warnings.join()).toMatch(/se déclare en ISO-8859-1 mais il est écrit en UTF-8/);
+  });
+
+  test('an unknown declared encoding is refused', () => {
+    const bytes = Buffer.from(feed('x-klingon', 'a'), 'utf8');
+    expect(decodeText(bytes, declaredXmlEncoding(bytes))).toMatchObject({ ok: false, reason: expect.stringContaining('« x-klingon » inconnu') });
   });
 });
