@@ -61,6 +61,19 @@ interface Alternate {
   url: string;
 }
 
+const feedLinks = new WeakMap<ExportModel, string>();
+
+function alternateLinks(feeds: readonly Alternate[]): string {
+  return feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('');
+}
+
+/** The site's three feeds, linked from every page's head. */
+function siteFeedLinks(model: ExportModel): string {
+  let links = feedLinks.get(model);
+  if (links === undefined) feedLinks.set(model, (links = alternateLinks(siteFeeds(model))));
+  return links;
+}
+
 function siteFeeds(model: ExportModel): Alternate[] {
   return [
     { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}feed.xml` },
@@ -87,7 +100,6 @@ function layout(p: PageParts): string {
   const { model } = p;
   const root = rootFrom(p.dir);
   const title = p.title === undefined ? model.title : p.post ? p.title : `${p.title} — ${model.title}`;
-  const feeds = [...siteFeeds(model), ...(p.feeds ?? [])];
   const siteName = `<a href="${href(root, '')}">${h(model.title)}</a>`;
   return '<!DOCTYPE html>\n'
     + '<html lang="fr">\n'
@@ -97,7 +109,8 @@ function layout(p: PageParts): string {
     + `<title>${titleHtml(title)}</title>\n`
     + (p.description ? `<meta name="description" content="${h(p.description)}">\n` : '')
     + `<link rel="canonical" href="${h(model.baseUrl + p.dir)}">\n`
-    + feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('')
+    + siteFeedLinks(model)
+    + (p.feeds ? alternateLinks(p.feeds) : '')
     + `<link rel="stylesheet" href="${root}style.css">\n`
     + '</head>\n'
     + '<body>\n'
@@ -124,7 +137,18 @@ function tagList(root: string, tags: readonly TagRef[]): string {
   return `<ul class="tags">${tags.map((t) => `<li><a href="${root}${tagPath(t)}" dir="auto">${h(t.name)}</a></li>`).join('')}</ul>\n`;
 }
 
+/** Cards are the same on every list page at the same depth (home page n, tag pages): built once. */
+const cards = new WeakMap<Entry, Map<string, string>>();
+
 function entryCard(root: string, entry: Entry): string {
+  let byRoot = cards.get(entry);
+  if (!byRoot) cards.set(entry, (byRoot = new Map()));
+  let card = byRoot.get(root);
+  if (card === undefined) byRoot.set(root, (card = buildCard(root, entry)));
+  return card;
+}
+
+function buildCard(root: string, entry: Entry): string {
   const summary = entry.summary ?? entry.body().excerpt;
   return '<article class="entry">\n'
     + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`

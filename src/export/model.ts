@@ -130,11 +130,14 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     return group;
   };
 
+  // Many posts share a day: its local midnight is computed once.
+  const midnights = new Map<string, Date>();
   const entries: Entry[] = [];
   for (const post of posts) {
     const date = parsePostDate(post.date);
     if (!date) throw new RangeError(`date invalide : ${post.date}`);
-    const instant = postInstant(date, timeZone);
+    let instant = date.kind === 'calendar' ? midnights.get(post.date) : date.instant;
+    if (instant === undefined) midnights.set(post.date, (instant = postInstant(date, timeZone)));
     const updatedAt = post.updatedAt === undefined ? undefined : parsePostDate(post.updatedAt);
     const updated = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > instant.getTime() ? updatedAt.instant : instant;
     const url = `${baseUrl}${post.slug}/`;
