@@ -8,9 +8,9 @@ import { EXIT_FOUND, EXIT_OK, NewsError } from '../cli/errors.js';
 import { globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
-import { buildMergePlan, findDuplicates, isEmptyPlan, type DedupeFindings, type MergePlan } from '../core/dedupe/index.js';
+import { buildMergePlan, DuplicateFinder, isEmptyPlan, type DedupeFindings, type MergePlan } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
-import { failOnProblems, loadPosts, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { failOnProblems, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
   applyJournal, pendingRuns, readJournal, removeLeftovers, runStatus, sha256, undoJournal, writeJournal,
@@ -108,13 +108,74 @@ function progress(ctx: Context, quiet: boolean): Progress {
   };
 }
 
-function analyse(posts: Post[], opts: DedupeOptions, timeZone: string, ctx: Context): DedupeFindings {
+interface Scanned {
+  findings: DedupeFindings;
+  problems: PostProblem[];
+  /** Post files by slug, to read again the few posts a merge touches. */
+  files: Map<string, string>;
+}
+
+/**
+ * Reads every post file and fingerprints it at once, letting its text go: at 100,000 posts,
+ * holding every body costs more time in garbage collection than the analysis itself.
+ * Same files, order and checks as loadPosts (loadPostFile does the reading and checking).
+ */
+function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ctx: Context): Scanned {
+  const folder = postsDir(dir);
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new NewsError(`lecture impossible du dossier ${folder} (${code ?? String(error)})`);
+    entries = [];
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  const bySlug = new Map<string, string>();
+  const problems: PostProblem[] = [];
+  const reload = (i: number): Post => {
+    const { post } = loadPostFile(dir, files[i]!, true);
+    if (!post) throw new NewsError(`${files[i]} a changé pendant l'analyse : relancez news dedupe`);
+    return post;
+  };
+  const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: reload });
   const bar = progress(ctx, opts.quiet);
   try {
-    return findDuplicates(posts, { threshold: opts.threshold, timeZone, onProgress: (d, t) => bar.update(d, t) });
+    entries.forEach((entry, k) => {
+      const name = entry.name;
+      if (k % 2000 === 1999) bar.update(k + 1, entries.length);
+      if (name.startsWith('.') || !name.endsWith('.json')) return;
+      const file = path.join(folder, name);
+      if (entry.isSymbolicLink()) {
+        problems.push({ file, message: `${path.relative(dir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
+        return;
+      }
+      if (!entry.isFile()) return;
+      const loaded = loadPostFile(dir, file, true);
+      if (loaded.problems.length > 0) {
+        problems.push(...loaded.problems);
+        return;
+      }
+      files.push(file);
+      bySlug.set(loaded.post!.slug, file);
+      finder.add(loaded.post!);
+    });
+    return { findings: finder.finish(), problems, files: bySlug };
   } finally {
     bar.done();
   }
+}
+
+/** The posts a plan needs, read again from their files. */
+function readPosts(dir: string, files: Map<string, string>, slugs: Iterable<string>): Map<string, Post> {
+  const posts = new Map<string, Post>();
+  for (const slug of slugs) {
+    const { post, problems } = loadPostFile(dir, files.get(slug)!, true);
+    if (!post || problems.length > 0) throw new NewsError(`posts/${slug}.json a changé pendant l'analyse : relancez news dedupe --apply`);
+    posts.set(slug, post);
+  }
+  return posts;
 }
 
 function foundSomething(findings: DedupeFindings): boolean {
@@ -217,11 +278,10 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
   const at = formatIsoInstant(ctx.now(), timeZone);
   const result = await withContentLock(dir, async () => {
     await finishPendingRuns(dir, ctx, at, hook, opts.quiet);
-    const { posts, problems } = loadPosts(dir);
+    const { findings, problems, files } = scanFolder(dir, opts, timeZone, ctx);
     failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
-    const list = posts.map((p) => p.post);
-    const findings = analyse(list, opts, timeZone, ctx);
-    const plan = buildMergePlan(findings, new Map(list.map((p) => [p.slug, p])), at);
+    const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
+    const plan = buildMergePlan(findings, readPosts(dir, files, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };
     let runId = newRunId(ctx.now());
     while (listRunIds(dir).includes(runId)) runId = newRunId(ctx.now());
@@ -290,13 +350,12 @@ export async function runDedupe(opts: DedupeOptions, ctx: Context): Promise<numb
   if (opts.apply) return runApply(opts, dir, ctx, site.timeZone);
 
   // Report only: nothing is written, no lock is needed (every write is atomic).
-  const { posts, problems } = loadPosts(dir);
+  const { findings, problems } = scanFolder(dir, opts, site.timeZone, ctx);
   if (!opts.quiet) warnProblems(ctx, problems);
   const pending = pendingRuns(dir);
   if (pending.length > 0 && !opts.quiet) {
     ctx.stderr.write(`${colors.yellow('attention')} : une exécution de news dedupe --apply a été interrompue (${pending.map((p) => p.runId).join(', ')}) ; la prochaine exécution de --apply la terminera.\n`);
   }
-  const findings = analyse(posts.map((p) => p.post), opts, site.timeZone, ctx);
   if (opts.json) writeJson(ctx.stdout, jsonReport(findings));
   else ctx.stdout.write(humanReport(findings, false));
   if (!opts.quiet) ctx.stderr.write(`${summaryLine(findings)}\n`);

@@ -11,9 +11,11 @@ import { foldAccents } from './slug.js';
  *   text pasted from old systems loses them: folding makes case-insensitivity whole. Words
  *   that differ only by an accent (`ou`/`où`, `a`/`à`) never decide whether two posts are the same;
  * - typographic quotes, apostrophes, punctuation and white space are word separators;
- * - markup dropped: HTML tags and comments, character entities decoded (`&eacute;` = `é`),
- *   Markdown emphasis, headings and lists (their marks are punctuation), link and image
- *   targets (`[texte](url)` counts as `texte`);
+ * - markup dropped: HTML tags and comments (inline tags such as `<em>` do not split a word,
+ *   block tags such as `<p>` do), character entities decoded (`&eacute;` = `é`), Markdown
+ *   emphasis marks `*`, `_`, `~` (ignored, even inside a word), headings, quotes and lists
+ *   (their marks are punctuation), link and image targets (`[texte](url)` counts as `texte`);
+ * - invisible characters (soft hyphen, zero-width space and joiners) ignored;
  * - boilerplate dropped: the view count `(lu 787 fois)`, `lu 1 234 fois`.
  */
 
@@ -32,13 +34,18 @@ const kinds = new Uint8Array(0x10000);
 const upper = new Uint8Array(0x10000);
 const folded: Array<string | undefined> = [];
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
-const COMBINING = /^\p{M}$/u;
+/** Combining marks, and invisible format characters (soft hyphen, zero-width joiners, BOM). */
+const COMBINING = /^[\p{M}\p{Cf}]$/u;
+/** Characters that join the parts of a word: Markdown emphasis marks (`ré*férence*`). */
+const TRANSPARENT = new Set([0x2a /* * */, 0x5f /* _ */, 0x7e /* ~ */]);
+/** HTML elements that sit inside a word (`ré<em>férence</em>`); any other tag separates words. */
+const INLINE_TAGS = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'wbr']);
 
 function classify(code: number): number {
   const ch = String.fromCharCode(code);
   if (code >= 0xd800 && code <= 0xdfff) {
     kinds[code] = KIND_SEPARATOR; // lone surrogates; pairs are handled by the scanner
-  } else if (COMBINING.test(ch)) {
+  } else if (COMBINING.test(ch) || TRANSPARENT.has(code)) {
     kinds[code] = KIND_MARK;
   } else if (LETTER_OR_DIGIT.test(ch)) {
     const fold = foldAccents(ch).toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
@@ -133,149 +140,255 @@ export class TokenBuffer {
 }
 
 /**
- * Appends the words of `text`, normalised for comparison, to `out`. Single pass over the
- * UTF-16 code units; see the file comment for what is folded and dropped.
+ * Appends the words of `text` (or of `text.slice(start, end)`), normalised for comparison, to
+ * `out`. Single pass over the UTF-16 code units; see the file comment for what is folded and dropped.
  */
-export function scanForCompare(text: string, out: TokenBuffer): void {
-  const withWords = out.words !== undefined;
-  let h = FNV_OFFSET;
-  let length = 0;
-  let flags = 0;
-  let allDigits = true;
-  let word = '';
-  let sentenceStart = true;
+export function scanForCompare(text: string, out: TokenBuffer, start = 0, end = text.length): void {
+  scanner.run(text, out, start, end);
+}
+
+/** The scanner's state between characters; one instance, reused (no allocation per call). */
+class Scanner {
+  private out: TokenBuffer = new TokenBuffer();
+  private withWords = false;
+  private h = FNV_OFFSET;
+  private length = 0;
+  private flags = 0;
+  private allDigits = true;
+  private word = '';
+  private sentenceStart = true;
   // Boilerplate `lu <n> fois`: where `lu` was written, and how many numbers followed it.
-  let luAt = -1;
-  let numbersAfterLu = 0;
+  private luAt = -1;
+  private numbersAfterLu = 0;
 
-  const endWord = (): void => {
-    if (length === 0) return;
-    if (allDigits) flags |= TOKEN_NUMBER;
-    if (h === HASH_FOIS && luAt >= 0 && numbersAfterLu > 0 && numbersAfterLu + luAt + 1 === out.count) {
-      out.truncate(luAt);
-      luAt = -1;
-    } else {
-      if (h === HASH_LU) {
-        luAt = out.count;
-        numbersAfterLu = 0;
-      } else if (luAt >= 0 && (flags & TOKEN_NUMBER) !== 0) {
-        numbersAfterLu++;
-      } else {
-        luAt = -1;
+  run(text: string, out: TokenBuffer, start: number, end: number): void {
+    this.out = out;
+    const withWords = (this.withWords = out.words !== undefined);
+    this.resetWord();
+    this.sentenceStart = true;
+    this.luAt = -1;
+    this.numbersAfterLu = 0;
+    // The word being read lives in locals (the hot path); the slow paths work on the fields,
+    // synced before and after them.
+    let h = FNV_OFFSET;
+    let length = 0;
+    let flags = 0;
+    let allDigits = true;
+    let word = '';
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x61 && code <= 0x7a) {
+        h = Math.imul(h ^ code, FNV_PRIME);
+        allDigits = false;
+        length++;
+        if (withWords) word += String.fromCharCode(code);
+        continue;
       }
-      out.push(h, flags, withWords ? word : undefined);
+      if (code <= 0x5a && (code >= 0x41 || (code >= 0x30 && code <= 0x39))) {
+        if (code >= 0x41) {
+          if (length === 0 && !this.sentenceStart) flags |= TOKEN_NAME;
+          h = Math.imul(h ^ (code + 32), FNV_PRIME);
+          allDigits = false;
+          if (withWords) word += String.fromCharCode(code + 32);
+        } else {
+          h = Math.imul(h ^ code, FNV_PRIME);
+          flags |= TOKEN_DIGIT;
+          if (withWords) word += String.fromCharCode(code);
+        }
+        length++;
+        continue;
+      }
+      const kind = kinds[code]!;
+      if (kind === KIND_SEPARATOR && code !== 0x3c && code !== 0x5d && code !== 0x26) {
+        if (length > 0) {
+          this.emit(h, flags, allDigits, word);
+          h = FNV_OFFSET;
+          length = 0;
+          flags = 0;
+          allDigits = true;
+          word = '';
+        }
+        if (endsSentence(code)) this.sentenceStart = true;
+        continue;
+      }
+      if (kind === KIND_LETTER && code >= 0x80) {
+        const fold = folded[code]!;
+        if (fold.length === 1) {
+          const c = fold.charCodeAt(0);
+          if (length === 0 && upper[code] === 1 && !this.sentenceStart) flags |= TOKEN_NAME;
+          if (c >= 0x30 && c <= 0x39) flags |= TOKEN_DIGIT;
+          else allDigits = false;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          length++;
+          if (withWords) word += fold;
+          continue;
+        }
+      }
+      // Slow paths: state to the fields, work, state back.
+      this.h = h;
+      this.length = length;
+      this.flags = flags;
+      this.allDigits = allDigits;
+      this.word = word;
+      if (code === 0x3c || code === 0x5d || code === 0x26) i = this.markup(text, i, end, code);
+      else if (code >= 0xd800 && code <= 0xdbff && i + 1 < end) {
+        this.astral(text.codePointAt(i)!);
+        i++;
+      } else this.add(code);
+      h = this.h;
+      length = this.length;
+      flags = this.flags;
+      allDigits = this.allDigits;
+      word = this.word;
     }
-    h = FNV_OFFSET;
-    length = 0;
-    flags = 0;
-    allDigits = true;
-    word = '';
-    sentenceStart = false;
-  };
+    if (length > 0) this.emit(h, flags, allDigits, word);
+    this.resetWord();
+  }
 
-  const addLetter = (code: number): void => {
+  private resetWord(): void {
+    this.h = FNV_OFFSET;
+    this.length = 0;
+    this.flags = 0;
+    this.allDigits = true;
+    this.word = '';
+  }
+
+  /** Markup at `i`: skipped whole (returns the index of its last character), or handled as a character. */
+  private markup(text: string, i: number, end: number, code: number): number {
+    if (code === 0x3c) {
+      // An HTML tag, comment or autolink: dropped whole.
+      const next = text.charCodeAt(i + 1);
+      if ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x2f || next === 0x21 || next === 0x3f) {
+        const comment = next === 0x21 && text.startsWith('<!--', i);
+        const close = comment ? text.indexOf('-->', i + 4) : text.indexOf('>', i + 1);
+        if (close > 0 && close < end && close - i < (comment ? 10_000 : 1_000)) {
+          const inner = text.indexOf('<', i + 1);
+          if (comment || inner < 0 || inner > close) {
+            if (comment || !INLINE_TAGS.has(tagName(text, i))) this.endWord();
+            return comment ? close + 2 : close;
+          }
+        }
+      }
+      this.endWord();
+      return i;
+    }
+    if (code === 0x5d) {
+      // A Markdown link or image target: `[texte](url "titre")` counts as `texte`.
+      if (text.charCodeAt(i + 1) === 0x28) {
+        const close = text.indexOf(')', i + 2);
+        const newline = text.indexOf('\n', i + 2);
+        if (close > 0 && close < end && close - i < 2_000 && (newline < 0 || newline > close)) {
+          this.endWord();
+          return close;
+        }
+      }
+      this.endWord();
+      return i;
+    }
+    ENTITY.lastIndex = i;
+    const m = ENTITY.exec(text);
+    if (!m || i + m[0].length > end) {
+      this.endWord();
+      return i;
+    }
+    const decoded = m[1] !== undefined ? safeFromCodePoint(Number(m[1])) : m[2] !== undefined ? safeFromCodePoint(parseInt(m[2], 16)) : NAMED_ENTITIES[m[3]!];
+    if (decoded === undefined) this.endWord();
+    else for (let k = 0; k < decoded.length; k++) this.add(decoded.charCodeAt(k));
+    return i + m[0].length - 1;
+  }
+
+  /** One character other than a-z (and other than markup). */
+  private add(code: number): void {
     let kind = kinds[code]!;
     if (kind === KIND_UNKNOWN) kind = classify(code);
     if (kind === KIND_SEPARATOR) {
-      endWord();
-      if (endsSentence(code)) sentenceStart = true;
+      this.endWord();
+      if (endsSentence(code)) this.sentenceStart = true;
       return;
     }
     if (kind === KIND_MARK) return;
     if (code < 0x80) {
-      // ASCII fast path: a-z, 0-9, A-Z.
       if (code <= 0x39) {
-        flags |= TOKEN_DIGIT;
-        h = Math.imul(h ^ code, FNV_PRIME);
+        this.flags |= TOKEN_DIGIT;
       } else {
         if (code <= 0x5a) {
-          if (length === 0 && !sentenceStart) flags |= TOKEN_NAME;
+          if (this.length === 0 && !this.sentenceStart) this.flags |= TOKEN_NAME;
           code += 32;
         }
-        allDigits = false;
-        h = Math.imul(h ^ code, FNV_PRIME);
+        this.allDigits = false;
       }
-      length++;
-      if (withWords) word += String.fromCharCode(code);
+      this.h = Math.imul(this.h ^ code, FNV_PRIME);
+      this.length++;
+      if (this.withWords) this.word += String.fromCharCode(code);
       return;
     }
     const fold = folded[code]!;
-    if (length === 0 && upper[code] === 1 && !sentenceStart) flags |= TOKEN_NAME;
+    if (this.length === 0 && upper[code] === 1 && !this.sentenceStart) this.flags |= TOKEN_NAME;
     for (let k = 0; k < fold.length; k++) {
       const c = fold.charCodeAt(k);
-      if (c >= 0x30 && c <= 0x39) flags |= TOKEN_DIGIT;
-      else allDigits = false;
-      h = Math.imul(h ^ c, FNV_PRIME);
+      if (c >= 0x30 && c <= 0x39) this.flags |= TOKEN_DIGIT;
+      else this.allDigits = false;
+      this.h = Math.imul(this.h ^ c, FNV_PRIME);
     }
-    length++;
-    if (withWords) word += fold;
-  };
-
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    let code = text.charCodeAt(i);
-    if (code === 0x3c /* < */) {
-      // An HTML tag, comment or autolink: dropped whole.
-      const next = text.charCodeAt(i + 1);
-      if ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x2f || next === 0x21 || next === 0x3f) {
-        const close = next === 0x21 && text.startsWith('<!--', i) ? text.indexOf('-->', i + 4) : text.indexOf('>', i + 1);
-        const limit = next === 0x21 ? 10_000 : 1_000;
-        if (close > 0 && close - i < limit) {
-          const inner = text.indexOf('<', i + 1);
-          if (next === 0x21 || inner < 0 || inner > close) {
-            endWord();
-            i = next === 0x21 && text.startsWith('<!--', i) ? close + 2 : close;
-            continue;
-          }
-        }
-      }
-      endWord();
-      continue;
-    }
-    if (code === 0x5d /* ] */ && text.charCodeAt(i + 1) === 0x28 /* ( */) {
-      // A Markdown link or image target: `[texte](url "titre")` counts as `texte`.
-      const close = text.indexOf(')', i + 2);
-      const newline = text.indexOf('\n', i + 2);
-      if (close > 0 && close - i < 2_000 && (newline < 0 || newline > close)) {
-        endWord();
-        i = close;
-        continue;
-      }
-    }
-    if (code === 0x26 /* & */) {
-      ENTITY.lastIndex = i;
-      const m = ENTITY.exec(text);
-      if (m) {
-        const decoded = m[1] !== undefined ? safeFromCodePoint(Number(m[1])) : m[2] !== undefined ? safeFromCodePoint(parseInt(m[2], 16)) : NAMED_ENTITIES[m[3]!];
-        i += m[0].length - 1;
-        if (decoded === undefined) {
-          endWord();
-          continue;
-        }
-        for (let k = 0; k < decoded.length; k++) addLetter(decoded.charCodeAt(k));
-        continue;
-      }
-    }
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
-      // An astral character (emoji, rare scripts): a letter of its own kind or a separator.
-      const cp = text.codePointAt(i)!;
-      i++;
-      const ch = String.fromCodePoint(cp);
-      if (LETTER_OR_DIGIT.test(ch)) {
-        const fold = ch.toLowerCase();
-        for (let k = 0; k < fold.length; k++) h = Math.imul(h ^ fold.charCodeAt(k), FNV_PRIME);
-        allDigits = false;
-        length++;
-        if (withWords) word += fold;
-      } else {
-        endWord();
-      }
-      continue;
-    }
-    if (code === 0x2019 || code === 0x27) code = 0x27; // apostrophes: separators either way
-    addLetter(code);
+    this.length++;
+    if (this.withWords) this.word += fold;
   }
-  endWord();
+
+  /** An astral character (emoji, rare scripts): a letter of its own kind or a separator. */
+  private astral(cp: number): void {
+    const ch = String.fromCodePoint(cp);
+    if (!LETTER_OR_DIGIT.test(ch)) {
+      this.endWord();
+      return;
+    }
+    const fold = ch.toLowerCase();
+    for (let k = 0; k < fold.length; k++) this.h = Math.imul(this.h ^ fold.charCodeAt(k), FNV_PRIME);
+    this.allDigits = false;
+    this.length++;
+    if (this.withWords) this.word += fold;
+  }
+
+  private endWord(): void {
+    if (this.length === 0) return;
+    this.emit(this.h, this.flags, this.allDigits, this.word);
+    this.resetWord();
+  }
+
+  /** A finished word: written out, unless it closes the boilerplate `lu <n> fois`. */
+  private emit(h: number, flags: number, allDigits: boolean, word: string): void {
+    const out = this.out;
+    if (allDigits) flags |= TOKEN_NUMBER;
+    this.sentenceStart = false;
+    if (h === HASH_FOIS && this.luAt >= 0 && this.numbersAfterLu > 0 && this.numbersAfterLu + this.luAt + 1 === out.count) {
+      out.truncate(this.luAt);
+      this.luAt = -1;
+      return;
+    }
+    if (h === HASH_LU) {
+      this.luAt = out.count;
+      this.numbersAfterLu = 0;
+    } else if (this.luAt >= 0 && (flags & TOKEN_NUMBER) !== 0) {
+      this.numbersAfterLu++;
+    } else {
+      this.luAt = -1;
+    }
+    out.push(h, flags, this.withWords ? word : undefined);
+  }
+}
+
+const scanner = new Scanner();
+
+/** The lower-case name of the tag opening at `at` (`<em class="x">`, `</EM>` → `em`). */
+function tagName(text: string, at: number): string {
+  let i = at + 1;
+  if (text.charCodeAt(i) === 0x2f) i++;
+  let name = '';
+  for (; i < text.length && name.length < 12; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if (c < 0x61 || c > 0x7a) break;
+    name += String.fromCharCode(c);
+  }
+  return name;
 }
 
 function safeFromCodePoint(cp: number): string | undefined {

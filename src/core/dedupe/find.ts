@@ -3,22 +3,22 @@ import type { Post } from '../post.js';
 import { scanForCompare, TokenBuffer, TOKEN_DIGIT, TOKEN_NAME, wordHash } from '../normalize.js';
 import { mix2, rangeKey } from './hash.js';
 import { BANDS, BINS, bandKeys, LONG_MIN_WORDS, SHORT_MAX_WORDS, signature } from './minhash.js';
-import { collapseRepeatedBlocks, findRepeatedParagraphs, splitParagraphs } from './repeated.js';
+import { collapseRepeatedBlocks, findRepeatedParagraphs, mayRepeat, splitParagraphs } from './repeated.js';
 import { roundSimilarity, similarity } from './similarity.js';
 
 /**
  * Finding duplicate posts without comparing every pair:
  *
- * 1. each post becomes one comparable text: title, summary and body (repeated blocks already
+ * 1. each post becomes one comparable text: title and body (repeated blocks already
  *    collapsed, so a merge never changes what was compared), normalised (normalize.ts);
  * 2. exact duplicates: equal token sequences (grouped by a hash, checked word for word);
  * 3. near duplicates: one post per exact class goes into MinHash/LSH indexes (minhash.ts);
  *    posts sharing a band bucket are candidates, and every candidate pair is confirmed by its
  *    measured similarity (similarity.ts) ≥ threshold;
  * 4. facts guard (hard negatives): two posts that do not cite the same numbers and dated
- *    months are never candidates (the facts are part of every band key), and a pair where each
- *    side has a name or a day/month word the other lacks (a template filled in twice) is
- *    rejected;
+ *    months are never candidates (the facts are part of every band key), and a pair whose
+ *    differences are mostly names, numbers, days and months on both sides (a template filled
+ *    in twice) is rejected (differentFacts);
  * 5. groups are connected components of confirmed pairs; each member is checked again
  *    against the post kept, and leaves the group when it is not similar enough to it.
  *
@@ -69,32 +69,37 @@ export interface Comparable {
   flags: Uint8Array;
 }
 
-/** Title, summary and body of a post (body with repeated blocks collapsed), normalised. */
-export function comparableText(post: Pick<Post, 'title' | 'summary' | 'body'>, buffer: TokenBuffer = new TokenBuffer()): Comparable & { repeated?: RepeatedEntry } {
+/**
+ * Writes the words of a post as compared into `buffer`: title and body (repeated blocks
+ * collapsed), normalised. The summary is left out: it is a lead drawn from the body, and
+ * copies often lack it (a merge keeps it). Returns the repeated blocks found, if any.
+ */
+export function scanPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer): Omit<RepeatedEntry, 'slug'> | undefined {
   buffer.reset();
   scanForCompare(post.title, buffer);
-  if (post.summary) scanForCompare(post.summary, buffer);
   const bodyStart = buffer.count;
   const paragraphs = splitParagraphs(post.body, buffer);
-  let repeated: RepeatedEntry | undefined;
-  if (paragraphs.length > 1 && findRepeatedParagraphs(paragraphs, buffer.hashes).includes(true)) {
-    const collapsed = collapseRepeatedBlocks(post.body);
-    repeated = { slug: '', paragraphs: collapsed.paragraphs, removed: collapsed.removed };
-    buffer.truncate(bodyStart);
-    scanForCompare(collapsed.body, buffer);
-  }
-  return { tokens: buffer.hashes.slice(0, buffer.count), flags: buffer.flags.slice(0, buffer.count), repeated };
+  if (!mayRepeat(paragraphs) || !findRepeatedParagraphs(paragraphs, buffer.hashes, post.body).includes(true)) return undefined;
+  const collapsed = collapseRepeatedBlocks(post.body);
+  buffer.truncate(bodyStart);
+  scanForCompare(collapsed.body, buffer);
+  return { paragraphs: collapsed.paragraphs, removed: collapsed.removed };
+}
+
+/** The words of a post as compared, in arrays of their own. */
+export function comparableText(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer = new TokenBuffer()): Comparable {
+  scanPost(post, buffer);
+  return { tokens: buffer.hashes.slice(0, buffer.count), flags: buffer.flags.slice(0, buffer.count) };
 }
 
 /** Numbers, and month or day names next to a number: what a template changes. */
-function factsKey(c: Comparable): number {
+function factsKey(tokens: Int32Array, flags: Uint8Array, count: number): number {
   const facts: number[] = [];
-  const { tokens, flags } = c;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < count; i++) {
     if ((flags[i]! & TOKEN_DIGIT) !== 0) {
       facts.push(tokens[i]!);
       for (const j of [i - 1, i + 1]) {
-        if (j >= 0 && j < tokens.length && (flags[j]! & TOKEN_DIGIT) === 0 && MONTHS_AND_DAYS.has(tokens[j]!)) facts.push(tokens[j]!);
+        if (j >= 0 && j < count && (flags[j]! & TOKEN_DIGIT) === 0 && MONTHS_AND_DAYS.has(tokens[j]!)) facts.push(tokens[j]!);
       }
     }
   }
@@ -109,29 +114,48 @@ function factsKey(c: Comparable): number {
   return h;
 }
 
-/** Names and day/month words: the slots a template fills in. */
-function slotWords(c: Comparable): Set<number> {
-  const slots = new Set<number>();
-  for (let i = 0; i < c.tokens.length; i++) {
-    if ((c.flags[i]! & TOKEN_NAME) !== 0 || MONTHS_AND_DAYS.has(c.tokens[i]!)) slots.add(c.tokens[i]!);
-  }
-  return slots;
+function isSlot(c: Comparable, i: number): boolean {
+  return (c.flags[i]! & (TOKEN_NAME | TOKEN_DIGIT)) !== 0 || MONTHS_AND_DAYS.has(c.tokens[i]!);
 }
 
-/** True when each side has a slot word the other lacks: the same template, filled in differently. */
-export function differentFacts(a: Comparable, b: Comparable): boolean {
-  const wordsA = new Set(a.tokens);
-  const wordsB = new Set(b.tokens);
-  let aOnly = false;
-  for (const w of slotWords(a)) if (!wordsB.has(w)) { aOnly = true; break; }
-  if (!aOnly) return false;
-  for (const w of slotWords(b)) if (!wordsA.has(w)) return true;
-  return false;
+/** The words of `a` that `b` lacks (as multisets): how many, and how many of them are slots. */
+function unmatched(a: Comparable, b: Comparable): { words: number; slots: number } {
+  const counts = new Map<number, number>();
+  for (const t of b.tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+  let words = 0;
+  let slots = 0;
+  for (let i = 0; i < a.tokens.length; i++) {
+    const left = counts.get(a.tokens[i]!);
+    if (left) {
+      counts.set(a.tokens[i]!, left - 1);
+      continue;
+    }
+    words++;
+    if (isSlot(a, i)) slots++;
+  }
+  return { words, slots };
 }
+
+/**
+ * True when two similar texts are the same template filled in twice: what differs between
+ * them is, on both sides and for at least half, slots (names, i.e. capitalised words inside
+ * a sentence, numbers, day and month names). A copy with a sentence rewritten differs in
+ * ordinary words.
+ */
+export function differentFacts(a: Comparable, b: Comparable): boolean {
+  const aOnly = unmatched(a, b);
+  if (aOnly.slots === 0) return false;
+  const bOnly = unmatched(b, a);
+  if (bOnly.slots === 0) return false;
+  return 2 * (aOnly.slots + bOnly.slots) >= aOnly.words + bOnly.words;
+}
+
+/** What choosing the kept post looks at. */
+export type KeepFields = Pick<Post, 'slug' | 'status' | 'date' | 'views'>;
 
 /** The order in which a group picks the post it keeps: published, earliest, most viewed, slug. */
-export function keepOrder(timeZone: string): (a: Post, b: Post) => number {
-  const time = (p: Post) => {
+export function keepOrder(timeZone: string): (a: KeepFields, b: KeepFields) => number {
+  const time = (p: KeepFields) => {
     const parsed = parsePostDate(p.date);
     return parsed ? postInstant(parsed, timeZone).getTime() : Number.POSITIVE_INFINITY;
   };
@@ -166,163 +190,223 @@ class UnionFind {
 const WINDOW = 200;
 const INDEX_BITS = 2 ** 21;
 
-export function findDuplicates(posts: Post[], options: FindOptions): DedupeFindings {
-  const { threshold } = options;
-  const n = posts.length;
-  if (n >= INDEX_BITS) throw new RangeError(`too many posts for one run: ${n}`);
-  const buffer = new TokenBuffer({ capacity: 4096 });
-  const sig = new Uint32Array(BINS);
-  const lengths = new Int32Array(n);
-  const facts = new Int32Array(n);
-  const exactKeys = new Array<string>(n);
-  const shortBands = new Uint32Array(n * BANDS);
-  const longBands = new Uint32Array(n * BANDS);
-  const inShort = new Uint8Array(n);
-  const inLong = new Uint8Array(n);
-  const repeated: RepeatedEntry[] = [];
-  const classes = new Map<string, number[]>();
+/** What the kept-post choice needs of a post once its text is dropped. */
+interface PostMeta {
+  slug: string;
+  status: Post['status'];
+  date: string;
+  views: number;
+}
 
-  for (let i = 0; i < n; i++) {
-    const post = posts[i]!;
-    const c = comparableText(post, buffer);
-    if (c.repeated) repeated.push({ ...c.repeated, slug: post.slug });
-    const count = c.tokens.length;
-    lengths[i] = count;
-    const key = rangeKey(c.tokens, 0, count);
-    exactKeys[i] = key;
-    const members = classes.get(key);
+class GrowableUint32 {
+  data: Uint32Array;
+  constructor(capacity: number) {
+    this.data = new Uint32Array(capacity);
+  }
+  ensure(size: number): void {
+    if (size <= this.data.length) return;
+    const next = new Uint32Array(Math.max(size, this.data.length * 2));
+    next.set(this.data);
+    this.data = next;
+  }
+}
+
+export interface FinderOptions extends FindOptions {
+  /** Gives a post's text back (title and body) when a candidate pair is measured. */
+  load(index: number): Pick<Post, 'title' | 'body'>;
+}
+
+/**
+ * Finds duplicates among posts given one at a time: only a fingerprint of each is kept
+ * (about 300 bytes), so 100,000 bodies need not stay in memory; a post's text is asked for
+ * again (`load`) only when it is a candidate.
+ */
+export class DuplicateFinder {
+  private readonly options: FinderOptions;
+  private readonly buffer = new TokenBuffer({ capacity: 4096 });
+  private readonly sig = new Uint32Array(BINS);
+  private readonly metas: PostMeta[] = [];
+  private lengths = new GrowableUint32(1024);
+  private shortBands = new GrowableUint32(1024 * BANDS);
+  private longBands = new GrowableUint32(1024 * BANDS);
+  private readonly inShort: number[] = [];
+  private readonly inLong: number[] = [];
+  private readonly repeated: RepeatedEntry[] = [];
+  private readonly classes = new Map<string, number[]>();
+
+  constructor(options: FinderOptions) {
+    this.options = options;
+  }
+
+  get size(): number {
+    return this.metas.length;
+  }
+
+  add(post: Post): void {
+    const i = this.metas.length;
+    if (i + 1 >= INDEX_BITS) throw new RangeError(`too many posts for one run: ${i + 1}`);
+    this.metas.push({ slug: post.slug, status: post.status, date: post.date, views: post.views });
+    const buffer = this.buffer;
+    const repeated = scanPost(post, buffer);
+    if (repeated) this.repeated.push({ slug: post.slug, ...repeated });
+    const count = buffer.count;
+    this.lengths.ensure(i + 1);
+    this.lengths.data[i] = count;
+    const key = rangeKey(buffer.hashes, 0, count);
+    const members = this.classes.get(key);
     if (members) {
       members.push(i);
-    } else {
-      classes.set(key, [i]);
-      // Only the first post of an exact class goes into the near-duplicate indexes.
-      facts[i] = factsKey(c);
-      if (count > 0 && count <= SHORT_MAX_WORDS && signature(c.tokens, 0, count, 'short', sig)) {
-        bandKeys(sig, mix2(facts[i]!, 1), shortBands, i * BANDS);
-        inShort[i] = 1;
-      }
-      if (count >= LONG_MIN_WORDS && signature(c.tokens, 0, count, 'long', sig)) {
-        bandKeys(sig, mix2(facts[i]!, 2), longBands, i * BANDS);
-        inLong[i] = 1;
-      }
+      return;
     }
-    if (options.onProgress && (i + 1) % 2000 === 0) options.onProgress(i + 1, n);
-  }
-  options.onProgress?.(n, n);
-
-  // Exact classes, checked word for word (a hash collision splits a class).
-  const uf = new UnionFind(n);
-  const cache = new Map<number, Comparable>();
-  const comparable = (i: number): Comparable => {
-    let c = cache.get(i);
-    if (!c) {
-      if (cache.size > 4096) cache.clear();
-      c = comparableText(posts[i]!, buffer);
-      cache.set(i, c);
+    this.classes.set(key, [i]);
+    // Only the first post of an exact class goes into the near-duplicate indexes.
+    const facts = factsKey(buffer.hashes, buffer.flags, count);
+    if (count > 0 && count <= SHORT_MAX_WORDS && signature(buffer.hashes, 0, count, 'short', this.sig)) {
+      this.shortBands.ensure((this.inShort.length + 1) * BANDS);
+      bandKeys(this.sig, mix2(facts, 1), this.shortBands.data, this.inShort.length * BANDS);
+      this.inShort.push(i);
     }
-    return c;
-  };
-  const exactClass = new Int32Array(n).fill(-1);
-  for (const members of classes.values()) {
-    const first = members[0]!;
-    exactClass[first] = first;
-    for (let k = 1; k < members.length; k++) {
-      const other = members[k]!;
-      if (sameTokens(comparable(first).tokens, comparable(other).tokens)) {
-        uf.union(first, other);
-        exactClass[other] = first;
-      } else {
-        exactClass[other] = other;
-      }
+    if (count >= LONG_MIN_WORDS && signature(buffer.hashes, 0, count, 'long', this.sig)) {
+      this.longBands.ensure((this.inLong.length + 1) * BANDS);
+      bandKeys(this.sig, mix2(facts, 2), this.longBands.data, this.inLong.length * BANDS);
+      this.inLong.push(i);
     }
   }
 
-  // Near duplicates: candidates from shared band buckets, each one measured.
-  let candidates = 0;
-  const tried = new Set<number>();
-  const confirm = (i: number, j: number) => {
-    const a = Math.min(i, j);
-    const b = Math.max(i, j);
-    if (uf.find(a) === uf.find(b)) return;
-    const pair = a * INDEX_BITS + b;
-    if (tried.has(pair)) return;
-    tried.add(pair);
-    const la = lengths[a]!;
-    const lb = lengths[b]!;
-    // A ratio ≥ threshold needs 2·min / (la + lb) ≥ threshold.
-    if (2 * Math.min(la, lb) < threshold * (la + lb)) return;
-    candidates++;
-    const ca = comparable(a);
-    const cb = comparable(b);
-    if (similarity(ca.tokens, cb.tokens, threshold) < threshold) return;
-    if (differentFacts(ca, cb)) return;
-    uf.union(a, b);
-  };
-  for (const [bands, member] of [[shortBands, inShort], [longBands, inLong]] as const) {
-    const ids: number[] = [];
-    for (let i = 0; i < n; i++) if (member[i] === 1) ids.push(i);
-    if (ids.length < 2) continue;
-    const sorted = new Float64Array(ids.length);
-    for (let band = 0; band < BANDS; band++) {
-      for (let k = 0; k < ids.length; k++) sorted[k] = bands[ids[k]! * BANDS + band]! * INDEX_BITS + ids[k]!;
-      sorted.sort();
-      let runStart = 0;
-      for (let k = 1; k <= sorted.length; k++) {
-        if (k < sorted.length && Math.floor(sorted[k]! / INDEX_BITS) === Math.floor(sorted[runStart]! / INDEX_BITS)) continue;
-        for (let x = runStart; x < k; x++) {
-          const limit = Math.min(k, x + 1 + WINDOW);
-          for (let y = x + 1; y < limit; y++) confirm(sorted[x]! % INDEX_BITS, sorted[y]! % INDEX_BITS);
-        }
-        runStart = k;
+  finish(): DedupeFindings {
+    const { threshold } = this.options;
+    const n = this.metas.length;
+    const lengths = this.lengths.data;
+    const uf = new UnionFind(n);
+    const cache = new Map<number, Comparable>();
+    const comparable = (i: number): Comparable => {
+      let c = cache.get(i);
+      if (!c) {
+        if (cache.size > 4096) cache.clear();
+        c = comparableText(this.options.load(i), this.buffer);
+        cache.set(i, c);
       }
-    }
-  }
+      return c;
+    };
 
-  // Groups: connected components, the kept post chosen, every member checked against it.
-  const components = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) {
-    const root = uf.find(i);
-    if (root === i && !components.has(i)) continue;
-    let list = components.get(root);
-    if (!list) components.set(root, (list = [root]));
-    if (i !== root) list.push(i);
-  }
-  const order = keepOrder(options.timeZone);
-  const groups: DuplicateGroup[] = [];
-  for (const members of components.values()) {
-    if (members.length < 2) continue;
-    const byRank = [...members].sort((x, y) => order(posts[x]!, posts[y]!));
-    const pending = byRank;
-    while (pending.length > 1) {
-      const keep = pending[0]!;
-      const keepText = comparable(keep);
-      const duplicates: DuplicateEntry[] = [];
-      const left: number[] = [];
-      for (const other of pending.slice(1)) {
-        if (exactClass[other] === exactClass[keep]) {
-          duplicates.push({ slug: posts[other]!.slug, kind: 'exact', similarity: 1 });
-          continue;
-        }
-        const otherText = comparable(other);
-        const value = similarity(keepText.tokens, otherText.tokens, threshold);
-        if (value >= threshold && !differentFacts(keepText, otherText)) {
-          duplicates.push({ slug: posts[other]!.slug, kind: 'near', similarity: roundSimilarity(value) });
+    // Exact classes, checked word for word (a hash collision splits a class).
+    const exactClass = new Int32Array(n).fill(-1);
+    for (const members of this.classes.values()) {
+      const first = members[0]!;
+      exactClass[first] = first;
+      for (let k = 1; k < members.length; k++) {
+        const other = members[k]!;
+        if (sameTokens(comparable(first).tokens, comparable(other).tokens)) {
+          uf.union(first, other);
+          exactClass[other] = first;
         } else {
-          left.push(other);
+          exactClass[other] = other;
         }
       }
-      if (duplicates.length > 0) {
-        duplicates.sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
-        groups.push({ keep: posts[keep]!.slug, duplicates });
-      }
-      pending.splice(0, pending.length, ...left);
     }
+
+    // Near duplicates: candidates from shared band buckets, each one measured.
+    let candidates = 0;
+    const tried = new Set<number>();
+    const confirm = (i: number, j: number) => {
+      const a = Math.min(i, j);
+      const b = Math.max(i, j);
+      if (uf.find(a) === uf.find(b)) return;
+      const pair = a * INDEX_BITS + b;
+      if (tried.has(pair)) return;
+      tried.add(pair);
+      const la = lengths[a]!;
+      const lb = lengths[b]!;
+      // A ratio ≥ threshold needs 2·min / (la + lb) ≥ threshold.
+      if (2 * Math.min(la, lb) < threshold * (la + lb)) return;
+      candidates++;
+      const ca = comparable(a);
+      const cb = comparable(b);
+      if (similarity(ca.tokens, cb.tokens, threshold) < threshold) return;
+      if (differentFacts(ca, cb)) return;
+      uf.union(a, b);
+    };
+    for (const [bands, ids] of [[this.shortBands.data, this.inShort], [this.longBands.data, this.inLong]] as const) {
+      if (ids.length < 2) continue;
+      const sorted = new Float64Array(ids.length);
+      for (let band = 0; band < BANDS; band++) {
+        // (key, post) pairs sorted by key: equal keys are neighbours.
+        for (let k = 0; k < ids.length; k++) sorted[k] = bands[k * BANDS + band]! * INDEX_BITS + ids[k]!;
+        sorted.sort();
+        let runStart = 0;
+        let runKey = Math.floor(sorted[0]! / INDEX_BITS);
+        for (let k = 1; k <= sorted.length; k++) {
+          const key = k < sorted.length ? Math.floor(sorted[k]! / INDEX_BITS) : -1;
+          if (key === runKey) continue;
+          for (let x = runStart; x < k; x++) {
+            const limit = Math.min(k, x + 1 + WINDOW);
+            for (let y = x + 1; y < limit; y++) confirm(sorted[x]! % INDEX_BITS, sorted[y]! % INDEX_BITS);
+          }
+          runStart = k;
+          runKey = key;
+        }
+      }
+    }
+
+    // Groups: connected components, the kept post chosen, every member checked against it.
+    const components = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const root = uf.find(i);
+      if (root === i) continue;
+      let list = components.get(root);
+      if (!list) components.set(root, (list = [root]));
+      list.push(i);
+    }
+    const order = keepOrder(this.options.timeZone);
+    const metas = this.metas;
+    const groups: DuplicateGroup[] = [];
+    for (const members of components.values()) {
+      const pending = [...members].sort((x, y) => order(metas[x]!, metas[y]!));
+      while (pending.length > 1) {
+        const keep = pending[0]!;
+        const keepText = comparable(keep);
+        const duplicates: DuplicateEntry[] = [];
+        const left: number[] = [];
+        for (const other of pending.slice(1)) {
+          if (exactClass[other] === exactClass[keep]) {
+            duplicates.push({ slug: metas[other]!.slug, kind: 'exact', similarity: 1 });
+            continue;
+          }
+          const otherText = comparable(other);
+          const value = similarity(keepText.tokens, otherText.tokens, threshold);
+          if (value >= threshold && !differentFacts(keepText, otherText)) {
+            duplicates.push({ slug: metas[other]!.slug, kind: 'near', similarity: roundSimilarity(value) });
+          } else {
+            left.push(other);
+          }
+        }
+        if (duplicates.length > 0) {
+          duplicates.sort((x, y) => compareText(x.slug, y.slug));
+          groups.push({ keep: metas[keep]!.slug, duplicates });
+        }
+        pending.splice(0, pending.length, ...left);
+      }
+    }
+    groups.sort((x, y) => compareText(x.keep, y.keep));
+    // A post merged away is not cleaned: it goes to the trash whole.
+    const merged = new Set(groups.flatMap((g) => g.duplicates.map((d) => d.slug)));
+    const repeated = this.repeated.filter((r) => !merged.has(r.slug)).sort((x, y) => compareText(x.slug, y.slug));
+    return { groups, repeated, posts: n, candidates };
   }
-  groups.sort((x, y) => (x.keep < y.keep ? -1 : x.keep > y.keep ? 1 : 0));
-  // A post merged away is not cleaned: it goes to the trash whole.
-  const merged = new Set(groups.flatMap((g) => g.duplicates.map((d) => d.slug)));
-  const repeatedLeft = repeated.filter((r) => !merged.has(r.slug)).sort((x, y) => (x.slug < y.slug ? -1 : x.slug > y.slug ? 1 : 0));
-  return { groups, repeated: repeatedLeft, posts: n, candidates };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** All posts at once (tests, small folders). */
+export function findDuplicates(posts: Post[], options: FindOptions): DedupeFindings {
+  const finder = new DuplicateFinder({ ...options, load: (i) => posts[i]! });
+  posts.forEach((post, i) => {
+    finder.add(post);
+    if (options.onProgress && (i + 1) % 2000 === 0) options.onProgress(i + 1, posts.length);
+  });
+  return finder.finish();
 }
 
 function sameTokens(a: Int32Array, b: Int32Array): boolean {

@@ -32,3 +32,10 @@ export function sameRange(a: Int32Array, aStart: number, aEnd: number, b: Int32A
   for (let i = 0; i < aEnd - aStart; i++) if (a[aStart + i] !== b[bStart + i]) return false;
   return true;
 }
+
+/** One 32-bit hash of a token range (callers confirm equality with sameRange). */
+export function rangeHash(tokens: Int32Array, start: number, end: number): number {
+  let h = 0x3c6ef372 ^ (end - start);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ tokens[i]!, 0x01000193);
+  return fmix32(h) || 1;
+}

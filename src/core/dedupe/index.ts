@@ -1,4 +1,4 @@
-export { findDuplicates, comparableText, keepOrder, differentFacts } from './find.js';
+export { DuplicateFinder, findDuplicates, comparableText, scanPost, keepOrder, differentFacts } from './find.js';
 export type { DedupeFindings, DuplicateGroup, DuplicateEntry, RepeatedEntry, FindOptions } from './find.js';
 export { collapseRepeatedBlocks } from './repeated.js';
 export { similarity, roundSimilarity } from './similarity.js';

@@ -64,11 +64,14 @@ export function signature(tokens: Int32Array, start: number, end: number, kind: 
   return true;
 }
 
+const scratch = new Uint32Array(BINS);
+
 function densify(out: Uint32Array): void {
   let empty = 0;
   for (let bin = 0; bin < BINS; bin++) if (out[bin] === EMPTY) empty++;
   if (empty === 0) return;
-  const filled = out.slice();
+  const filled = scratch;
+  filled.set(out);
   for (let bin = 0; bin < BINS; bin++) {
     if (filled[bin] !== EMPTY) continue;
     let value = EMPTY;

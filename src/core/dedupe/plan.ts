@@ -31,8 +31,8 @@ export function unionTags(lists: string[][]): string[] {
 
 /**
  * The kept post after its group is merged into it: the views of the group summed, the tags
- * united, the removed slugs and their own aliases added to `aliases`. Everything else is the
- * kept post's own (unknown fields included).
+ * united, the removed slugs and their own aliases added to `aliases`, a summary borrowed when
+ * the kept post has none. Everything else is the kept post's own (unknown fields included).
  */
 export function mergeGroup(keep: Post, removed: Post[]): Post {
   const aliases: string[] = [];
@@ -42,8 +42,10 @@ export function mergeGroup(keep: Post, removed: Post[]): Post {
     seen.add(alias);
     aliases.push(alias);
   }
+  const summary = keep.summary ?? removed.find((p) => p.summary !== undefined)?.summary;
   return {
     ...keep,
+    ...(summary !== undefined ? { summary } : {}),
     views: removed.reduce((sum, p) => sum + p.views, keep.views),
     tags: unionTags([keep.tags, ...removed.map((p) => p.tags)]),
     aliases,

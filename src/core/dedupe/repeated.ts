@@ -1,5 +1,5 @@
 import { scanForCompare, TokenBuffer } from '../normalize.js';
-import { rangeKey, sameRange } from './hash.js';
+import { rangeHash, sameRange } from './hash.js';
 
 /**
  * Repeated content inside one post: a run of paragraphs that appears again (the legacy page
@@ -22,7 +22,8 @@ export interface Paragraph {
   end: number;
   tokenStart: number;
   tokenEnd: number;
-  key: string;
+  /** Hash of the paragraph's words; 0 when it has none. */
+  key: number;
 }
 
 export interface CollapseResult {
@@ -67,20 +68,36 @@ export function splitParagraphs(body: string, buffer: TokenBuffer): Paragraph[] 
 
 function makeParagraph(body: string, start: number, end: number, buffer: TokenBuffer): Paragraph {
   const tokenStart = buffer.count;
-  scanForCompare(body.slice(start, end), buffer);
+  scanForCompare(body, buffer, start, end);
   const tokenEnd = buffer.count;
-  const key = tokenEnd > tokenStart ? rangeKey(buffer.hashes, tokenStart, tokenEnd) : `=${body.slice(start, end).trim()}`;
+  const key = tokenEnd > tokenStart ? rangeHash(buffer.hashes, tokenStart, tokenEnd) : 0;
   return { start, end, tokenStart, tokenEnd, key };
 }
 
+const keyScratch: number[] = [];
+
+/** True when two paragraphs with words share a key: the only case worth a closer look. */
+export function mayRepeat(paragraphs: Paragraph[]): boolean {
+  if (paragraphs.length < 2) return false;
+  keyScratch.length = 0;
+  for (const p of paragraphs) if (p.key !== 0) keyScratch.push(p.key);
+  keyScratch.sort((a, b) => a - b);
+  for (let i = 1; i < keyScratch.length; i++) if (keyScratch[i] === keyScratch[i - 1]) return true;
+  return false;
+}
+
 /** Which paragraphs are later copies (one pass; see the file comment for what counts). */
-export function findRepeatedParagraphs(paragraphs: Paragraph[], tokens: Int32Array): boolean[] {
+export function findRepeatedParagraphs(paragraphs: Paragraph[], tokens: Int32Array, body: string): boolean[] {
   const removed = new Array<boolean>(paragraphs.length).fill(false);
+  if (!mayRepeat(paragraphs)) return removed;
   const kept: number[] = [];
-  const seen = new Map<string, number[]>();
+  const seen = new Map<number, number[]>();
   const words = (p: Paragraph) => p.tokenEnd - p.tokenStart;
   const same = (a: Paragraph, b: Paragraph) =>
-    a.key === b.key && (words(a) === 0 || sameRange(tokens, a.tokenStart, a.tokenEnd, tokens, b.tokenStart, b.tokenEnd));
+    a.key === b.key &&
+    (words(a) === 0
+      ? words(b) === 0 && body.slice(a.start, a.end).trim() === body.slice(b.start, b.end).trim()
+      : sameRange(tokens, a.tokenStart, a.tokenEnd, tokens, b.tokenStart, b.tokenEnd));
   for (let i = 0; i < paragraphs.length; i++) {
     const p = paragraphs[i]!;
     const earlier = words(p) > 0 ? seen.get(p.key) : undefined;
@@ -142,7 +159,7 @@ export function collapseRepeatedBlocks(body: string, buffer: TokenBuffer = new T
     buffer.reset();
     const paragraphs = splitParagraphs(current, buffer);
     if (before < 0) before = paragraphs.length;
-    const removed = findRepeatedParagraphs(paragraphs, buffer.hashes);
+    const removed = findRepeatedParagraphs(paragraphs, buffer.hashes, current);
     const count = removed.filter(Boolean).length;
     if (count === 0) break;
     total += count;
