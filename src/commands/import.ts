@@ -17,6 +17,7 @@ import { parseLegacyPage } from '../import/legacy.js';
 import { ProgressBar } from '../import/progress.js';
 import type { ImportedPost, MissingPart } from '../import/types.js';
 import { colors } from '../format/color.js';
+import { printableText } from '../format/table.js';
 import { warnProblems } from './shared.js';
 
 const SOURCES = ['legacy', ...FEED_FORMATS] as const;
@@ -104,8 +105,9 @@ function shownPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
+/** A file and feed item as named on the terminal: their text comes from outside, so no control character passes. */
 function where(source: string, item?: string): string {
-  return item ? `${source} (${item})` : source;
+  return printableText(item ? `${source} (${item})` : source, true);
 }
 
 /** The files to read, in a stable order, each once; what cannot be found is a problem, not a stop. */
@@ -238,7 +240,7 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
   const skipped: Skipped[] = [];
   const extraTags = opts.tag ?? [];
   candidates.forEach((candidate, index) => {
-    progress.update(index + 1, candidates.length, candidate.source);
+    progress.update(index + 1, candidates.length, where(candidate.source));
     const { imported } = candidate;
     const existing = byId.get(imported.id) ?? byContent.get(contentKey(imported.title, imported.date, imported.body));
     if (existing) {
@@ -293,17 +295,17 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   const site = loadSite(dir);
   const progress = new ProgressBar(ctx.stderr, ctx.stderrIsTTY);
   const say = (line: string) => progress.message(line);
-  const warn = (line: string) => say(`${colors.yellow('attention')} : ${line}`);
+  const warn = (line: string) => say(`${colors.yellow('attention')} : ${printableText(line, true)}`);
 
   const problems: Problem[] = [];
   const notes: string[] = [];
   const files = collectFiles(opts, ctx, problems, notes);
-  for (const note of notes) say(note);
+  for (const note of notes) say(printableText(note, true));
 
   const candidates: Candidate[] = [];
   files.forEach((file, index) => {
     const source = shownPath(file, ctx.cwd);
-    progress.update(index, files.length, source);
+    progress.update(index, files.length, where(source));
     const read = readSource(file, source, opts, site, warn);
     candidates.push(...read.candidates);
     problems.push(...read.problems);
@@ -328,7 +330,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   }
   for (const problem of problems) {
     const what = problem.missing.length > 0 ? `non importé, il manque : ${problem.missing.join(', ')} — ` : 'non importé : ';
-    say(`${colors.red('problème')} : ${where(problem.source, problem.item)} : ${what}${problem.reasons.join(' ; ')}`);
+    say(`${colors.red('problème')} : ${where(problem.source, problem.item)} : ${what}${printableText(problem.reasons.join(' ; '), true)}`);
   }
   const counts = [
     `${created.length} billet(s) ${opts.dryRun ? 'à créer (simulation, rien n’est écrit)' : 'créé(s)'}`,

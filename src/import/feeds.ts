@@ -210,8 +210,13 @@ export function feedItemId(guid: string | undefined, link: string | undefined, t
   return uuidV5(`feed-item\n${title}\n${date}`, IMPORT_NAMESPACE);
 }
 
+/** Control characters (terminal escapes, bells…) have no place in a post; line breaks and tabs stay. */
+function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+}
+
 function buildItem(raw: RawItem): FeedItem {
-  const title = raw.title ? htmlToText(raw.title) : '';
+  const title = raw.title ? withoutControls(htmlToText(raw.title)) : '';
   const label = `élément ${raw.index + 1}${title ? ` « ${title} »` : raw.id ? ` (${raw.id})` : ''}`;
   const missing: MissingPart[] = [];
   const reasons: string[] = [];
@@ -235,9 +240,9 @@ function buildItem(raw: RawItem): FeedItem {
     }
   }
   if (!date || !title) return { label, result: { ok: false, missing, reasons } };
-  const body = raw.html !== undefined ? htmlToMarkdown(raw.html, raw.link) : raw.plainText !== undefined ? plainTextToMarkdown(raw.plainText) : '';
+  const body = withoutControls(raw.html !== undefined ? htmlToMarkdown(raw.html, raw.link) : raw.plainText !== undefined ? plainTextToMarkdown(raw.plainText) : '');
   if (!body) warnings.push('contenu vide');
-  const summary = raw.summaryHtml ? htmlToText(raw.summaryHtml) : undefined;
+  const summary = raw.summaryHtml ? withoutControls(htmlToText(raw.summaryHtml)) || undefined : undefined;
   if (!raw.id && !raw.link) warnings.push("ni identifiant ni lien : l'id est tiré du titre et de la date");
   let updatedAt: string | undefined;
   if (raw.updatedText) {
@@ -250,8 +255,8 @@ function buildItem(raw: RawItem): FeedItem {
     date,
     body,
     views: 0,
-    tags: uniqueTags(raw.tags),
-    ...(raw.author?.trim() ? { author: raw.author.trim() } : {}),
+    tags: uniqueTags(raw.tags.map(withoutControls)),
+    ...(raw.author && withoutControls(raw.author).trim() ? { author: withoutControls(raw.author).trim() } : {}),
     ...(summary ? { summary } : {}),
     ...(updatedAt ? { updatedAt } : {}),
   };

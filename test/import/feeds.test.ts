@@ -160,3 +160,13 @@ test('feed item ids: a UUID kept, anything else hashed, nothing at all from titl
   expect(feedItemId(undefined, 'https://x/1', 't', 'd')).toBe(uuidV5('feed-item\nhttps://x/1', IMPORT_NAMESPACE));
   expect(feedItemId(undefined, undefined, 't', 'd')).toBe(uuidV5('feed-item\nt\nd', IMPORT_NAMESPACE));
 });
+
+test('control characters from a feed never reach a post', () => {
+  const json = JSON.stringify({
+    version: 'https://jsonfeed.org/version/1.1',
+    items: [{ id: 'x', title: 'Titre \u001b[31mrouge\u0007', content_text: 'Texte\u001b]0;titre\u0007 ici', summary: 'Rés\u009bumé', tags: ['a\u0000b'], authors: [{ name: 'Zoé\u001b[2J' }], date_published: '2016-09-05T12:00:00Z' }],
+  });
+  const [post] = posts('json', json);
+  expect(post).toMatchObject({ title: 'Titre [31mrouge', author: 'Zoé[2J', tags: ['ab'], summary: 'Résumé' });
+  expect(JSON.stringify(post)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+});
