@@ -74,7 +74,8 @@ export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> 
   if (post.author) lines.push(`par ${line(post.author)}`);
   if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.map(line).join(', ')}`);
   if (post.summary) lines.push('', colors.italic(printableText(post.summary)));
-  lines.push('', printableText(post.body).trimEnd());
+  // A Markdown hard break (a backslash ending the line) is shown as the plain line break it means.
+  lines.push('', printableText(post.body).replace(/(?<!\\)\\\n/g, '\n').trimEnd());
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

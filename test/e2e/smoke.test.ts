@@ -14,3 +14,12 @@ test('global options work before and after the command', async () => {
     expect(r.stdout).toContain('lu 1\u202f234 fois');
   }
 });
+
+test('news show prints the bundled post as a reader sees it, a hard break as a plain line break', async () => {
+  const r = await runNews(['show', 'le-miroir-brise-des-reseaux-sociaux']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('le 29 octobre 2013 (lu 787 fois)');
+  expect(r.stdout).toContain('## Que disent-ils ?');
+  expect(r.stdout).toContain('pistes de solutions !\nMerci qui ? :-)');
+  expect(r.stdout).not.toContain('\\\n');
+});
