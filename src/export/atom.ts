@@ -11,7 +11,7 @@ function atomId(entry: Entry): string {
 
 function entryXml(entry: Entry, timeZone: string): string {
   const body = entry.body();
-  const summary = entry.summary ?? body.excerpt;
+  const summary = entry.lead();
   return '<entry>\n'
     + `<id>${x(atomId(entry))}</id>\n`
     + `<title type="text">${x(entry.title)}</title>\n`

@@ -1,7 +1,7 @@
 import type { Post } from '../core/post.js';
 import { atomDocument } from './atom.js';
 import { jsonFeedDocument } from './jsonfeed.js';
-import { buildModel, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { buildModel, DEFAULT_FEED_LIMIT, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
 import { rssDocument } from './rss.js';
 import { STYLESHEET } from './style.js';
 import { escapeHtml as h } from './text.js';
@@ -149,7 +149,7 @@ function entryCard(root: string, entry: Entry): string {
 }
 
 function buildCard(root: string, entry: Entry): string {
-  const summary = entry.summary ?? entry.body().excerpt;
+  const summary = entry.lead();
   return '<article class="entry">\n'
     + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`
     + meta(entry, false)
@@ -246,17 +246,20 @@ function tagsNav(model: ExportModel): string {
 export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: ExportOptions): Generator<OutputFile> {
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
   const { entries } = model;
-  yield { path: 'style.css', content: STYLESHEET };
-  yield { path: 'feed.xml', content: rssDocument(feedView(model, 'rss', {})) };
-  yield { path: 'atom.xml', content: atomDocument(feedView(model, 'atom', {})) };
-  yield { path: 'feed.json', content: jsonFeedDocument(feedView(model, 'json', {})) };
+  // Post pages first, each body rendered once; only the HTML the feeds need is kept after.
+  const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
+  for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    yield postPage(model, entry, entries[i - 1], entries[i + 1]);
+    if (!inFeeds.has(entry)) entry.release();
+  }
   yield* listPages(model, entries, '', (n, count) => ({
     home: true,
     title: n === 1 ? undefined : `Page ${n} sur ${count}`,
     description: model.description || undefined,
     after: n === 1 ? tagsNav(model) : undefined,
   }));
-  for (let i = 0; i < entries.length; i++) yield postPage(model, entries[i]!, entries[i - 1], entries[i + 1]);
   for (const tag of model.tags) {
     const dir = tagPath(tag);
     const feed = tagFeedAlternate(model, tag);
@@ -269,5 +272,9 @@ export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], opti
     }));
     yield { path: `${dir}feed.xml`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
   }
+  yield { path: 'feed.xml', content: rssDocument(feedView(model, 'rss', {})) };
+  yield { path: 'atom.xml', content: atomDocument(feedView(model, 'atom', {})) };
+  yield { path: 'feed.json', content: jsonFeedDocument(feedView(model, 'json', {})) };
+  yield { path: 'style.css', content: STYLESHEET };
   for (const alias of model.aliases) yield aliasPage(alias.slug, alias.entry);
 }

@@ -15,7 +15,7 @@ export function jsonFeedDocument(view: FeedView): string {
     ...(model.author ? { authors: [{ name: model.author }] } : {}),
     items: view.entries.map((entry) => {
       const body = entry.body();
-      const summary = entry.summary ?? body.excerpt;
+      const summary = entry.lead();
       return {
         id: entry.guid,
         url: entry.url,

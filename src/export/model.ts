@@ -72,6 +72,10 @@ export interface Entry {
   /** `(lu 787 fois)`. */
   viewsFr: string;
   body(): RenderedBody;
+  /** The lead shown in lists and feed descriptions: the summary, else the body's first paragraph. */
+  lead(): string;
+  /** Forgets the rendered HTML (kept: the lead); body() renders again if asked. Saves memory on big sites. */
+  release(): void;
 }
 
 export interface TagGroup extends TagRef {
@@ -154,6 +158,8 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
       tags.push({ name, slug: group.slug });
     }
     let rendered: RenderedBody | undefined;
+    let lead: string | undefined;
+    const summary = cleanOptional(post.summary);
     const entry: Entry = {
       post,
       slug: post.slug,
@@ -161,7 +167,7 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
       title: cleanLine(post.title) || UNTITLED,
       guid: post.id ?? url,
       guidIsPermalink: post.id === undefined,
-      summary: cleanOptional(post.summary),
+      summary,
       author: cleanOptional(post.author) ?? siteAuthor,
       tags,
       date,
@@ -171,6 +177,11 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
       datetime: date.kind === 'calendar' ? formatIsoDay(calendarDayOf(date, timeZone)) : formatIsoInstant(instant, timeZone),
       viewsFr: formatViewsBracketedFr(post.views),
       body: () => (rendered ??= renderBody(cleanText(post.body), url)),
+      lead: () => (lead ??= summary ?? entry.body().excerpt),
+      release: () => {
+        lead ??= summary ?? rendered?.excerpt;
+        rendered = undefined;
+      },
     };
     for (const group of postGroups) group.entries.push(entry);
     entries.push(entry);

@@ -15,7 +15,7 @@ function item(entry: Entry, timeZone: string): string {
   let xml = items.get(entry);
   if (xml !== undefined) return xml;
   const body = entry.body();
-  const description = entry.summary ?? body.excerpt;
+  const description = entry.lead();
   xml = '<item>\n'
     + `<title>${x(entry.title)}</title>\n`
     + `<link>${x(entry.url)}</link>\n`
