@@ -99,7 +99,8 @@ export function checkPost(value: unknown): PostCheck {
     ok: false,
     problems: result.error.issues.map((issue) => ({
       field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(racine)',
-      reason: issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(value, issue.path) === undefined
+      // A missing enum or literal (status, schemaVersion) is reported by zod as a wrong value: say it is missing.
+      reason: issue.path.length > 0 && valueAt(value, issue.path) === undefined
         ? 'champ obligatoire absent'
         : issue.message,
     })),

@@ -187,3 +187,31 @@ describe('the lock', () => {
     expect(() => lockTimeoutFromEnv({ NEWS_LOCK_TIMEOUT: 'beaucoup' })).toThrow('NEWS_LOCK_TIMEOUT="beaucoup" n\'est pas un nombre de millisecondes');
   });
 });
+
+describe('schema messages', () => {
+  test('every missing required field is called missing, whatever its type', () => {
+    const check = checkPost({ slug: 'x' });
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      expect(check.problems).toEqual([
+        { field: 'schemaVersion', reason: 'champ obligatoire absent' },
+        { field: 'title', reason: 'champ obligatoire absent' },
+        { field: 'date', reason: 'champ obligatoire absent' },
+        { field: 'status', reason: 'champ obligatoire absent' },
+        { field: 'body', reason: 'champ obligatoire absent' },
+        { field: 'views', reason: 'champ obligatoire absent' },
+      ]);
+    }
+  });
+
+  test('a wrong value is named with the reason', () => {
+    const check = checkPost({ ...makePost('x'), status: 'publié', schemaVersion: 2 });
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      expect(check.problems).toEqual([
+        { field: 'schemaVersion', reason: 'schemaVersion doit valoir 1' },
+        { field: 'status', reason: 'status doit valoir "published" ou "draft"' },
+      ]);
+    }
+  });
+});
