@@ -191,6 +191,7 @@ function fsError(error: unknown, what: string): NewsError {
 function writeSite(out: string, files: Iterable<{ path: string; content: string }>): number {
   const parent = path.dirname(out);
   const name = path.basename(out);
+  removeLeftovers(parent, name);
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const build = path.join(parent, `.${name}.news-build-${tag}`);
   let count = 0;
@@ -221,6 +222,35 @@ function writeSite(out: string, files: Iterable<{ path: string; content: string 
   }
   swapIn(build, out, path.join(parent, `.${name}.news-old-${tag}`));
   return count;
+}
+
+/**
+ * Removes what an export killed half-way left beside the target (`.<name>.news-build-<pid>-…`,
+ * `.<name>.news-old-<pid>-…`), unless the process that made it is still running.
+ */
+function removeLeftovers(parent: string, name: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.news-`;
+  for (const entry of names) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(?:build|old)-(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
+    if (!match || isRunning(Number(match[1]))) continue;
+    fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function swapIn(build: string, out: string, old: string): void {

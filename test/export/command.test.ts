@@ -99,6 +99,17 @@ describe('--out of the html site', () => {
     }
   });
 
+  test('what a killed export left beside the target is removed; a running one\'s is not', async () => {
+    const dir = content();
+    const place = scratch();
+    const dead = path.join(place, '.public.news-build-999999999-abcd1234');
+    const live = path.join(place, `.public.news-build-${process.pid}-abcd1234`);
+    const other = path.join(place, '.public.news-build-notes');
+    for (const d of [dead, live, other]) fs.mkdirSync(path.join(d, 'x'), { recursive: true });
+    await exportWith({ format: 'html', dir, out: path.join(place, 'public') });
+    expect(fs.readdirSync(place).sort()).toEqual([path.basename(live), path.basename(other), 'public'].sort());
+  });
+
   test('--limit keeps the n newest posts in the whole site', async () => {
     const posts: Record<string, unknown> = {};
     for (let i = 1; i <= 5; i++) posts[`b-${i}`] = makePost(`b-${i}`, { date: `2021-01-0${i}`, tags: ['t'] });

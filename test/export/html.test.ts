@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -239,6 +240,8 @@ test('export twice gives identical trees; a new export replaces the old site who
   const again = path.join(work, 'again');
   await exportWith({ format: 'html', dir: FIXTURE_SITE, out: again });
   expect(snapshotTree(again)).toEqual(snapshotTree(site));
+  const diff = spawnSync('diff', ['-r', site, again], { encoding: 'utf8' });
+  expect([diff.status, diff.stdout]).toEqual([0, '']);
   fs.writeFileSync(path.join(again, 'stale.html'), 'old');
   const { code } = await exportWith({ format: 'html', dir: FIXTURE_SITE, out: again });
   expect(code).toBe(0);
