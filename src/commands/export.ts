@@ -72,7 +72,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
   const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
   let sorted = sortPosts(kept, 'date', site.timeZone).map((p) => p.post);
-  if (tag !== undefined && sorted.length === 0) ctx.stderr.write(`attention : aucun billet publié ne porte l'étiquette « ${tag} ».\n`);
+  if (tag !== undefined && sorted.length === 0) ctx.stderr.write(`attention : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
