@@ -104,6 +104,14 @@ describe('model', () => {
     expect(files.filter((f) => f.path === 'vieux/index.html')).toHaveLength(1);
   });
 
+  test('posts named page or tag never collide with pagination or tag pages', () => {
+    const posts = [post('page', { tags: ['tag'] }), post('tag', { tags: ['page'], aliases: ['index'] })];
+    for (let i = 1; i <= 25; i++) posts.push(post(`b-${i}`, { date: '2012-01-01' }));
+    const paths = [...renderHtmlSite(PARIS, posts, { baseUrl: BASE })].map((f) => f.path);
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths).toEqual(expect.arrayContaining(['page/index.html', 'page/2/index.html', 'tag/index.html', 'tag/tag/index.html', 'tag/page/index.html', 'index/index.html', 'index.html']));
+  });
+
   test('a title made only of forbidden characters still shows something', () => {
     const model = buildModel(PARIS, [post('a', { title: '\u0001\u0002' })], { baseUrl: BASE });
     expect(model.entries[0]!.title).toBe('(sans titre)');
