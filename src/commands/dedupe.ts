@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -8,7 +10,7 @@ import { EXIT_FOUND, EXIT_OK, NewsError } from '../cli/errors.js';
 import { globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
-import { buildMergePlan, DuplicateFinder, isEmptyPlan, type DedupeFindings, type MergePlan } from '../core/dedupe/index.js';
+import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
 import { failOnProblems, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
@@ -115,12 +117,72 @@ interface Scanned {
   files: Map<string, string>;
 }
 
+/** A slice of the post files, read and fingerprinted by a worker thread. */
+interface ScanJob {
+  kind: 'news-dedupe-scan';
+  dir: string;
+  files: string[];
+}
+
+interface ScanChunk {
+  packed: PackedFingerprints;
+  problems: PostProblem[];
+  /** The files that held a sound post, in order (one per fingerprint). */
+  loaded: string[];
+}
+
+/** Below this many files one thread does it all; above, the files are shared out (test knob: NEWS_DEDUPE_WORKER_MIN). */
+const WORKER_MIN_FILES = 4000;
+
+function scanChunk(dir: string, files: string[]): ScanChunk {
+  const packer = new FingerprintPacker();
+  const problems: PostProblem[] = [];
+  const loaded: string[] = [];
+  for (const file of files) {
+    const result = loadPostFile(dir, file, true);
+    if (result.problems.length > 0) {
+      problems.push(...result.problems);
+      continue;
+    }
+    loaded.push(file);
+    packer.add(result.post!);
+  }
+  return { packed: packer.pack(), problems, loaded };
+}
+
+function runWorker(job: ScanJob): Promise<ScanChunk> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    worker.once('message', (message: ScanChunk | { error: string }) => {
+      if ('error' in message) reject(new NewsError(message.error));
+      else resolve(message);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new NewsError(`l'analyse en parallèle s'est arrêtée (code ${code}) : relancez news dedupe`));
+    });
+  });
+}
+
+if (!isMainThread && (workerData as ScanJob | undefined)?.kind === 'news-dedupe-scan') {
+  const job = workerData as ScanJob;
+  try {
+    const chunk = scanChunk(job.dir, job.files);
+    const { counts, bandKinds, short, long } = chunk.packed;
+    parentPort!.postMessage(chunk, [counts.buffer, bandKinds.buffer, short.buffer, long.buffer] as ArrayBuffer[]);
+  } catch (error) {
+    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 /**
  * Reads every post file and fingerprints it at once, letting its text go: at 100,000 posts,
- * holding every body costs more time in garbage collection than the analysis itself.
+ * holding every body costs more time in garbage collection than the analysis itself. A large
+ * folder is shared out between this thread and worker threads (one per spare core), each
+ * taking a contiguous slice, so the order and the result are the same as with one thread.
  * Same files, order and checks as loadPosts (loadPostFile does the reading and checking).
  */
-function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ctx: Context): Scanned {
+async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ctx: Context): Promise<Scanned> {
   const folder = postsDir(dir);
   let entries: fs.Dirent[];
   try {
@@ -131,40 +193,57 @@ function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ctx: Con
     entries = [];
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  const bySlug = new Map<string, string>();
   const problems: PostProblem[] = [];
+  const candidates: string[] = [];
+  for (const entry of entries) {
+    const name = entry.name;
+    if (name.startsWith('.') || !name.endsWith('.json')) continue;
+    const file = path.join(folder, name);
+    if (entry.isSymbolicLink()) {
+      problems.push({ file, message: `${path.relative(dir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
+    } else if (entry.isFile()) {
+      candidates.push(file);
+    }
+  }
+
+  const files: string[] = [];
   const reload = (i: number): Post => {
     const { post } = loadPostFile(dir, files[i]!, true);
     if (!post) throw new NewsError(`${files[i]} a changé pendant l'analyse : relancez news dedupe`);
     return post;
   };
   const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: reload });
+  const minimum = Number(ctx.env.NEWS_DEDUPE_WORKER_MIN) || WORKER_MIN_FILES;
+  const threads = candidates.length >= minimum ? Math.max(1, Math.min(4, os.availableParallelism())) : 1;
+  const share = Math.ceil(candidates.length / threads);
+  // Slices 1.. go to workers, started first; this thread reads slice 0 meanwhile.
+  const workers = Array.from({ length: threads - 1 }, (_, w) =>
+    runWorker({ kind: 'news-dedupe-scan', dir, files: candidates.slice((w + 1) * share, (w + 2) * share) }));
   const bar = progress(ctx, opts.quiet);
   try {
-    entries.forEach((entry, k) => {
-      const name = entry.name;
-      if (k % 2000 === 1999) bar.update(k + 1, entries.length);
-      if (name.startsWith('.') || !name.endsWith('.json')) return;
-      const file = path.join(folder, name);
-      if (entry.isSymbolicLink()) {
-        problems.push({ file, message: `${path.relative(dir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
-        return;
-      }
-      if (!entry.isFile()) return;
+    const own = candidates.slice(0, share);
+    own.forEach((file, k) => {
+      if (k % 2000 === 1999) bar.update((k + 1) * threads, candidates.length);
       const loaded = loadPostFile(dir, file, true);
       if (loaded.problems.length > 0) {
         problems.push(...loaded.problems);
         return;
       }
       files.push(file);
-      bySlug.set(loaded.post!.slug, file);
       finder.add(loaded.post!);
     });
-    return { findings: finder.finish(), problems, files: bySlug };
+    for (const chunk of await Promise.all(workers)) {
+      problems.push(...chunk.problems);
+      files.push(...chunk.loaded);
+      finder.addPacked(chunk.packed);
+    }
   } finally {
     bar.done();
   }
+  const bySlug = new Map<string, string>();
+  for (const file of files) bySlug.set(path.basename(file, '.json'), file);
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { findings: finder.finish(), problems, files: bySlug };
 }
 
 /** The posts a plan needs, read again from their files. */
@@ -278,7 +357,7 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
   const at = formatIsoInstant(ctx.now(), timeZone);
   const result = await withContentLock(dir, async () => {
     await finishPendingRuns(dir, ctx, at, hook, opts.quiet);
-    const { findings, problems, files } = scanFolder(dir, opts, timeZone, ctx);
+    const { findings, problems, files } = await scanFolder(dir, opts, timeZone, ctx);
     failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
     const plan = buildMergePlan(findings, readPosts(dir, files, involved), at);
@@ -350,7 +429,7 @@ export async function runDedupe(opts: DedupeOptions, ctx: Context): Promise<numb
   if (opts.apply) return runApply(opts, dir, ctx, site.timeZone);
 
   // Report only: nothing is written, no lock is needed (every write is atomic).
-  const { findings, problems } = scanFolder(dir, opts, site.timeZone, ctx);
+  const { findings, problems } = await scanFolder(dir, opts, site.timeZone, ctx);
   if (!opts.quiet) warnProblems(ctx, problems);
   const pending = pendingRuns(dir);
   if (pending.length > 0 && !opts.quiet) {

@@ -79,7 +79,7 @@ export function removeRunDir(contentDir: string, runId: string): void {
   removeLeftovers(contentDir);
 }
 
-/** Deletes folders a crash left half-removed, and the trash itself when empty. */
+/** Deletes folders a crash left behind (half removed, or created just before the journal), and the trash itself when empty. */
 export function removeLeftovers(contentDir: string): void {
   const root = trashDir(contentDir);
   let names: string[];
@@ -89,10 +89,22 @@ export function removeLeftovers(contentDir: string): void {
     return;
   }
   for (const name of names) {
-    if (name.startsWith('.undone-')) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    const full = path.join(root, name);
+    if (name.startsWith('.undone-')) fs.rmSync(full, { recursive: true, force: true });
+    // A run folder without its journal was cut short before anything moved: nothing to keep.
+    else if (isRunId(name) && !fs.existsSync(path.join(full, 'journal.json')) && isEmptyRunDir(full)) fs.rmSync(full, { recursive: true, force: true });
   }
   if (fs.readdirSync(root).length === 0) {
     fs.rmdirSync(root);
     fsyncDir(contentDir);
+  }
+}
+
+function isEmptyRunDir(dir: string): boolean {
+  try {
+    const names = fs.readdirSync(dir);
+    return names.every((name) => name === 'posts' && fs.readdirSync(path.join(dir, name)).length === 0);
+  } catch {
+    return false;
   }
 }

@@ -28,6 +28,15 @@ describe('news dedupe (report)', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
+  test('a folder shared out between worker threads gives the same report as one thread', async () => {
+    const dir = dedupeFolder();
+    const one = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1000000' } });
+    const shared = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1' } });
+    expect(shared.code).toBe(0);
+    expect(shared.stdout).toBe(one.stdout);
+    expect(JSON.parse(shared.stdout).groups).toHaveLength(1);
+  });
+
   test('the human report is French, on stdout; --check exits 1 when something is found, 0 otherwise', async () => {
     const dir = dedupeFolder();
     const r = await runNews(['dedupe', '--dir', dir]);
@@ -93,7 +102,8 @@ describe('news dedupe --apply', () => {
     const originals = Object.fromEntries(['copie-exacte', 'brouillon-ancien'].map((s) => [s, fs.readFileSync(path.join(dir, 'posts', `${s}.json`))]));
     const filesBefore = jsonFiles(path.join(dir, 'posts')).length;
 
-    const r = await runNews(['dedupe', '--dir', dir, '--apply', '--json']);
+    // Shared out between threads, as on a large folder.
+    const r = await runNews(['dedupe', '--dir', dir, '--apply', '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1' } });
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.applied).toBe(true);

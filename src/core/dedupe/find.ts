@@ -190,8 +190,79 @@ class UnionFind {
 const WINDOW = 200;
 const INDEX_BITS = 2 ** 21;
 
+/** What the finder keeps of one post, computed without the others (so a worker thread can). */
+function fingerprintPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer, sig: Uint32Array, short: Uint32Array, long: Uint32Array, offset = 0) {
+  const repeated = scanPost(post, buffer);
+  const count = buffer.count;
+  const key = rangeKey(buffer.hashes, 0, count);
+  const facts = factsKey(buffer.hashes, buffer.flags, count);
+  let hasShort = false;
+  let hasLong = false;
+  if (count > 0 && count <= SHORT_MAX_WORDS && signature(buffer.hashes, 0, count, 'short', sig)) {
+    bandKeys(sig, mix2(facts, 1), short, offset);
+    hasShort = true;
+  }
+  if (count >= LONG_MIN_WORDS && signature(buffer.hashes, 0, count, 'long', sig)) {
+    bandKeys(sig, mix2(facts, 2), long, offset);
+    hasLong = true;
+  }
+  return { count, key, repeated, hasShort, hasLong };
+}
+
+/** Fingerprints of posts in order, packed to cross from a worker thread (typed arrays transfer). */
+export interface PackedFingerprints {
+  metas: PostMeta[];
+  counts: Int32Array;
+  keys: string[];
+  repeated: Array<Omit<RepeatedEntry, 'slug'> | null>;
+  /** Bit 1: short-text bands present; bit 2: long-text bands present. */
+  bandKinds: Uint8Array;
+  short: Uint32Array;
+  long: Uint32Array;
+}
+
+/** Builds PackedFingerprints one post at a time. */
+export class FingerprintPacker {
+  private readonly buffer = new TokenBuffer({ capacity: 4096 });
+  private readonly sig = new Uint32Array(BINS);
+  private readonly metas: PostMeta[] = [];
+  private readonly keys: string[] = [];
+  private readonly repeated: Array<Omit<RepeatedEntry, 'slug'> | null> = [];
+  private counts = new GrowableUint32(256);
+  private kinds = new GrowableUint32(256);
+  private short = new GrowableUint32(256 * BANDS);
+  private long = new GrowableUint32(256 * BANDS);
+
+  add(post: Post): void {
+    const k = this.metas.length;
+    this.short.ensure((k + 1) * BANDS);
+    this.long.ensure((k + 1) * BANDS);
+    const f = fingerprintPost(post, this.buffer, this.sig, this.short.data, this.long.data, k * BANDS);
+    this.metas.push({ slug: post.slug, status: post.status, date: post.date, views: post.views });
+    this.keys.push(f.key);
+    this.repeated.push(f.repeated ?? null);
+    this.counts.ensure(k + 1);
+    this.counts.data[k] = f.count;
+    this.kinds.ensure(k + 1);
+    this.kinds.data[k] = (f.hasShort ? 1 : 0) | (f.hasLong ? 2 : 0);
+  }
+
+  pack(): PackedFingerprints {
+    const n = this.metas.length;
+    return {
+      metas: this.metas,
+      counts: Int32Array.from(this.counts.data.subarray(0, n)),
+      keys: this.keys,
+      repeated: this.repeated,
+      bandKinds: Uint8Array.from(this.kinds.data.subarray(0, n)),
+      short: this.short.data.slice(0, n * BANDS),
+      long: this.long.data.slice(0, n * BANDS),
+    };
+  }
+}
+
 /** What the kept-post choice needs of a post once its text is dropped. */
-interface PostMeta {
+export interface PostMeta {
   slug: string;
   status: Post['status'];
   date: string;
@@ -225,6 +296,8 @@ export class DuplicateFinder {
   private readonly options: FinderOptions;
   private readonly buffer = new TokenBuffer({ capacity: 4096 });
   private readonly sig = new Uint32Array(BINS);
+  private readonly scratchShort = new Uint32Array(BANDS);
+  private readonly scratchLong = new Uint32Array(BANDS);
   private readonly metas: PostMeta[] = [];
   private lengths = new GrowableUint32(1024);
   private shortBands = new GrowableUint32(1024 * BANDS);
@@ -243,16 +316,25 @@ export class DuplicateFinder {
   }
 
   add(post: Post): void {
+    const f = fingerprintPost(post, this.buffer, this.sig, this.scratchShort, this.scratchLong);
+    this.addOne({ slug: post.slug, status: post.status, date: post.date, views: post.views }, f.count, f.key, f.repeated, f.hasShort ? this.scratchShort : null, f.hasLong ? this.scratchLong : null, 0);
+  }
+
+  /** Fingerprints made elsewhere (a worker thread), in order. */
+  addPacked(packed: PackedFingerprints): void {
+    for (let k = 0; k < packed.metas.length; k++) {
+      const kind = packed.bandKinds[k]!;
+      this.addOne(packed.metas[k]!, packed.counts[k]!, packed.keys[k]!, packed.repeated[k] ?? undefined, kind & 1 ? packed.short : null, kind & 2 ? packed.long : null, k * BANDS);
+    }
+  }
+
+  private addOne(meta: PostMeta, count: number, key: string, repeated: Omit<RepeatedEntry, 'slug'> | undefined, short: Uint32Array | null, long: Uint32Array | null, offset: number): void {
     const i = this.metas.length;
     if (i + 1 >= INDEX_BITS) throw new RangeError(`too many posts for one run: ${i + 1}`);
-    this.metas.push({ slug: post.slug, status: post.status, date: post.date, views: post.views });
-    const buffer = this.buffer;
-    const repeated = scanPost(post, buffer);
-    if (repeated) this.repeated.push({ slug: post.slug, ...repeated });
-    const count = buffer.count;
+    this.metas.push(meta);
+    if (repeated) this.repeated.push({ slug: meta.slug, ...repeated });
     this.lengths.ensure(i + 1);
     this.lengths.data[i] = count;
-    const key = rangeKey(buffer.hashes, 0, count);
     const members = this.classes.get(key);
     if (members) {
       members.push(i);
@@ -260,15 +342,14 @@ export class DuplicateFinder {
     }
     this.classes.set(key, [i]);
     // Only the first post of an exact class goes into the near-duplicate indexes.
-    const facts = factsKey(buffer.hashes, buffer.flags, count);
-    if (count > 0 && count <= SHORT_MAX_WORDS && signature(buffer.hashes, 0, count, 'short', this.sig)) {
+    if (short) {
       this.shortBands.ensure((this.inShort.length + 1) * BANDS);
-      bandKeys(this.sig, mix2(facts, 1), this.shortBands.data, this.inShort.length * BANDS);
+      this.shortBands.data.set(short.subarray(offset, offset + BANDS), this.inShort.length * BANDS);
       this.inShort.push(i);
     }
-    if (count >= LONG_MIN_WORDS && signature(buffer.hashes, 0, count, 'long', this.sig)) {
+    if (long) {
       this.longBands.ensure((this.inLong.length + 1) * BANDS);
-      bandKeys(this.sig, mix2(facts, 2), this.longBands.data, this.inLong.length * BANDS);
+      this.longBands.data.set(long.subarray(offset, offset + BANDS), this.inLong.length * BANDS);
       this.inLong.push(i);
     }
   }
