@@ -69,7 +69,7 @@ describe('RSS 2.0', () => {
     expect(feed.entries.map((e) => e.title)).toEqual(EXPECTED.map((e) => e.title));
     expect(feed.entries.map((e) => e.id)).toEqual(EXPECTED.map((e) => e.guid));
     expect(feed.entries.map((e) => e.published)).toEqual(EXPECTED.map((e) => e.rss));
-    expect(feed.entries.map((e) => e.published_utc! * 1000)).toEqual(EXPECTED.map((e) => e.utc));
+    expect(feed.entries.map((e) => Number(e.published_utc) * 1000)).toEqual(EXPECTED.map((e) => e.utc));
     expect(feed.entries.map((e) => e.tags)).toEqual(EXPECTED.map((e) => e.tags));
     expect(feed.entries.map((e) => e.author)).toEqual(EXPECTED.map((e) => e.author));
   });
@@ -139,7 +139,7 @@ describe('Atom 1.0', () => {
     expect(feed.entries.map((e) => e.title)).toEqual(EXPECTED.map((e) => e.title));
     expect(feed.entries.map((e) => e.id)).toEqual(EXPECTED.map((e) => (e.guid.startsWith('https:') ? e.guid : `urn:uuid:${e.guid}`)));
     expect(feed.entries.map((e) => e.published)).toEqual(EXPECTED.map((e) => e.rfc3339));
-    expect(feed.entries.map((e) => e.published_utc! * 1000)).toEqual(EXPECTED.map((e) => e.utc));
+    expect(feed.entries.map((e) => Number(e.published_utc) * 1000)).toEqual(EXPECTED.map((e) => e.utc));
     expect(feed.entries.map((e) => e.updated)).toEqual(EXPECTED.map((e) => e.updated));
     expect(feed.entries.map((e) => e.tags)).toEqual(EXPECTED.map((e) => e.tags));
     expect(feed.entries[2]!.content).toContain('href="https://www.example.org/formations/strategie-web/"');
