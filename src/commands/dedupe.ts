@@ -134,11 +134,12 @@ interface ScanChunk {
 /** Below this many files one thread does it all; above, the files are shared out (test knob: NEWS_DEDUPE_WORKER_MIN). */
 const WORKER_MIN_FILES = 4000;
 
-function scanChunk(dir: string, files: string[]): ScanChunk {
+function scanChunk(dir: string, files: string[], onProgress: (done: number) => void = () => undefined): ScanChunk {
   const packer = new FingerprintPacker();
   const problems: PostProblem[] = [];
   const loaded: string[] = [];
-  for (const file of files) {
+  for (const [k, file] of files.entries()) {
+    if (k % 2000 === 1999) onProgress(k + 1);
     const result = loadPostFile(dir, file, true);
     if (result.problems.length > 0) {
       problems.push(...result.problems);
@@ -221,18 +222,8 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
     runWorker({ kind: 'news-dedupe-scan', dir, files: candidates.slice((w + 1) * share, (w + 2) * share) }));
   const bar = progress(ctx, opts.quiet);
   try {
-    const own = candidates.slice(0, share);
-    own.forEach((file, k) => {
-      if (k % 2000 === 1999) bar.update((k + 1) * threads, candidates.length);
-      const loaded = loadPostFile(dir, file, true);
-      if (loaded.problems.length > 0) {
-        problems.push(...loaded.problems);
-        return;
-      }
-      files.push(file);
-      finder.add(loaded.post!);
-    });
-    for (const chunk of await Promise.all(workers)) {
+    const own = scanChunk(dir, candidates.slice(0, share), (done) => bar.update(done * threads, candidates.length));
+    for (const chunk of [own, ...(await Promise.all(workers))]) {
       problems.push(...chunk.problems);
       files.push(...chunk.loaded);
       finder.addPacked(chunk.packed);
