@@ -7,13 +7,13 @@ export interface PromptStreams {
 }
 
 /** inquirer's own words (`Y/n`, `Yes`, `navigate`, `Press enter…`) in French; `y` and `n` still work. */
-const FRENCH_CONFIRM = {
+export const FRENCH_CONFIRM = {
   keywords: { yes: 'oui', no: 'non', error: () => 'répondez « o » (oui) ou « n » (non)' },
 };
-const FRENCH_SELECT = {
+export const FRENCH_SELECT = {
   style: { keysHelpTip: () => '↑↓ pour choisir, Entrée pour valider' },
 };
-const FRENCH_EDITOR = {
+export const FRENCH_EDITOR = {
   style: {
     loadingMessage: () => 'vérification…',
     waitingMessage: () => "(enregistrez puis fermez l'éditeur pour continuer)",

@@ -198,3 +198,36 @@ describe('the real inquirer prompts', () => {
     expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual([]);
   });
 });
+
+describe('inquirer prompts in French (@inquirer/testing render)', () => {
+  test('confirm: (O/n), "oui"/"non", a French refusal', async () => {
+    const { render } = await import('@inquirer/testing');
+    const { confirm } = await import('@inquirer/prompts');
+    const { FRENCH_CONFIRM } = await import('../../src/prompts/inquirer.js');
+    const { answer, events, getScreen } = await render(confirm, { message: 'Créer ce billet ?', default: true, theme: FRENCH_CONFIRM });
+    expect(getScreen()).toBe('? Créer ce billet ? (O/n)');
+    events.type('peut-être');
+    events.keypress('enter');
+    await new Promise((r) => setImmediate(r));
+    expect(getScreen()).toContain('répondez « o » (oui) ou « n » (non)');
+    events.keypress({ name: 'u', ctrl: true });
+    for (let i = 0; i < 9; i++) events.keypress('backspace');
+    events.type('n');
+    events.keypress('enter');
+    expect(await answer).toBe(false);
+    expect(getScreen()).toBe('✔ Créer ce billet ? non');
+  });
+
+  test('select: French key help', async () => {
+    const { render } = await import('@inquirer/testing');
+    const { select } = await import('@inquirer/prompts');
+    const { FRENCH_SELECT } = await import('../../src/prompts/inquirer.js');
+    const choices = [{ name: 'publié', value: 'published' }, { name: 'brouillon', value: 'draft' }];
+    const { answer, events, getScreen } = await render(select, { message: 'Statut :', choices, default: 'published', theme: FRENCH_SELECT });
+    expect(getScreen()).toContain('↑↓ pour choisir, Entrée pour valider');
+    expect(getScreen()).not.toMatch(/navigate|select/);
+    events.keypress('down');
+    events.keypress('enter');
+    expect(await answer).toBe('draft');
+  });
+});
