@@ -149,7 +149,9 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
     validate: (v) => (parsePostDate(v.trim()) ? true : 'attendu AAAA-MM-JJ, par exemple 2013-10-29'),
   })).trim());
-  const author = opts.author ?? ((await prompter.input({ message: 'Auteur :', default: site.author ?? '' })).trim() || undefined);
+  const author = opts.author !== undefined
+    ? opts.author.trim() || undefined
+    : (await prompter.input({ message: 'Auteur :', default: site.author ?? '' })).trim() || undefined;
   const tags = opts.tag ? given.tags! : splitTags(await prompter.input({ message: 'Étiquettes (séparées par des virgules) :' }));
   const status = opts.draft
     ? 'draft'
@@ -228,7 +230,8 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
       summary: opts.summary?.trim() || undefined,
       body: body!,
       date: opts.date ?? formatIsoDay(today(ctx.now(), site.timeZone)),
-      author: opts.author ?? site.author,
+      // --author "" means no author, not an empty one.
+      author: opts.author !== undefined ? opts.author.trim() || undefined : site.author,
       tags: given.tags ?? [],
       status: opts.draft ? 'draft' : 'published',
     };

@@ -153,6 +153,15 @@ describe('every answer as a flag', () => {
     expect(snapshotTree(dir)).toEqual(before);
   });
 
+  test('--author "" means no author (not the site one, not an empty one); blank --summary too', async () => {
+    const r = await runNews(['new', '--dir', dir, '--title', 'Anonyme', '--body', 'x', '--author', ' ', '--summary', '', '--json']);
+    expect(r.code).toBe(0);
+    const post = readPost(dir, 'anonyme');
+    expect('author' in post).toBe(false);
+    expect('summary' in post).toBe(false);
+    expect(JSON.parse(r.stdout)).toEqual(post);
+  });
+
   test('a title that gives no slug letters falls back to "billet"', async () => {
     const r = await runNews(['new', '--dir', dir, '--title', '« ! »', '--body', 'x']);
     expect(r.code).toBe(0);
