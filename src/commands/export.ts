@@ -14,7 +14,8 @@ import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
-import { failOnProblems, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
+import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -67,31 +68,45 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     checkFeedTarget(out, contentDir);
   }
 
-  const { posts, problems } = loadPosts(contentDir);
-  failOnProblems(problems, 'export annulé');
-  const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
-  const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
-  let sorted = sortPosts(kept, 'date', site.timeZone).map((p) => p.post);
-  if (tag !== undefined && sorted.length === 0) ctx.stderr.write(`attention : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
+  const limit = opts.format === 'html' ? opts.limit : opts.limit ?? DEFAULT_FEED_LIMIT;
+  // Read under the content lock: a dedupe --apply running at the same moment is seen
+  // before or after, never half done. Rendering and writing happen after the lock is released.
+  const { sorted, matching } = await withContentLock(contentDir, () => {
+    // A feed shows only its newest posts: check every file, keep bodies only for those.
+    const feed = opts.format !== 'html';
+    const { posts, problems } = loadPosts(contentDir, { withoutBody: feed });
+    failOnProblems(problems, 'export annulé');
+    const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
+    const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
+    const chosen = sortPosts(kept, 'date', site.timeZone).slice(0, limit);
+    const whole = feed ? chosen.map(({ file }) => reloadPost(contentDir, file)) : chosen.map((p) => p.post);
+    return { sorted: whole, matching: kept.length };
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
+  if (tag !== undefined && matching === 0) ctx.stderr.write(`attention : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
-    if (opts.limit !== undefined) sorted = sorted.slice(0, opts.limit);
     const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl }));
     ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
     return 0;
   }
-  const limit = opts.limit ?? DEFAULT_FEED_LIMIT;
-  const options: RenderOptions = { baseUrl, limit, tag };
-  const document = FEED_RENDERERS[opts.format](settings, sorted.slice(0, limit), options);
+  const options: RenderOptions = { baseUrl, limit: limit!, tag };
+  const document = FEED_RENDERERS[opts.format](settings, sorted, options);
   if (out === undefined) {
     ctx.stdout.write(document);
   } else {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     writeFileAtomic(out, document);
-    ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${Math.min(limit, sorted.length)} billet(s).\n`);
+    ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${sorted.length} billet(s).\n`);
   }
   return 0;
+}
+
+/** A post read again whole (its body was dropped while loading); it was sound a moment ago, under the same lock. */
+function reloadPost(contentDir: string, file: string): Post {
+  const loaded = loadPostFile(contentDir, file);
+  failOnProblems(loaded.problems, 'export annulé');
+  return loaded.post!;
 }
 
 function chooseBaseUrl(flag: string | undefined, fromSite: string | undefined, contentDir: string): string {

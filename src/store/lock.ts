@@ -11,6 +11,11 @@ const STALE_MS = 10_000;
 export interface LockOptions {
   /** How long to wait for another command to finish (NEWS_LOCK_TIMEOUT, in ms). */
   timeoutMs?: number;
+  /**
+   * For commands that only read (export): the lock gives them a consistent snapshot, but a
+   * content folder they cannot write to (read-only checkout) is read without it.
+   */
+  readOnly?: boolean;
 }
 
 export function lockTimeoutFromEnv(env: Readonly<Record<string, string | undefined>>): number {
@@ -50,6 +55,9 @@ export async function withContentLock<T>(contentDir: string, work: () => Promise
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ELOCKED' && options.readOnly && (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')) {
+        return await work();
+      }
       if (code !== 'ELOCKED') {
         throw new NewsError(`impossible de verrouiller le dossier de contenu ${contentDir} (${code ?? String(error)}) : vérifiez qu'il existe et qu'il est accessible en écriture`);
       }
