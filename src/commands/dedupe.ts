@@ -135,7 +135,7 @@ interface ScanChunk {
 const WORKER_MIN_FILES = 4000;
 
 function scanChunk(dir: string, files: string[], onProgress: (done: number) => void = () => undefined): ScanChunk {
-  const packer = new FingerprintPacker();
+  const packer = new FingerprintPacker(files.length);
   const problems: PostProblem[] = [];
   const loaded: string[] = [];
   for (const [k, file] of files.entries()) {

@@ -186,7 +186,7 @@ class UnionFind {
   }
 }
 
-/** Within one sorted band bucket larger than this, each post meets only its next WINDOW neighbours. */
+/** Within one band bucket larger than this, each post meets only the WINDOW posts added last. */
 const WINDOW = 200;
 const INDEX_BITS = 2 ** 21;
 
@@ -212,11 +212,11 @@ function fingerprintPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer
 /** Fingerprints of posts in order, packed to cross from a worker thread (typed arrays transfer). */
 export interface PackedFingerprints {
   metas: PostMeta[];
-  counts: Int32Array;
+  counts: Uint32Array;
   keys: string[];
   repeated: Array<Omit<RepeatedEntry, 'slug'> | null>;
   /** Bit 1: short-text bands present; bit 2: long-text bands present. */
-  bandKinds: Uint8Array;
+  bandKinds: Uint32Array;
   short: Uint32Array;
   long: Uint32Array;
 }
@@ -228,10 +228,19 @@ export class FingerprintPacker {
   private readonly metas: PostMeta[] = [];
   private readonly keys: string[] = [];
   private readonly repeated: Array<Omit<RepeatedEntry, 'slug'> | null> = [];
-  private counts = new GrowableUint32(256);
-  private kinds = new GrowableUint32(256);
-  private short = new GrowableUint32(256 * BANDS);
-  private long = new GrowableUint32(256 * BANDS);
+  private readonly counts: GrowableUint32;
+  private readonly kinds: GrowableUint32;
+  private readonly short: GrowableUint32;
+  private readonly long: GrowableUint32;
+
+  /** `expected`: about how many posts will be added (the arrays grow past it if needed). */
+  constructor(expected = 256) {
+    const capacity = Math.max(16, expected);
+    this.counts = new GrowableUint32(capacity);
+    this.kinds = new GrowableUint32(capacity);
+    this.short = new GrowableUint32(capacity * BANDS);
+    this.long = new GrowableUint32(capacity * BANDS);
+  }
 
   add(post: Post): void {
     const k = this.metas.length;
@@ -251,12 +260,12 @@ export class FingerprintPacker {
     const n = this.metas.length;
     return {
       metas: this.metas,
-      counts: Int32Array.from(this.counts.data.subarray(0, n)),
+      counts: this.counts.data.subarray(0, n),
       keys: this.keys,
       repeated: this.repeated,
-      bandKinds: Uint8Array.from(this.kinds.data.subarray(0, n)),
-      short: this.short.data.slice(0, n * BANDS),
-      long: this.long.data.slice(0, n * BANDS),
+      bandKinds: this.kinds.data.subarray(0, n),
+      short: this.short.data.subarray(0, n * BANDS),
+      long: this.long.data.subarray(0, n * BANDS),
     };
   }
 }
@@ -409,22 +418,27 @@ export class DuplicateFinder {
     };
     for (const [bands, ids] of [[this.shortBands.data, this.inShort], [this.longBands.data, this.inLong]] as const) {
       if (ids.length < 2) continue;
-      const sorted = new Float64Array(ids.length);
+      // One open-addressing table per band: posts with the same key are chained; each post
+      // meets the posts already in its bucket (at most WINDOW of them).
+      const size = 2 ** Math.ceil(Math.log2(ids.length * 2));
+      const shift = 32 - Math.log2(size);
+      const slotKey = new Uint32Array(size);
+      const slotHead = new Int32Array(size);
+      const next = new Int32Array(ids.length);
       for (let band = 0; band < BANDS; band++) {
-        // (key, post) pairs sorted by key: equal keys are neighbours.
-        for (let k = 0; k < ids.length; k++) sorted[k] = bands[k * BANDS + band]! * INDEX_BITS + ids[k]!;
-        sorted.sort();
-        let runStart = 0;
-        let runKey = Math.floor(sorted[0]! / INDEX_BITS);
-        for (let k = 1; k <= sorted.length; k++) {
-          const key = k < sorted.length ? Math.floor(sorted[k]! / INDEX_BITS) : -1;
-          if (key === runKey) continue;
-          for (let x = runStart; x < k; x++) {
-            const limit = Math.min(k, x + 1 + WINDOW);
-            for (let y = x + 1; y < limit; y++) confirm(sorted[x]! % INDEX_BITS, sorted[y]! % INDEX_BITS);
+        slotHead.fill(-1);
+        for (let k = 0; k < ids.length; k++) {
+          const key = bands[k * BANDS + band]!;
+          let slot = Math.imul(key, 0x9e3779b1) >>> shift;
+          while (slotHead[slot] !== -1 && slotKey[slot] !== key) slot = (slot + 1) & (size - 1);
+          let other = slotHead[slot]!;
+          next[k] = other;
+          slotKey[slot] = key;
+          slotHead[slot] = k;
+          for (let seen = 0; other !== -1 && seen < WINDOW; seen++) {
+            confirm(ids[other]!, ids[k]!);
+            other = next[other]!;
           }
-          runStart = k;
-          runKey = key;
         }
       }
     }
