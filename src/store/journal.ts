@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { NewsError } from '../cli/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { postFile } from './content.js';
-import { readJsonStrict, ReadProblem } from './read.js';
+import { parseJsonText, ReadProblem } from './read.js';
 import { ensureDurableDir, listRunIds, moveDurably, removeLeftovers, removeRunDir, runDir, trashedPostFile } from './trash.js';
 
 /**
@@ -93,9 +93,12 @@ export function readJournal(contentDir: string, runId: string): Journal {
   const file = journalFile(contentDir, runId);
   let value: unknown;
   try {
-    value = readJsonStrict(file);
+    // Not readJsonStrict: a journal holds every rewritten post twice and may pass its 1 MiB cap.
+    value = parseJsonText(fs.readFileSync(file, 'utf8'), file);
   } catch (error) {
     if (error instanceof ReadProblem) throw new NewsError(`journal illisible : ${error.describe(path.relative(contentDir, file))} ; ne le modifiez pas à la main`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) throw new NewsError(`journal illisible : ${path.relative(contentDir, file)} (${code})`);
     throw error;
   }
   const journal = value as Journal;

@@ -167,6 +167,22 @@ describe('news dedupe --apply', () => {
     expect(fs.existsSync(path.join(other, 'posts', 'copie-exacte.json'))).toBe(false);
   });
 
+  test('a journal larger than the 1 MiB post cap is still read back by --undo', async () => {
+    const words = (seed: number) => Array.from({ length: 60_000 }, (_, i) => `mot${(i * 7919 + seed) % 10007}`).join(' ');
+    const dir = tempContent({
+      a: makePost('a', { title: 'Long A', body: words(1), views: 1 }),
+      'a-copie': makePost('a-copie', { title: 'Long A', body: words(1), views: 2, date: '2014-01-01' }),
+      b: makePost('b', { title: 'Long B', body: words(2), views: 3 }),
+      'b-copie': makePost('b-copie', { title: 'Long B', body: words(2), views: 4, date: '2014-01-01' }),
+    });
+    const before = snapshotTree(dir);
+    const { runId } = JSON.parse((await runNews(['dedupe', '--dir', dir, '--apply', '--json'])).stdout);
+    expect(fs.statSync(path.join(dir, '.trash', runId, 'journal.json')).size).toBeGreaterThan(1024 * 1024);
+    const undo = await runNews(['dedupe', '--dir', dir, '--undo', runId]);
+    expect(undo.code).toBe(0);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   test('a post changed by hand after the merge is not overwritten by --undo', async () => {
     const dir = dedupeFolder();
     const r = await runNews(['dedupe', '--dir', dir, '--apply', '--json']);
