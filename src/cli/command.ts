@@ -1,6 +1,7 @@
 import { Help, type Command, type Option } from 'commander';
 import type { Context } from './context.js';
 import { addGlobalOptions } from './options.js';
+import { usageErrorLine } from './program.js';
 
 /** What a command module gives main: it declares itself on the program. */
 export interface CommandModule {
@@ -14,12 +15,16 @@ export interface CommandEnv {
 }
 
 /** Applies the program's settings (French help, errors, output) to a subcommand, with the global options. */
-export function prepareCommand(program: Command, command: Command): Command {
+export function prepareCommand(program: Command, command: Command, env: CommandEnv): Command {
   command
     .helpOption('-h, --help', "affiche l'aide")
     .exitOverride()
     .configureHelp({ ...program.configureHelp(), optionDescription: frenchOptionDescription })
-    .configureOutput(program.configureOutput())
+    .configureOutput({
+      ...program.configureOutput(),
+      // A usage error points at this command's own help: « Voir news list --help. »
+      outputError: (message, write) => write(usageErrorLine(env.ctx, message, `news ${command.name()}`)),
+    })
     .showSuggestionAfterError(true);
   addGlobalOptions(command);
   return command;

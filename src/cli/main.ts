@@ -43,7 +43,12 @@ function reportError(error: unknown, ctx: Context): number {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
     // Commander has already printed its (translated) message; help and version end well.
-    return code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help' ? EXIT_OK : EXIT_ERROR;
+    // `news --help` ends well; help shown because the command line was incomplete (`news`
+    // alone) is a usage error.
+    const exitCode = (error as { exitCode?: unknown }).exitCode;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return EXIT_OK;
+    if (code === 'commander.help') return exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    return EXIT_ERROR;
   }
   if (isNewsError(error)) {
     ctx.stderr.write(errorLine(ctx, error.message));

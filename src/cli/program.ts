@@ -61,8 +61,11 @@ function translateCommanderError(message: string): string {
   return text.replace(/^error: /, '');
 }
 
-/** Contexts whose command line asked for --no-color: error lines obey it too. */
-const noColorRequested = new WeakSet<Context>();
+/** A usage error in French, pointing at the help of the command it came from. */
+export function usageErrorLine(ctx: Context, commanderMessage: string, commandPath: string): string {
+  const message = translateCommanderError(commanderMessage).replace(/\.$/, '');
+  return errorLine(ctx, `${message}. Voir ${commandPath} --help.`);
+}
 
 export function buildProgram(ctx: Context): Command {
   const program = new Command('news');
@@ -81,7 +84,7 @@ export function buildProgram(ctx: Context): Command {
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s.replace(/\(default: /g, '(par défaut : ')),
       writeErr: (s) => ctx.stderr.write(s.replace(/\(default: /g, '(par défaut : ')),
-      outputError: (s, write) => write(errorLine(ctx, `${translateCommanderError(s)}. Voir news --help.`.replace(/\.\. Voir/, '. Voir'))),
+      outputError: (s, write) => write(usageErrorLine(ctx, s, 'news')),
     });
   addGlobalOptions(program);
   program.hook('preAction', (_program, action) => {

@@ -68,7 +68,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  news dedupe --undo 20261125-030000-3fa2c1',
       '',
     ].join('\n'));
-  prepareCommand(program, command).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runDedupe({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

@@ -50,7 +50,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--future', 'inclut les billets programmés (datés après maintenant)', false)
     .option('--drafts', 'inclut les brouillons', false)
     .addHelpText('after', '\nExemples :\n  news export html --out public/\n  news export rss --out public/feed.xml\n  news export json --tag "réseaux sociaux" --limit 10\n');
-  prepareCommand(program, command).action(async (format: ExportFormat, opts: Omit<ExportOptions, 'dir' | 'format'>, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (format: ExportFormat, opts: Omit<ExportOptions, 'dir' | 'format'>, cmd: Command) => {
     env.setExitCode(await runExport({ ...opts, format, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

@@ -63,7 +63,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  news import --from json feed.json --json',
       '',
     ].join('\n'));
-  prepareCommand(program, command).action(async (paths: string[], opts: Omit<ImportOptions, 'dir' | 'paths'>, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (paths: string[], opts: Omit<ImportOptions, 'dir' | 'paths'>, cmd: Command) => {
     env.setExitCode(await runImport({ ...opts, paths, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

@@ -41,7 +41,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-n, --limit <n>', 'au plus n billets', parsePositiveInt('--limit'))
     .option('--json', 'tableau JSON des billets tels que stockés', false)
     .addHelpText('after', '\nExemples :\n  news list\n  news list --all --sort views --limit 10\n  news list --tag "réseaux sociaux" --since 2013-01-01 --json\n');
-  prepareCommand(program, command).action(async (opts: Omit<ListOptions, 'dir'>, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (opts: Omit<ListOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runList({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

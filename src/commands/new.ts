@@ -59,7 +59,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  echo "Texte du billet" | news new --title "Un titre" --body-file - --draft',
       '',
     ].join('\n'));
-  prepareCommand(program, command).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runNew({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

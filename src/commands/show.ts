@@ -26,7 +26,7 @@ export function register(program: Command, env: CommandEnv): void {
     .argument('<slug>', 'slug du billet (ou un ancien slug devenu alias)')
     .option('--json', 'le billet tel que stocké, en JSON', false)
     .addHelpText('after', '\nExemples :\n  news show le-miroir-brise-des-reseaux-sociaux\n  news show le-miroir-brise-des-reseaux-sociaux --json\n');
-  prepareCommand(program, command).action(async (slug: string, opts: { json: boolean }, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (slug: string, opts: { json: boolean }, cmd: Command) => {
     env.setExitCode(await runShow({ slug, json: opts.json, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

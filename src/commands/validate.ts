@@ -18,7 +18,7 @@ export function register(program: Command, env: CommandEnv): void {
     .description('vérifie chaque fichier de billet (JSON, schéma, slug, doublons de slug ou d’alias)')
     .option('--json', 'rapport JSON', false)
     .addHelpText('after', '\nCode de sortie : 0 si tout va bien, 1 si un problème est trouvé, 2 en cas d’erreur.\n\nExemples :\n  news validate\n  news validate --json\n');
-  prepareCommand(program, command).action(async (opts: { json: boolean }, cmd: Command) => {
+  prepareCommand(program, command, env).action(async (opts: { json: boolean }, cmd: Command) => {
     env.setExitCode(await runValidate({ json: opts.json, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }

@@ -15,6 +15,9 @@ export const SITE_FILE = 'site.json';
 
 /** `--dir`, else `$NEWS_DIR`, else `./content`; must be an existing folder. */
 export function resolveContentDir(dirFlag: string | undefined, env: Readonly<Record<string, string | undefined>>, cwd: string): string {
+  if (dirFlag !== undefined && dirFlag.trim() === '') {
+    throw new NewsError('--dir est vide : indiquez le dossier de contenu, par exemple --dir content');
+  }
   const chosen = dirFlag ?? (env.NEWS_DIR || undefined) ?? 'content';
   const source = dirFlag !== undefined ? '--dir' : env.NEWS_DIR ? 'NEWS_DIR' : 'dossier par défaut ./content';
   const dir = path.resolve(cwd, chosen);

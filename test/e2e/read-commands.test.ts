@@ -239,14 +239,14 @@ describe('help and usage errors, in French', () => {
   });
 
   test.each([
-    [['frob'], 'news : erreur : commande inconnue « frob »'],
-    [['list', '--revers'], 'news : erreur : option inconnue « --revers » (vouliez-vous dire --reverse ?)'],
-  ])('news %j: exit 2, French, nothing on stdout', async (args, message) => {
+    [['frob'], 'news : erreur : commande inconnue « frob »', 'Voir news --help.'],
+    [['list', '--revers'], 'news : erreur : option inconnue « --revers » (vouliez-vous dire --reverse ?)', 'Voir news list --help.'],
+  ])('news %j: exit 2, French, nothing on stdout', async (args, message, hint) => {
     const r = await runNews([...args, '--dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain('Voir news --help.');
+    expect(r.stderr).toContain(hint);
     expect(r.stderr).not.toMatch(/error:|unknown|Did you mean/);
   });
 });

@@ -69,3 +69,21 @@ describe('colour', () => {
     expect(plain.out()).toBe('le 29 octobre 2013  Premier  lu 3 fois  a\n');
   });
 });
+
+describe('incomplete command lines are usage errors', () => {
+  test('news alone prints the help on stderr and exits 2; news --help exits 0', async () => {
+    const bare = testContext();
+    expect(await main(['node', 'news'], bare)).toBe(2);
+    expect(bare.out()).toBe('');
+    expect(bare.err()).toContain('Utilisation : news [options] <commande>');
+    const asked = testContext();
+    expect(await main(['node', 'news', '--help'], asked)).toBe(0);
+    expect(asked.out()).toContain('Utilisation : news [options] <commande>');
+  });
+
+  test('an empty --dir is refused rather than taken as the current folder', async () => {
+    const ctx = testContext();
+    expect(await main(['node', 'news', 'list', '--dir', ''], ctx)).toBe(2);
+    expect(ctx.err()).toContain('--dir est vide');
+  });
+});

@@ -32,7 +32,8 @@ test.each([
   const ctx = testContext();
   expect(await main(['node', 'news', ...args, '--dir', dir], ctx)).toBe(2);
   expect(ctx.out()).toBe('');
-  expect(ctx.err()).toBe(`news : erreur : ${message}. Voir news --help.\n`);
+  const helpOf = args[0] === 'lsit' ? 'news' : `news ${args[0]}`;
+  expect(ctx.err()).toBe(`news : erreur : ${message}. Voir ${helpOf} --help.\n`);
 });
 
 describe('news new: bad flags are exit 2, name the flag, write nothing', () => {
