@@ -167,6 +167,16 @@ describe('news dedupe --apply', () => {
     expect(fs.existsSync(path.join(other, 'posts', 'copie-exacte.json'))).toBe(false);
   });
 
+  test('a content folder locked by another command: bounded wait, then a French message and exit 2, nothing changed', async () => {
+    const dir = dedupeFolder();
+    fs.mkdirSync(path.join(dir, '.news.lock'));
+    const before = snapshotTree(dir);
+    const r = await runNews(['dedupe', '--dir', dir, '--apply'], { env: { NEWS_LOCK_TIMEOUT: '300' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/est verrouillé par une autre commande news/);
+    expect(snapshotTree(dir)).toEqual(before);
+  });
+
   test('a journal larger than the 1 MiB post cap is still read back by --undo', async () => {
     const words = (seed: number) => Array.from({ length: 60_000 }, (_, i) => `mot${(i * 7919 + seed) % 10007}`).join(' ');
     const dir = tempContent({
