@@ -65,8 +65,11 @@ function classify(code: number): number {
 for (let c = 0; c < 0x80; c++) classify(c);
 
 /** Characters after which a capital letter starts a sentence rather than a name. */
+const sentenceEnds = new Uint8Array(0x10000);
+for (const c of '.!?:\n…#') sentenceEnds[c.charCodeAt(0)] = 1;
+
 function endsSentence(code: number): boolean {
-  return code === 0x2e /* . */ || code === 0x21 /* ! */ || code === 0x3f /* ? */ || code === 0x3a /* : */ || code === 0x0a || code === 0x2026 /* … */ || code === 0x23 /* # */;
+  return sentenceEnds[code] === 1;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -208,7 +211,7 @@ class Scanner {
           allDigits = true;
           word = '';
         }
-        if (endsSentence(code)) this.sentenceStart = true;
+        if (sentenceEnds[code] === 1) this.sentenceStart = true;
         continue;
       }
       if (kind === KIND_LETTER && code >= 0x80) {
@@ -372,7 +375,14 @@ class Scanner {
     } else {
       this.luAt = -1;
     }
-    out.push(h, flags, this.withWords ? word : undefined);
+    const at = out.count;
+    if (at < out.hashes.length && !this.withWords) {
+      out.hashes[at] = h;
+      out.flags[at] = flags;
+      out.count = at + 1;
+    } else {
+      out.push(h, flags, this.withWords ? word : undefined);
+    }
   }
 }
 
