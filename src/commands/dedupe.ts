@@ -131,8 +131,22 @@ interface ScanChunk {
   loaded: string[];
 }
 
-/** Below this many files one thread does it all; above, the files are shared out (test knob: NEWS_DEDUPE_WORKER_MIN). */
+/** Below this many files one thread does it all: starting a worker costs more than it saves. */
 const WORKER_MIN_FILES = 4000;
+const MAX_THREADS = 4;
+
+/**
+ * How many threads read the folder: one per core left idle by the rest of the machine (its
+ * one-minute load average), so a busy machine is not made busier for nothing.
+ * NEWS_DEDUPE_THREADS=n sets it (tests, tuning).
+ */
+function threadCount(files: number, env: Context['env']): number {
+  const forced = Number(env.NEWS_DEDUPE_THREADS);
+  if (Number.isInteger(forced) && forced >= 1) return Math.min(forced, MAX_THREADS, Math.max(1, files));
+  if (files < WORKER_MIN_FILES) return 1;
+  const spare = Math.floor(os.availableParallelism() - os.loadavg()[0]! - 0.5);
+  return Math.max(1, Math.min(MAX_THREADS, 1 + spare));
+}
 
 function scanChunk(dir: string, files: string[], onProgress: (done: number) => void = () => undefined): ScanChunk {
   const packer = new FingerprintPacker(files.length);
@@ -179,7 +193,7 @@ if (!isMainThread && (workerData as ScanJob | undefined)?.kind === 'news-dedupe-
 /**
  * Reads every post file and fingerprints it at once, letting its text go: at 100,000 posts,
  * holding every body costs more time in garbage collection than the analysis itself. A large
- * folder is shared out between this thread and worker threads (one per spare core), each
+ * folder is shared out between this thread and worker threads (one per idle core), each
  * taking a contiguous slice, so the order and the result are the same as with one thread.
  * Same files, order and checks as loadPosts (loadPostFile does the reading and checking).
  */
@@ -214,8 +228,7 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
     return post;
   };
   const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: reload });
-  const minimum = Number(ctx.env.NEWS_DEDUPE_WORKER_MIN) || WORKER_MIN_FILES;
-  const threads = candidates.length >= minimum ? Math.max(1, Math.min(4, os.availableParallelism())) : 1;
+  const threads = threadCount(candidates.length, ctx.env);
   const share = Math.ceil(candidates.length / threads);
   // Slices 1.. go to workers, started first; this thread reads slice 0 meanwhile.
   const workers = Array.from({ length: threads - 1 }, (_, w) =>

@@ -30,8 +30,8 @@ describe('news dedupe (report)', () => {
 
   test('a folder shared out between worker threads gives the same report as one thread', async () => {
     const dir = dedupeFolder();
-    const one = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1000000' } });
-    const shared = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1' } });
+    const one = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_THREADS: '1' } });
+    const shared = await runNews(['dedupe', '--dir', dir, '--json'], { env: { NEWS_DEDUPE_THREADS: '3' } });
     expect(shared.code).toBe(0);
     expect(shared.stdout).toBe(one.stdout);
     expect(JSON.parse(shared.stdout).groups).toHaveLength(1);
@@ -103,7 +103,7 @@ describe('news dedupe --apply', () => {
     const filesBefore = jsonFiles(path.join(dir, 'posts')).length;
 
     // Shared out between threads, as on a large folder.
-    const r = await runNews(['dedupe', '--dir', dir, '--apply', '--json'], { env: { NEWS_DEDUPE_WORKER_MIN: '1' } });
+    const r = await runNews(['dedupe', '--dir', dir, '--apply', '--json'], { env: { NEWS_DEDUPE_THREADS: '3' } });
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.applied).toBe(true);
