@@ -11,7 +11,7 @@ import { roundSimilarity, similarity } from './similarity.js';
  *
  * 1. each post becomes one comparable text: title and body (repeated blocks already
  *    collapsed, so a merge never changes what was compared), normalised (normalize.ts);
- * 2. exact duplicates: equal token sequences (grouped by a hash, checked word for word);
+ * 2. exact duplicates: equal token sequences (same length, same two 32-bit hashes);
  * 3. near duplicates: one post per exact class goes into MinHash/LSH indexes (minhash.ts);
  *    posts sharing a band bucket are candidates, and every candidate pair is confirmed by its
  *    measured similarity (similarity.ts) ≥ threshold;
@@ -379,19 +379,14 @@ export class DuplicateFinder {
       return c;
     };
 
-    // Exact classes, checked word for word (a hash collision splits a class).
+    // Exact classes: same word count and two independent 32-bit hashes of the word sequence
+    // (a false match would need a 64-bit collision), so no text is read again for them.
     const exactClass = new Int32Array(n).fill(-1);
     for (const members of this.classes.values()) {
       const first = members[0]!;
-      exactClass[first] = first;
-      for (let k = 1; k < members.length; k++) {
-        const other = members[k]!;
-        if (sameTokens(comparable(first).tokens, comparable(other).tokens)) {
-          uf.union(first, other);
-          exactClass[other] = first;
-        } else {
-          exactClass[other] = other;
-        }
+      for (const member of members) {
+        exactClass[member] = first;
+        uf.union(first, member);
       }
     }
 
@@ -502,10 +497,4 @@ export function findDuplicates(posts: Post[], options: FindOptions): DedupeFindi
     if (options.onProgress && (i + 1) % 2000 === 0) options.onProgress(i + 1, posts.length);
   });
   return finder.finish();
-}
-
-function sameTokens(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
