@@ -148,8 +148,8 @@ function threadCount(files: number, env: Context['env']): number {
   return Math.max(1, Math.min(MAX_THREADS, 1 + spare));
 }
 
-function scanChunk(dir: string, files: string[], onProgress: (done: number) => void = () => undefined): ScanChunk {
-  const packer = new FingerprintPacker(files.length);
+/** Reads post files in order and hands each sound post to `sink` (the finder, or a worker's packer). */
+function scanFiles(dir: string, files: string[], sink: { add(post: Post): void }, onProgress: (done: number) => void = () => undefined): Omit<ScanChunk, 'packed'> {
   const problems: PostProblem[] = [];
   const loaded: string[] = [];
   for (const [k, file] of files.entries()) {
@@ -160,9 +160,9 @@ function scanChunk(dir: string, files: string[], onProgress: (done: number) => v
       continue;
     }
     loaded.push(file);
-    packer.add(result.post!);
+    sink.add(result.post!);
   }
-  return { packed: packer.pack(), problems, loaded };
+  return { problems, loaded };
 }
 
 function runWorker(job: ScanJob): Promise<ScanChunk> {
@@ -182,7 +182,8 @@ function runWorker(job: ScanJob): Promise<ScanChunk> {
 if (!isMainThread && (workerData as ScanJob | undefined)?.kind === 'news-dedupe-scan') {
   const job = workerData as ScanJob;
   try {
-    const chunk = scanChunk(job.dir, job.files);
+    const packer = new FingerprintPacker(job.files.length);
+    const chunk: ScanChunk = { ...scanFiles(job.dir, job.files, packer), packed: packer.pack() };
     const { counts, bandKinds, short, long } = chunk.packed;
     parentPort!.postMessage(chunk, [counts.buffer, bandKinds.buffer, short.buffer, long.buffer] as ArrayBuffer[]);
   } catch (error) {
@@ -235,8 +236,11 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
     runWorker({ kind: 'news-dedupe-scan', dir, files: candidates.slice((w + 1) * share, (w + 2) * share) }));
   const bar = progress(ctx, opts.quiet);
   try {
-    const own = scanChunk(dir, candidates.slice(0, share), (done) => bar.update(done * threads, candidates.length));
-    for (const chunk of [own, ...(await Promise.all(workers))]) {
+    // This thread's slice goes straight into the finder; the workers' slices follow, in order.
+    const own = scanFiles(dir, candidates.slice(0, share), finder, (done) => bar.update(done * threads, candidates.length));
+    problems.push(...own.problems);
+    files.push(...own.loaded);
+    for (const chunk of await Promise.all(workers)) {
       problems.push(...chunk.problems);
       files.push(...chunk.loaded);
       finder.addPacked(chunk.packed);

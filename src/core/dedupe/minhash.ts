@@ -99,8 +99,12 @@ function densify(out: Uint32Array): void {
 /** One 32-bit key per band, salted with the band number and `salt` (facts and shingle kind). */
 export function bandKeys(sig: Uint32Array, salt: number, out: Uint32Array, outOffset: number): void {
   for (let band = 0; band < BANDS; band++) {
-    let h = mix2(salt, band);
-    for (let r = 0; r < ROWS; r++) h = mix2(h, sig[band * ROWS + r]!);
-    out[outOffset + band] = h;
+    // Keys only pick buckets (every candidate is measured), so a light mix is enough.
+    let h = salt ^ Math.imul(band + 1, 0x9e3779b1);
+    for (let r = 0; r < ROWS; r++) {
+      h = Math.imul(h ^ sig[band * ROWS + r]!, 0x85ebca6b);
+      h ^= h >>> 15;
+    }
+    out[outOffset + band] = fmix32(h);
   }
 }
