@@ -12,14 +12,13 @@ import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
-import { failOnProblems, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, type PostProblem } from '../store/content.js';
+import { failOnProblems, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
   applyJournal, pendingRuns, readJournal, removeLeftovers, runStatus, sha256, undoJournal, writeJournal,
   type Journal, type JournalStep, type StepHook, type StepOutcome,
 } from '../store/journal.js';
 import { isRunId, listRunIds, newRunId } from '../store/trash.js';
-import { TRASH_DIR } from '../store/content.js';
 import { colors } from '../format/color.js';
 import { warnProblems } from './shared.js';
 
@@ -317,7 +316,12 @@ function summaryLine(findings: DedupeFindings, runId?: string): string {
   if (findings.groups.length) parts.push(`${plural(dups, 'doublon')} en ${plural(findings.groups.length, 'groupe')}`);
   if (findings.repeated.length) parts.push(`${plural(findings.repeated.length, 'billet')} avec des blocs répétés`);
   if (runId) {
-    return `news dedupe : ${parts.join(', ')} : ${dups ? `${plural(dups, 'billet')} fusionné${dups > 1 ? 's' : ''}, ` : ''}${plural(findings.repeated.length, 'billet')} nettoyé${findings.repeated.length > 1 ? 's' : ''} ; journal ${TRASH_DIR}/${runId}/ (annuler : news dedupe --undo ${runId})`;
+    const cleaned = findings.repeated.length;
+    const done = [
+      dups ? `${plural(dups, 'billet')} fusionné${dups > 1 ? 's' : ''}` : '',
+      cleaned ? `${plural(cleaned, 'billet')} nettoyé${cleaned > 1 ? 's' : ''}` : '',
+    ].filter(Boolean).join(', ');
+    return `news dedupe : ${parts.join(', ')} : ${done} ; journal ${TRASH_DIR}/${runId}/ (annuler : news dedupe --undo ${runId})`;
   }
   return `news dedupe : ${parts.join(', ')} ; rien n'a été modifié (news dedupe --apply pour fusionner).`;
 }
