@@ -665,24 +665,26 @@ function report(results, ctx, sizes, meta) {
 // ---------------------------------------------------------------------------------------------
 // Optional CPU profile of each news row: where the time goes, by self time.
 
-function summarizeProfile(file, top = 12) {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+/** Self time per function over every thread's profile (main thread and workers), idle time left out. */
+function summarizeProfiles(files, top = 12) {
   const self = new Map();
-  const deltas = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const node = byId.get(id);
-    const f = node.callFrame;
-    const where = f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}:${f.lineNumber + 1}` : '';
-    const key = `${f.functionName || '(anonyme)'} ${where}`.trim();
-    self.set(key, (self.get(key) ?? 0) + (deltas[i] ?? 0));
-  });
+  for (const file of files) {
+    const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id).callFrame;
+      if (f.functionName === '(idle)') return;
+      const where = f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${ROOT}/`, '')}:${f.lineNumber + 1}` : '';
+      const key = `${f.functionName || '(anonyme)'} ${where}`.trim();
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    });
+  }
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return [...self.entries()]
+  const lines = [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
-    .map(([key, us]) => `  ${fr((us / total) * 100, 1).padStart(5)} %  ${fr(us / 1000, 0).padStart(6)} ms  ${key}`)
-    .join('\n');
+    .map(([key, us]) => `  ${fr((us / total) * 100, 1).padStart(5)} %  ${fr(us / 1000, 0).padStart(6)} ms  ${key}`);
+  return `  total hors attente : ${fr(total / 1000, 0)} ms, ${files.length} profil(s) (node --cpu-prof ne profile que le fil principal, pas les workers)\n${lines.join('\n')}`;
 }
 
 function profileRows(ctx, sizes, selected) {
@@ -696,9 +698,9 @@ function profileRows(ctx, sizes, selected) {
       fs.rmSync(dir, { recursive: true, force: true });
       spec.prepare?.();
       sh(NODE, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...spec.args], { cwd: spec.cwd, env: cleanEnv(), stdio: ['ignore', 'ignore', 'ignore'] });
-      const file = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-      if (!file) continue;
-      out.push(`### ${row.label}, ${frInt(size)} billets (${path.relative(ROOT, path.join(dir, file))})\n\n\`\`\`\n${summarizeProfile(path.join(dir, file))}\n\`\`\``);
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().map((f) => path.join(dir, f)) : [];
+      if (files.length === 0) continue;
+      out.push(`### ${row.label}, ${frInt(size)} billets (${path.relative(ROOT, dir)}/)\n\n\`\`\`\n${summarizeProfiles(files)}\n\`\`\``);
     }
   }
   return out.join('\n\n');
@@ -777,7 +779,8 @@ async function main() {
   }
   meta.loadEnd = os.loadavg().map((x) => fr(x, 2)).join(' / ');
 
-  let table = report(results, ctx, sizes, meta);
+  const tables = report(results, ctx, sizes, meta);
+  let table = tables;
   if (opts.cpuProf) {
     const profiles = profileRows(ctx, sizes, selected);
     if (profiles) table += `\nProfils CPU (temps propre par fonction, un essai avec node --cpu-prof) :\n\n${profiles}\n`;
@@ -786,7 +789,7 @@ async function main() {
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
   fs.writeFileSync(opts.out, `${table}\n`);
   fs.writeFileSync(opts.out.replace(/\.md$/, '.json'), `${JSON.stringify({ meta, sizes, results, files: ctx.files, dedupe: ctx.dedupeFindings }, null, 2)}\n`);
-  log(`Tableau écrit dans ${path.relative(ROOT, opts.out)}${opts.docs ? (writeDocs(table) ? ' et docs/bench.md' : ' (docs/bench.md sans marqueurs : non modifié)') : ''}.`);
+  log(`Tableau écrit dans ${path.relative(ROOT, opts.out)}${opts.docs ? (writeDocs(tables) ? ' et docs/bench.md' : ' (docs/bench.md sans marqueurs : non modifié)') : ''}.`);
   return 0;
 }
 
