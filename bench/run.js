@@ -215,8 +215,9 @@ function countFiles(dir) {
 // Rows. Each gives, for a size, the command to time (or why it is unavailable), what to do
 // before each run, and a check of the output of the untimed warm-up run.
 
+/** `news help <command>` exits 0 only for a command news has (`news <unknown> --help` prints the general help and exits 0). */
 function newsHas(command) {
-  const r = sh(NODE, [NEWS_BIN, command, '--help'], { env: cleanEnv(), cwd: ROOT });
+  const r = sh(NODE, [NEWS_BIN, 'help', command], { env: cleanEnv(), cwd: ROOT });
   return r.status === 0;
 }
 
@@ -489,6 +490,10 @@ function measureBlock(rows, size, ctx, opts) {
     log(`[${key}] échauffement : ${[path.basename(spec.cmd), ...spec.args.map((a) => (a.startsWith(`${ROOT}/`) ? path.relative(ROOT, a) : a))].join(' ')}`);
     const warm = runOnce(spec, { capture: true });
     const warmFailure = failure(warm);
+    if (row.command && /commande inconnue/.test(warm.stderr)) {
+      out[key] = { state: 'indisponible', reason: `la commande news ${row.command} n'existe pas encore` };
+      continue;
+    }
     const checkProblem = warmFailure ? undefined : spec.check?.(warm.stdout ?? '');
     if (warmFailure || checkProblem) {
       out[key] = { state: 'échec', reason: warmFailure ?? `sortie incorrecte : ${checkProblem}` };
