@@ -12,7 +12,7 @@ import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
-import { failOnProblems, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
+import { failOnProblems, listPostFiles, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
   applyJournal, pendingRuns, readJournal, removeLeftovers, runStatus, sha256, undoJournal, writeJournal,
@@ -198,28 +198,7 @@ if (!isMainThread && (workerData as ScanJob | undefined)?.kind === 'news-dedupe-
  * Same files, order and checks as loadPosts (loadPostFile does the reading and checking).
  */
 async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ctx: Context): Promise<Scanned> {
-  const folder = postsDir(dir);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(folder, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw new NewsError(`lecture impossible du dossier ${folder} (${code ?? String(error)})`);
-    entries = [];
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const problems: PostProblem[] = [];
-  const candidates: string[] = [];
-  for (const entry of entries) {
-    const name = entry.name;
-    if (name.startsWith('.') || !name.endsWith('.json')) continue;
-    const file = path.join(folder, name);
-    if (entry.isSymbolicLink()) {
-      problems.push({ file, message: `${path.relative(dir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
-    } else if (entry.isFile()) {
-      candidates.push(file);
-    }
-  }
+  const { files: candidates, problems } = listPostFiles(dir);
 
   const files: string[] = [];
   const reload = (i: number): Post => {
