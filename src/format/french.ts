@@ -28,11 +28,26 @@ export function formatDateFr(date: string | PostDate, timeZone: string = DEFAULT
   return `le ${formatDayFr(calendarDayOf(parsed, timeZone))}`;
 }
 
-const numberFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0, useGrouping: true });
 const NARROW_NO_BREAK_SPACE = '\u202f';
+let numberFormat: Intl.NumberFormat | undefined;
 
-/** `1 234` grouped with U+202F, whatever the ICU version chose for fr-FR. */
+/**
+ * `1 234`: groups of three digits separated by U+202F, as fr-FR writes them. Whole numbers
+ * ≥ 0 (view counts) are grouped here directly: building Intl's French number format costs
+ * more than listing a thousand posts, and the result would be the same. Anything else goes
+ * through Intl, with its separators forced to U+202F whatever the ICU version chose.
+ */
 export function formatCountFr(count: number): string {
+  if (Number.isSafeInteger(count) && count >= 0) {
+    const digits = String(count);
+    let out = '';
+    for (let end = digits.length; end > 0; end -= 3) {
+      const group = digits.slice(Math.max(0, end - 3), end);
+      out = out ? `${group}${NARROW_NO_BREAK_SPACE}${out}` : group;
+    }
+    return out;
+  }
+  numberFormat ??= new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0, useGrouping: true });
   return numberFormat.format(count).replace(/[\s\u00a0\u202f]/g, NARROW_NO_BREAK_SPACE);
 }
 

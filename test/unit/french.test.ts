@@ -80,3 +80,13 @@ describe('formatViewsFr', () => {
     expect([...formatCountFr(1234)].map((c) => c.codePointAt(0)!.toString(16))).toEqual(['31', '202f', '32', '33', '34']);
   });
 });
+
+describe('formatCountFr groups as Intl fr-FR does', () => {
+  test('every count up to 120 000 (by 7) and some large ones match Intl, separators as U+202F', () => {
+    const intl = new Intl.NumberFormat('fr-FR');
+    const counts = [Number.MAX_SAFE_INTEGER, 987654321, 1000000];
+    for (let n = 0; n < 120000; n += 7) counts.push(n);
+    const mismatches = counts.filter((n) => formatCountFr(n) !== intl.format(n).replace(/[\s\u00a0\u202f]/g, NNBSP));
+    expect(mismatches).toEqual([]);
+  });
+});
