@@ -20,6 +20,7 @@ import {
 } from '../store/journal.js';
 import { isRunId, listRunIds, newRunId } from '../store/trash.js';
 import { colors } from '../format/color.js';
+import { formatCountFr } from '../format/french.js';
 import { warnProblems } from './shared.js';
 
 export interface DedupeOptions {
@@ -85,7 +86,7 @@ function stepHook(ctx: Context): StepHook {
 }
 
 function plural(n: number, one: string, many: string = `${one}s`): string {
-  return `${n.toLocaleString('fr-FR')} ${n > 1 ? many : one}`;
+  return `${formatCountFr(n)} ${n > 1 ? many : one}`;
 }
 
 interface Progress {
@@ -289,7 +290,7 @@ function countDuplicates(findings: DedupeFindings): number {
 }
 
 function summaryLine(findings: DedupeFindings, runId?: string): string {
-  if (!foundSomething(findings)) return `news dedupe : rien à faire (${plural(findings.posts, 'billet')} examinés).`;
+  if (!foundSomething(findings)) return `news dedupe : rien à faire (${plural(findings.posts, 'billet examiné', 'billets examinés')}).`;
   const dups = countDuplicates(findings);
   const parts: string[] = [];
   if (findings.groups.length) parts.push(`${plural(dups, 'doublon')} en ${plural(findings.groups.length, 'groupe')}`);

@@ -13,7 +13,7 @@ import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
 import { createPost, loadPosts, loadSite, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { readTextStrict, ReadProblem } from '../store/read.js';
+import { readInputText, ReadProblem } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
@@ -77,7 +77,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 async function readBodyFile(spec: string, ctx: Context): Promise<string> {
   if (spec === '-') return readAll(ctx.stdin);
   try {
-    return readTextStrict(path.resolve(ctx.cwd, spec));
+    return readInputText(path.resolve(ctx.cwd, spec));
   } catch (error) {
     if (error instanceof ReadProblem) throw new NewsError(`--body-file ${error.describe(spec)}`);
     throw error;

@@ -141,6 +141,28 @@ function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; co
   return { line, column: offset - lineStart + 1 };
 }
 
+/**
+ * Text a user hands in (`--body-file`): links are followed and pipes read (`<(…)`,
+ * /dev/stdin), unlike post files; still strict UTF-8, BOM skipped, at most 1 MiB.
+ */
+export function readInputText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new ReadProblem(file, describeOpenError(error));
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw new ReadProblem(file, `fichier trop gros (${bytes.length} octets, au plus ${MAX_FILE_BYTES})`);
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    throw new ReadProblem(file, `octets non UTF-8 (octet ${offset}) : réenregistrez le fichier en UTF-8`, lineColumnOfByte(bytes, offset));
+  }
+}
+
 /** JSON.parse with the error turned into a French reason and a line and column. */
 export function parseJsonText(text: string, file: string): unknown {
   try {
