@@ -199,6 +199,23 @@ function ensureCorpus(size, seed) {
   return { dir, manifest: writeCorpus({ count: size, seed, out: dir }) };
 }
 
+/** Folders and bytes of a built site (what floor-write reproduces). */
+function siteShape(dir) {
+  let folders = 0;
+  let bytes = 0;
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) {
+        folders++;
+        walk(full);
+      } else bytes += fs.statSync(full).size;
+    }
+  };
+  walk(dir);
+  return { folders, bytes };
+}
+
 function countFiles(dir) {
   let n = 0;
   const walk = (d) => {
@@ -284,7 +301,7 @@ const ROWS = [
   {
     id: 'export-html',
     label: 'news export html',
-    needs: ['hugo'],
+    needs: ['hugo', 'floor-write'],
     command: 'export',
     spec: (size, ctx) => {
       const out = path.join(WORK, 'out', `news-html-${size}`);
@@ -297,8 +314,30 @@ const ROWS = [
         check: () => {
           if (!fs.existsSync(path.join(out, 'index.html'))) return `pas d'index.html dans ${out}`;
           ctx.files[`news-${size}`] = countFiles(out);
+          ctx.siteShape[size] = siteShape(out);
           return undefined;
         },
+      };
+    },
+  },
+  {
+    id: 'floor-write',
+    label: 'écriture des dossiers et fichiers (plancher)',
+    spec: (size, ctx) => {
+      // As many folders and bytes as news export html wrote (measured just before), else a guess.
+      const shape = ctx.siteShape[size] ?? { folders: Math.round(size * 1.04), bytes: size * 11000 };
+      const out = path.join(WORK, 'out', `floor-write-${size}`);
+      const perFile = Math.max(1, Math.round(shape.bytes / shape.folders));
+      return {
+        cmd: NODE,
+        args: [path.join(BENCH_DIR, 'floor-write.js'), out, String(shape.folders), String(perFile)],
+        cwd: ROOT,
+        prepare: () => {
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          fs.rmSync(out, { recursive: true, force: true });
+        },
+        check: (stdout) => (Number(stdout.trim()) === shape.folders ? undefined : `compte ${stdout.trim()} au lieu de ${shape.folders}`),
+        shape,
       };
     },
   },
@@ -548,7 +587,7 @@ function ratioText(a, b, what) {
 
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 
-function buildRows(results, sizes) {
+function buildRows(results, sizes, ctx) {
   const get = (id, size) => results[`${id}${size === undefined ? '' : `@${size}`}`];
   const lines = [];
   const push = (id, size, label, ratio, target, pass) => {
@@ -583,9 +622,12 @@ function buildRows(results, sizes) {
     const hexo = get('hexo', size);
     const speedup = ratioText(hugo, html, '');
     const hexoSpeedup = ratioText(hexo, html, '');
-    const htmlRatio = [speedup.ratio !== undefined ? `hugo ÷ news = ${fr(speedup.ratio, 1)}×` : undefined, hexoSpeedup.ratio !== undefined ? `hexo ÷ news = ${fr(hexoSpeedup.ratio, 1)}×` : undefined].filter(Boolean).join(', ') || '—';
+    const writeFloor = ratioText(html, get('floor-write', size), 'plancher d’écriture');
+    const htmlRatio = [speedup.ratio !== undefined ? `hugo ÷ news = ${fr(speedup.ratio, 1)}×` : undefined, hexoSpeedup.ratio !== undefined ? `hexo ÷ news = ${fr(hexoSpeedup.ratio, 1)}×` : undefined, writeFloor.ratio !== undefined ? writeFloor.text : undefined].filter(Boolean).join(', ') || '—';
     const htmlTarget = size === 10000 ? '≥ 10× plus rapide que hugo' : undefined;
     push('export-html', size, 'news export html', htmlRatio, htmlTarget, htmlTarget && speedup.ratio !== undefined ? speedup.ratio >= 10 : undefined);
+    const shape = ctx.siteShape[size];
+    push('floor-write', size, shape ? `écriture de ${frInt(shape.folders)} dossiers + fichiers, ${fr(shape.bytes / 2 ** 20, 0)} Mio (plancher)` : 'écriture des dossiers et fichiers (plancher)', 'référence');
     push('hugo', size, 'hugo', ratioText(hugo, html, 'news export html').text);
     push('hexo', size, 'hexo generate', ratioText(hexo, html, 'news export html').text);
 
@@ -635,7 +677,7 @@ function markdownTable(header, rows) {
 }
 
 function report(results, ctx, sizes, meta) {
-  const main = markdownTable(['Ligne', 'Billets', 'Médiane (s)', 'Min – max (s)', 'CPU (s)', 'Pic mémoire (Mio)', 'Rapport', 'Cible', 'Verdict'], buildRows(results, sizes));
+  const main = markdownTable(['Ligne', 'Billets', 'Médiane (s)', 'Min – max (s)', 'CPU (s)', 'Pic mémoire (Mio)', 'Rapport', 'Cible', 'Verdict'], buildRows(results, sizes, ctx));
   const scaling = scalingRows(results);
   const parts = [
     `## Résultats du ${meta.date}`,
@@ -753,7 +795,7 @@ async function main() {
   if (selected.has('hugo')) needed.add('hugo');
   if (selected.has('jdupes')) needed.add('jdupes');
   ensureDebianTools(needed);
-  const ctx = { seed: opts.seed, files: {}, dedupeFindings: {}, newsCommands: {}, corpus: undefined, hexoProblem: undefined };
+  const ctx = { seed: opts.seed, files: {}, siteShape: {}, dedupeFindings: {}, newsCommands: {}, corpus: undefined, hexoProblem: undefined };
   if (selected.has('hexo')) ctx.hexoProblem = ensureHexo();
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ absent : lancez npm run build (ou npm run bench, qui compile d’abord)');
   for (const command of new Set(ROWS.filter((r) => r.command && selected.has(r.id)).map((r) => r.command))) ctx.newsCommands[command] = newsHas(command);
