@@ -16,7 +16,10 @@ import { writeHexoSite, writeHugoSite, HEXO_TEMPLATE } from './sites.js';
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
 const WORK = path.join(BENCH_DIR, '.work');
-const NEWS_BIN = path.join(ROOT, 'bin', 'news.js');
+// news is measured from a copy of bin/, dist/ and package.json taken at the start of the run:
+// other people rebuild dist/ in this checkout while the benchmark runs.
+const SNAPSHOT = path.join(WORK, 'news-snapshot');
+const NEWS_BIN = path.join(SNAPSHOT, 'bin', 'news.js');
 const NODE = process.execPath;
 const DEFAULT_SIZES = [1000, 10000];
 const LARGE_SIZE = 100000;
@@ -231,6 +234,16 @@ function countFiles(dir) {
 // ---------------------------------------------------------------------------------------------
 // Rows. Each gives, for a size, the command to time (or why it is unavailable), what to do
 // before each run, and a check of the output of the untimed warm-up run.
+
+/** Copies the built news (bin/, dist/, package.json; node_modules linked) into bench/.work/news-snapshot. */
+function snapshotNews() {
+  fs.rmSync(SNAPSHOT, { recursive: true, force: true });
+  fs.mkdirSync(SNAPSHOT, { recursive: true });
+  for (const entry of ['bin', 'dist', 'package.json']) fs.cpSync(path.join(ROOT, entry), path.join(SNAPSHOT, entry), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAPSHOT, 'node_modules'), 'dir');
+  const r = sh(NODE, [NEWS_BIN, '--version'], { env: cleanEnv(), cwd: ROOT });
+  if (r.status !== 0) throw new Error(`la copie de news dans ${path.relative(ROOT, SNAPSHOT)} ne démarre pas : ${firstLine(r.stderr)} (lancez npm run build)`);
+}
 
 /** `news help <command>` exits 0 only for a command news has (`news <unknown> --help` prints the general help and exits 0). */
 function newsHas(command) {
@@ -549,6 +562,7 @@ function measureBlock(rows, size, ctx, opts) {
       const problem = failure(run);
       if (problem) {
         out[l.key] = { state: 'échec', reason: `essai ${i + 1} : ${problem}` };
+        log(`[${l.key}] ${out[l.key].reason}`);
         continue;
       }
       l.times.push(run.seconds);
@@ -684,7 +698,7 @@ function report(results, ctx, sizes, meta) {
     '',
     `Machine : ${meta.cpu} (${meta.cores} cœurs), ${meta.memGiB} Gio de mémoire, ${meta.os} ; charge moyenne ${meta.loadStart} au début, ${meta.loadEnd} à la fin.`,
     `Outils : Node ${process.versions.node}, ${meta.hugo ?? 'hugo non mesuré'}, ${meta.hexo ? `Hexo ${meta.hexo}` : 'Hexo non mesuré'}, ${meta.jdupes ?? 'jdupes non mesuré'}.`,
-    `news : commit ${meta.commit}${meta.dirty ? ' (avec des modifications non commitées dans src/ au moment de la mesure)' : ''}, dist/ compilé par npm run build.`,
+    `news : commit ${meta.commit}${meta.dirty ? ' (avec des modifications non commitées dans src/ au moment de la mesure)' : ''}, dist/ compilé par npm run build puis copié dans bench/.work/news-snapshot/ au début de l’exécution (c’est cette copie qui est mesurée).`,
     `Commande : \`${meta.command}\` ; graine ${ctx.seed} ; ${meta.runsText} ; un essai d'échauffement non compté par ligne (même cache de fichiers pour tous), puis les essais des lignes d’une même taille alternés tour à tour.`,
     '',
     main,
@@ -798,6 +812,7 @@ async function main() {
   const ctx = { seed: opts.seed, files: {}, siteShape: {}, dedupeFindings: {}, newsCommands: {}, corpus: undefined, hexoProblem: undefined };
   if (selected.has('hexo')) ctx.hexoProblem = ensureHexo();
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ absent : lancez npm run build (ou npm run bench, qui compile d’abord)');
+  snapshotNews();
   for (const command of new Set(ROWS.filter((r) => r.command && selected.has(r.id)).map((r) => r.command))) ctx.newsCommands[command] = newsHas(command);
 
   const meta = {
