@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Bump when the output changes, so run.js regenerates cached corpora. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness: sfc32 seeded through a string hash.
@@ -431,7 +431,8 @@ export function generatePosts({ count, seed }) {
         plain = false;
       } else if (b < RATES.doubledBody + RATES.repeatedParagraph) {
         const paragraphs = body.split('\n\n');
-        const p = paragraphs.filter((x) => !x.startsWith('## '));
+        // A real paragraph, not a heading nor the short sign-off (v1 sometimes repeated "Merci qui ? :-)").
+        const p = paragraphs.filter((x) => !x.startsWith('## ') && x.length > 80);
         paragraphs.splice(rng.int(1, paragraphs.length), 0, rng.pick(p));
         body = paragraphs.join('\n\n');
         plain = false;
