@@ -73,25 +73,27 @@ const titleCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: tr
  * the order never depends on the file system. `reverse` flips the whole order.
  */
 export function sortPosts<T extends { post: Post }>(items: T[], key: SortKey, timeZone: string, reverse = false): T[] {
-  const times = new Map<Post, number>();
-  const time = (p: Post) => {
-    let t = times.get(p);
-    if (t === undefined) {
-      t = postTime(p, timeZone);
-      times.set(p, t);
+  // Each post's time is worked out once, before sorting (a date string once per zone).
+  const timeOfDate = new Map<string, number>();
+  const rows = items.map((item) => {
+    const date = item.post.date;
+    let time = timeOfDate.get(date);
+    if (time === undefined) {
+      time = postTime(item.post, timeZone);
+      timeOfDate.set(date, time);
     }
-    return t;
-  };
+    return { item, time };
+  });
   const bySlug = (a: Post, b: Post) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-  const compare = (a: T, b: T): number => {
-    const pa = a.post;
-    const pb = b.post;
+  rows.sort((a, b) => {
+    const pa = a.item.post;
+    const pb = b.item.post;
     let c = 0;
-    if (key === 'date') c = time(pb) - time(pa);
-    else if (key === 'views') c = pb.views - pa.views || time(pb) - time(pa);
+    if (key === 'date') c = b.time - a.time;
+    else if (key === 'views') c = pb.views - pa.views || b.time - a.time;
     else c = titleCollator.compare(pa.title, pb.title);
     return c || bySlug(pa, pb);
-  };
-  const sorted = [...items].sort(compare);
+  });
+  const sorted = rows.map((row) => row.item);
   return reverse ? sorted.reverse() : sorted;
 }
