@@ -12,13 +12,13 @@ import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
-import { failOnProblems, listPostFiles, loadPostFile, loadSite, postFile, postsDir, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
+import { failOnProblems, listPostFiles, loadPostFile, loadSite, postFile, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
-  applyJournal, pendingRuns, readJournal, removeLeftovers, runStatus, sha256, undoJournal, writeJournal,
+  applyJournal, JOURNAL_FORMAT, JOURNAL_VERSION, pendingRuns, readJournal, runStatus, sha256, undoJournal, writeJournal,
   type Journal, type JournalStep, type StepHook, type StepOutcome,
 } from '../store/journal.js';
-import { isRunId, listRunIds, newRunId } from '../store/trash.js';
+import { isRunId, listRunIds, newRunId, removeLeftovers } from '../store/trash.js';
 import { colors } from '../format/color.js';
 import { formatCountFr } from '../format/french.js';
 import { warnProblems } from './shared.js';
@@ -101,7 +101,7 @@ function progress(ctx: Context, quiet: boolean): Progress {
     update(done, total) {
       if (quiet || !ctx.stderrIsTTY || total < 5000) return;
       shown = true;
-      ctx.stderr.write(`\r\x1b[KAnalyse : ${done.toLocaleString('fr-FR')} / ${total.toLocaleString('fr-FR')} billets`);
+      ctx.stderr.write(`\r\x1b[KAnalyse : ${formatCountFr(done)} / ${formatCountFr(total)} billets`);
     },
     done() {
       if (shown) ctx.stderr.write('\r\x1b[K');
@@ -113,8 +113,6 @@ function progress(ctx: Context, quiet: boolean): Progress {
 interface Scanned {
   findings: DedupeFindings;
   problems: PostProblem[];
-  /** Post files by slug, to read again the few posts a merge touches. */
-  files: Map<string, string>;
 }
 
 /** A slice of the post files, read and fingerprinted by a worker thread. */
@@ -202,12 +200,7 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
   const { files: candidates, problems } = listPostFiles(dir);
 
   const files: string[] = [];
-  const reload = (i: number): Post => {
-    const { post } = loadPostFile(dir, files[i]!, true);
-    if (!post) throw new NewsError(`${files[i]} a changé pendant l'analyse : relancez news dedupe`);
-    return post;
-  };
-  const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: reload });
+  const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: (i) => reloadPost(dir, files[i]!, 'news dedupe') });
   const threads = threadCount(candidates.length, ctx.env);
   const share = Math.ceil(candidates.length / threads);
   // Slices 1.. go to workers, started first; this thread reads slice 0 meanwhile.
@@ -227,20 +220,21 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
   } finally {
     bar.done();
   }
-  const bySlug = new Map<string, string>();
-  for (const file of files) bySlug.set(path.basename(file, '.json'), file);
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { findings: finder.finish(), problems, files: bySlug };
+  return { findings: finder.finish(), problems };
 }
 
-/** The posts a plan needs, read again from their files. */
-function readPosts(dir: string, files: Map<string, string>, slugs: Iterable<string>): Map<string, Post> {
+/** A post read again after the scan (its text was let go); it must still be sound. */
+function reloadPost(dir: string, file: string, rerun: string): Post {
+  const { post, problems } = loadPostFile(dir, file, true);
+  if (!post || problems.length > 0) throw new NewsError(`${path.relative(dir, file)} a changé pendant l'analyse : relancez ${rerun}`);
+  return post;
+}
+
+/** The posts a plan needs, read again from their files (a sound post's file is named by its slug). */
+function readPosts(dir: string, slugs: Iterable<string>): Map<string, Post> {
   const posts = new Map<string, Post>();
-  for (const slug of slugs) {
-    const { post, problems } = loadPostFile(dir, files.get(slug)!, true);
-    if (!post || problems.length > 0) throw new NewsError(`posts/${slug}.json a changé pendant l'analyse : relancez news dedupe --apply`);
-    posts.set(slug, post);
-  }
+  for (const slug of slugs) posts.set(slug, reloadPost(dir, postFile(dir, slug), 'news dedupe --apply'));
   return posts;
 }
 
@@ -349,16 +343,16 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
   const at = formatIsoInstant(ctx.now(), timeZone);
   const result = await withContentLock(dir, async () => {
     await finishPendingRuns(dir, ctx, at, hook, opts.quiet);
-    const { findings, problems, files } = await scanFolder(dir, opts, timeZone, ctx);
+    const { findings, problems } = await scanFolder(dir, opts, timeZone, ctx);
     failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
-    const plan = buildMergePlan(findings, readPosts(dir, files, involved), at);
+    const plan = buildMergePlan(findings, readPosts(dir, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };
     let runId = newRunId(ctx.now());
     while (listRunIds(dir).includes(runId)) runId = newRunId(ctx.now());
     const journal: Journal = {
-      format: 'news-dedupe-journal',
-      version: 1,
+      format: JOURNAL_FORMAT,
+      version: JOURNAL_VERSION,
       runId,
       createdAt: at,
       threshold: opts.threshold,

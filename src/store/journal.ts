@@ -5,7 +5,7 @@ import { NewsError } from '../cli/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { postFile } from './content.js';
 import { parseJsonText, ReadProblem } from './read.js';
-import { ensureDurableDir, listRunIds, moveDurably, removeLeftovers, removeRunDir, runDir, trashedPostFile } from './trash.js';
+import { ensureDurableDir, listRunIds, moveDurably, removeRunDir, runDir, trashedPostFile } from './trash.js';
 
 /**
  * The journal of a `news dedupe --apply` run, `.trash/<run-id>/journal.json`: the whole plan,
@@ -216,5 +216,3 @@ export async function undoJournal(contentDir: string, journal: Journal, at: stri
   else writeStatus(contentDir, journal.runId, 'undone', at, notes);
   return outcomes;
 }
-
-export { removeLeftovers };

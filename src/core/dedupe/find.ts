@@ -54,8 +54,6 @@ export interface DedupeFindings {
 export interface FindOptions {
   threshold: number;
   timeZone: string;
-  /** Called now and then with the number of posts fingerprinted. */
-  onProgress?: (done: number, total: number) => void;
 }
 
 const MONTHS_AND_DAYS = new Set(
@@ -74,7 +72,7 @@ export interface Comparable {
  * collapsed), normalised. The summary is left out: it is a lead drawn from the body, and
  * copies often lack it (a merge keeps it). Returns the repeated blocks found, if any.
  */
-export function scanPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer): Omit<RepeatedEntry, 'slug'> | undefined {
+function scanPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer): Omit<RepeatedEntry, 'slug'> | undefined {
   buffer.reset();
   scanForCompare(post.title, buffer);
   const bodyStart = buffer.count;
@@ -87,9 +85,9 @@ export function scanPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer
 }
 
 /** The words of a post as compared, in arrays of their own. */
-export function comparableText(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer = new TokenBuffer()): Comparable {
+function comparableText(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer = new TokenBuffer()): Comparable {
   scanPost(post, buffer);
-  return { tokens: buffer.hashes.slice(0, buffer.count), flags: buffer.flags.slice(0, buffer.count) };
+  return { tokens: buffer.tokens(), flags: buffer.flags.slice(0, buffer.count) };
 }
 
 /** Numbers, and month or day names next to a number: what a template changes. */
@@ -142,7 +140,7 @@ function unmatched(a: Comparable, b: Comparable): { words: number; slots: number
  * a sentence, numbers, day and month names). A copy with a sentence rewritten differs in
  * ordinary words.
  */
-export function differentFacts(a: Comparable, b: Comparable): boolean {
+function differentFacts(a: Comparable, b: Comparable): boolean {
   const aOnly = unmatched(a, b);
   if (aOnly.slots === 0) return false;
   const bOnly = unmatched(b, a);
@@ -320,10 +318,6 @@ export class DuplicateFinder {
     this.options = options;
   }
 
-  get size(): number {
-    return this.metas.length;
-  }
-
   add(post: Post): void {
     const f = fingerprintPost(post, this.buffer, this.sig, this.scratchShort, this.scratchLong);
     this.addOne({ slug: post.slug, status: post.status, date: post.date, views: post.views }, f.count, f.key, f.repeated, f.hasShort ? this.scratchShort : null, f.hasLong ? this.scratchLong : null, 0);
@@ -492,9 +486,6 @@ function compareText(a: string, b: string): number {
 /** All posts at once (tests, small folders). */
 export function findDuplicates(posts: Post[], options: FindOptions): DedupeFindings {
   const finder = new DuplicateFinder({ ...options, load: (i) => posts[i]! });
-  posts.forEach((post, i) => {
-    finder.add(post);
-    if (options.onProgress && (i + 1) % 2000 === 0) options.onProgress(i + 1, posts.length);
-  });
+  for (const post of posts) finder.add(post);
   return finder.finish();
 }

@@ -1,3 +1,4 @@
+import { tagKey } from '../filters.js';
 import type { Post } from '../post.js';
 import { collapseRepeatedBlocks } from './repeated.js';
 import type { DedupeFindings } from './find.js';
@@ -10,17 +11,13 @@ export interface MergePlan {
   trash: Array<{ slug: string; into: string }>;
 }
 
-function tagKeyOf(tag: string): string {
-  return tag.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
-}
-
 /** Tags of all posts, in order, without a second copy differing only in case. */
 export function unionTags(lists: string[][]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const list of lists) {
     for (const tag of list) {
-      const key = tagKeyOf(tag);
+      const key = tagKey(tag);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(tag);
