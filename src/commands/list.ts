@@ -57,8 +57,15 @@ export async function runList(opts: ListOptions, ctx: Context): Promise<number> 
   let sorted = sortPosts(kept, opts.sort, site.timeZone, opts.reverse);
   if (opts.limit !== undefined) sorted = sorted.slice(0, opts.limit);
   if (opts.json) {
-    // Bodies were dropped while loading; read the chosen posts again, whole.
-    writeJson(ctx.stdout, sorted.map(({ file, post }) => loadPostFile(dir, file).post ?? post));
+    // Bodies were dropped while loading; read the chosen posts again, whole. A file that
+    // changed for the worse meanwhile is named and left out, never printed without its body.
+    const whole: Post[] = [];
+    for (const { file } of sorted) {
+      const reloaded = loadPostFile(dir, file);
+      warnProblems(ctx, reloaded.problems);
+      if (reloaded.post && reloaded.problems.length === 0) whole.push(reloaded.post);
+    }
+    writeJson(ctx.stdout, whole);
     return 0;
   }
   if (sorted.length === 0) {

@@ -35,7 +35,7 @@ export function register(program: Command, env: CommandEnv): void {
 function findPost(dir: string, slug: string): Post {
   if (isValidSlug(slug)) {
     const file = postFile(dir, slug);
-    if (fs.existsSync(file) || isSymlink(file)) {
+    if (entryExists(file)) {
       const loaded = loadPostFile(dir, file);
       if (loaded.problems.length > 0) {
         throw new NewsError(`billet illisible :\n  ${loaded.problems.map((p) => p.message).join('\n  ')}`);
@@ -51,9 +51,11 @@ function findPost(dir: string, slug: string): Post {
   throw new NewsError(`aucun billet « ${slug} » (ni slug ni alias).${hint}`);
 }
 
-function isSymlink(file: string): boolean {
+/** Anything under that name, a link or a FIFO included: loadPostFile says what is wrong with it. */
+function entryExists(file: string): boolean {
   try {
-    return fs.lstatSync(file).isSymbolicLink();
+    fs.lstatSync(file);
+    return true;
   } catch {
     return false;
   }

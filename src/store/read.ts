@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { NewsError } from '../cli/errors.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -40,17 +39,8 @@ export function readTextStrict(file: string): string {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) throw new ReadProblem(file, "ce n'est pas un fichier ordinaire");
-    if (stat.size > MAX_FILE_BYTES) {
-      throw new ReadProblem(file, `fichier trop gros (${stat.size} octets, au plus ${MAX_FILE_BYTES}) : réduisez-le ou retirez-le du dossier`);
-    }
-    const bytes = readWhole(fd, stat.size);
-    try {
-      return utf8.decode(bytes);
-    } catch {
-      const offset = firstInvalidUtf8Offset(bytes);
-      const position = lineColumnOfByte(bytes, offset);
-      throw new ReadProblem(file, `octets non UTF-8 (octet ${offset}) : réenregistrez le fichier en UTF-8`, position);
-    }
+    if (stat.size > MAX_FILE_BYTES) throw tooBig(file, stat.size);
+    return decodeUtf8Strict(readWhole(fd, stat.size), file);
   } finally {
     fs.closeSync(fd);
   }
@@ -84,16 +74,32 @@ export function readRegularTextStrict(file: string): string {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') {
-      throw new ReadProblem(file, `fichier trop gros (au plus ${MAX_FILE_BYTES} octets) : réduisez-le ou retirez-le du dossier`);
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') throw tooBig(file);
     throw new ReadProblem(file, describeOpenError(error));
   }
-  if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
-    throw new ReadProblem(file, `fichier trop gros (${Buffer.byteLength(text, 'utf8')} octets, au plus ${MAX_FILE_BYTES}) : réduisez-le ou retirez-le du dossier`);
+  if (text.length > MAX_FILE_BYTES / 4) {
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_FILE_BYTES) throw tooBig(file, size);
   }
   if (text.includes('\ufffd')) return readTextStrict(file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+const REMOVE_HINT = ' : réduisez-le ou retirez-le du dossier';
+
+function tooBig(file: string, size?: number, hint = REMOVE_HINT): ReadProblem {
+  const limit = size === undefined ? `au plus ${MAX_FILE_BYTES} octets` : `${size} octets, au plus ${MAX_FILE_BYTES}`;
+  return new ReadProblem(file, `fichier trop gros (${limit})${hint}`);
+}
+
+/** UTF-8 or an error naming the first bad byte, its line and column; never a replacement character. */
+function decodeUtf8Strict(bytes: Uint8Array, file: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8Offset(bytes);
+    throw new ReadProblem(file, `octets non UTF-8 (octet ${offset}) : réenregistrez le fichier en UTF-8`, lineColumnOfByte(bytes, offset));
+  }
 }
 
 function describeOpenError(error: unknown): string {
@@ -152,15 +158,8 @@ export function readInputText(file: string): string {
   } catch (error) {
     throw new ReadProblem(file, describeOpenError(error));
   }
-  if (bytes.length > MAX_FILE_BYTES) {
-    throw new ReadProblem(file, `fichier trop gros (${bytes.length} octets, au plus ${MAX_FILE_BYTES})`);
-  }
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    const offset = firstInvalidUtf8Offset(bytes);
-    throw new ReadProblem(file, `octets non UTF-8 (octet ${offset}) : réenregistrez le fichier en UTF-8`, lineColumnOfByte(bytes, offset));
-  }
+  if (bytes.length > MAX_FILE_BYTES) throw tooBig(file, bytes.length, '');
+  return decodeUtf8Strict(bytes, file);
 }
 
 /** JSON.parse with the error turned into a French reason and a line and column. */
@@ -209,7 +208,7 @@ function isWrongBeginning(prefix: string): boolean {
   }
 }
 
-export function lineColumnOfChar(text: string, position: number): { line: number; column: number } {
+function lineColumnOfChar(text: string, position: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < position && i < text.length; i++) {
@@ -224,9 +223,4 @@ export function lineColumnOfChar(text: string, position: number): { line: number
 /** Reads a JSON file strictly (see readTextStrict); any problem is a ReadProblem. */
 export function readJsonStrict(file: string): unknown {
   return parseJsonText(readTextStrict(file), file);
-}
-
-/** For callers that want a NewsError (exit 2) rather than a ReadProblem. */
-export function asNewsError(problem: ReadProblem, display?: string): NewsError {
-  return new NewsError(problem.describe(display));
 }
