@@ -1,4 +1,4 @@
-import { Help, type Command, type Option } from 'commander';
+import type { Command } from 'commander';
 import type { Context } from './context.js';
 import { addGlobalOptions } from './options.js';
 import { usageErrorLine } from './program.js';
@@ -19,7 +19,7 @@ export function prepareCommand(program: Command, command: Command, env: CommandE
   command
     .helpOption('-h, --help', "affiche l'aide")
     .exitOverride()
-    .configureHelp({ ...program.configureHelp(), optionDescription: frenchOptionDescription })
+    .configureHelp(program.configureHelp())
     .configureOutput({
       ...program.configureOutput(),
       // A usage error points at this command's own help: « Voir news list --help. »
@@ -28,15 +28,4 @@ export function prepareCommand(program: Command, command: Command, env: CommandE
     .showSuggestionAfterError(true);
   addGlobalOptions(command);
   return command;
-}
-
-/**
- * Commander's option line in French: `(par défaut : "date")`, and no `(default: false)` on a
- * plain flag. Done here, before the help is wrapped, so a wrapped line is translated too.
- */
-function frenchOptionDescription(this: Help, option: Option): string {
-  return Help.prototype.optionDescription
-    .call(this, option)
-    .replace(/ ?\(default: false\)$/, '')
-    .replace(/\(default: /g, '(par défaut : ');
 }

@@ -1,4 +1,4 @@
-import { Command, type Help } from 'commander';
+import { Command, Help, type Option } from 'commander';
 import type { Context } from './context.js';
 import { addGlobalOptions, globalOptions } from './options.js';
 import type { CommandEnv, CommandModule } from './command.js';
@@ -80,10 +80,11 @@ export function buildProgram(ctx: Context): Command {
     .configureHelp({
       styleTitle: (title: string) => HELP_WORDS.reduce((t, [p, r]) => t.replace(p, r), title),
       sortSubcommands: false,
+      optionDescription: frenchOptionDescription,
     } as Partial<Help>)
     .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s.replace(/\(default: /g, '(par défaut : ')),
-      writeErr: (s) => ctx.stderr.write(s.replace(/\(default: /g, '(par défaut : ')),
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
       outputError: (s, write) => write(usageErrorLine(ctx, s, 'news')),
     });
   addGlobalOptions(program);
@@ -103,4 +104,15 @@ export async function runProgram(argv: string[], ctx: Context): Promise<number> 
   for (const loaded of await Promise.all(names.map((n) => COMMANDS[n]!()))) loaded.register(program, env);
   await program.parseAsync(argv);
   return exitCode;
+}
+
+/**
+ * Commander's option line in French: `(par défaut : "date")`, and no `(default: false)` on a
+ * plain flag. Done here, before the help is wrapped, so a wrapped line is translated too.
+ */
+function frenchOptionDescription(this: Help, option: Option): string {
+  return Help.prototype.optionDescription
+    .call(this, option)
+    .replace(/ ?\(default: false\)$/, '')
+    .replace(/\(default: /g, '(par défaut : ');
 }

@@ -21,7 +21,7 @@ import {
 import { isRunId, listRunIds, newRunId, removeLeftovers } from '../store/trash.js';
 import { colors } from '../format/color.js';
 import { formatCountFr } from '../format/french.js';
-import { warnProblems } from './shared.js';
+import { warnProblems, warningLabel } from './shared.js';
 
 export interface DedupeOptions {
   dir?: string;
@@ -302,7 +302,7 @@ function summaryLine(findings: DedupeFindings, runId?: string): string {
 
 function reportSkipped(ctx: Context, outcomes: StepOutcome[], quiet: boolean): void {
   if (quiet) return;
-  for (const o of outcomes) if (o.result === 'skipped') ctx.stderr.write(`${colors.yellow('attention')} : ${o.reason}\n`);
+  for (const o of outcomes) if (o.result === 'skipped') ctx.stderr.write(`${warningLabel(ctx)} : ${o.reason}\n`);
 }
 
 /** Reads the exact bytes of every file the plan touches, and turns the plan into journal steps. */
@@ -419,7 +419,7 @@ export async function runDedupe(opts: DedupeOptions, ctx: Context): Promise<numb
   if (!opts.quiet) warnProblems(ctx, problems);
   const pending = pendingRuns(dir);
   if (pending.length > 0 && !opts.quiet) {
-    ctx.stderr.write(`${colors.yellow('attention')} : une exécution de news dedupe --apply a été interrompue (${pending.map((p) => p.runId).join(', ')}) ; la prochaine exécution de --apply la terminera.\n`);
+    ctx.stderr.write(`${warningLabel(ctx)} : une exécution de news dedupe --apply a été interrompue (${pending.map((p) => p.runId).join(', ')}) ; la prochaine exécution de --apply la terminera.\n`);
   }
   if (opts.json) writeJson(ctx.stdout, jsonReport(findings));
   else ctx.stdout.write(humanReport(findings, false));
