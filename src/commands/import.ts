@@ -9,16 +9,17 @@ import { writeJson } from '../cli/json.js';
 import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
+import { uniqueTags } from '../core/tags.js';
 import { createPost, loadPosts, loadSite, postFile, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { declaredXmlEncoding, decodeText, encodingLabel } from '../import/encoding.js';
-import { parseFeed, sniffFeedFormat, uniqueTags, FEED_FORMATS, type FeedFormat } from '../import/feeds.js';
+import { parseFeed, sniffFeedFormat, FEED_FORMATS, FEED_NAMES } from '../import/feeds.js';
 import { parseLegacyPage } from '../import/legacy.js';
 import { ProgressBar } from '../import/progress.js';
 import type { ImportedPost, MissingPart } from '../import/types.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
-import { warnProblems } from './shared.js';
+import { warningLabel, warnProblems } from './shared.js';
 
 const SOURCES = ['legacy', ...FEED_FORMATS] as const;
 type Source = (typeof SOURCES)[number];
@@ -171,8 +172,6 @@ function readBytes(file: string, max: number): Buffer | string {
   }
 }
 
-const FEED_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
-
 /** Reads one file into candidates and problems. Warnings go to `warn`. */
 function readSource(file: string, source: string, opts: ImportOptions, site: Site, warn: (line: string) => void): { candidates: Candidate[]; problems: Problem[] } {
   const bytes = readBytes(file, opts.from === 'legacy' ? MAX_PAGE_BYTES : MAX_FEED_BYTES);
@@ -295,7 +294,9 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   const site = loadSite(dir);
   const progress = new ProgressBar(ctx.stderr, ctx.stderrIsTTY);
   const say = (line: string) => progress.message(line);
-  const warn = (line: string) => say(`${colors.yellow('attention')} : ${printableText(line, true)}`);
+  // Labels on stderr are coloured only when stderr is a terminal (`2> journal.txt` gets none).
+  const warn = (line: string) => say(`${warningLabel(ctx)} : ${printableText(line, true)}`);
+  const problemLabel = ctx.stderrIsTTY ? colors.red('problème') : 'problème';
 
   const problems: Problem[] = [];
   const notes: string[] = [];
@@ -330,7 +331,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   }
   for (const problem of problems) {
     const what = problem.missing.length > 0 ? `non importé, il manque : ${problem.missing.join(', ')} — ` : 'non importé : ';
-    say(`${colors.red('problème')} : ${where(problem.source, problem.item)} : ${what}${printableText(problem.reasons.join(' ; '), true)}`);
+    say(`${problemLabel} : ${where(problem.source, problem.item)} : ${what}${printableText(problem.reasons.join(' ; '), true)}`);
   }
   const counts = [
     `${created.length} billet(s) ${opts.dryRun ? 'à créer (simulation, rien n’est écrit)' : 'créé(s)'}`,

@@ -7,6 +7,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parsePostDate } from '../core/dates.js';
+import { uniqueTags } from '../core/tags.js';
 import { asPostUuid, IMPORT_NAMESPACE, uuidV5 } from './id.js';
 import { htmlToMarkdown, htmlToText } from './html.js';
 import { plainTextToMarkdown } from './text.js';
@@ -23,7 +24,8 @@ export interface FeedItem {
 
 export type FeedResult = { ok: true; format: FeedFormat; items: FeedItem[] } | { ok: false; reason: string };
 
-const FORMAT_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
+/** How each format is named to the user. */
+export const FEED_NAMES: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
 
 type Node = Record<string, unknown>;
 
@@ -41,7 +43,7 @@ export function sniffFeedFormat(text: string): FeedFormat | undefined {
 export function parseFeed(text: string, format: FeedFormat): FeedResult {
   const sniffed = sniffFeedFormat(text);
   if (sniffed && sniffed !== format) {
-    return { ok: false, reason: `ce fichier est un flux ${FORMAT_NAMES[sniffed]}, pas ${FORMAT_NAMES[format]} : relancez avec --from ${sniffed}` };
+    return { ok: false, reason: `ce fichier est un flux ${FEED_NAMES[sniffed]}, pas ${FEED_NAMES[format]} : relancez avec --from ${sniffed}` };
   }
   return format === 'json' ? parseJsonFeed(text) : parseXmlFeed(text, format);
 }
@@ -184,20 +186,6 @@ interface RawItem {
   summaryHtml?: string;
   tags: string[];
   author?: string;
-}
-
-/** Tags trimmed, white space folded, each once whatever its case (the first spelling wins). */
-export function uniqueTags(tags: string[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const raw of tags) {
-    const tag = raw.replace(/\s+/gu, ' ').trim();
-    const key = tag.toLocaleLowerCase('fr-FR');
-    if (!tag || seen.has(key)) continue;
-    seen.add(key);
-    out.push(tag);
-  }
-  return out;
 }
 
 /**

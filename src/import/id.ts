@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** RFC 9562 namespace for URLs (the one every UUID v5 library ships). */
-export const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
+const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What the post schema accepts as an id: versions 1-8, RFC variant (as zod's z.uuid()). */

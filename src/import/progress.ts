@@ -4,7 +4,7 @@ const BAR_WIDTH = 24;
 const LABEL_WIDTH = 40;
 
 /** `[██████░░░░…] 12/40 nom.txt`: one line, redrawn in place. */
-export function renderProgressLine(done: number, total: number, label: string): string {
+function renderProgressLine(done: number, total: number, label: string): string {
   const ratio = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(ratio * BAR_WIDTH);
   const name = label.length > LABEL_WIDTH ? `…${label.slice(-(LABEL_WIDTH - 1))}` : label;

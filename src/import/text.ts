@@ -7,9 +7,9 @@
 export type Block = string[];
 
 /** A short line ending in `?` set directly above its paragraph: `Que disent-ils ?`. */
-export const SUB_HEADING_MAX_LENGTH = 80;
+const SUB_HEADING_MAX_LENGTH = 80;
 
-export function isSubHeading(line: string): boolean {
+function isSubHeading(line: string): boolean {
   const text = line.trim();
   return text.length > 1 && text.length <= SUB_HEADING_MAX_LENGTH && text.endsWith('?');
 }
@@ -53,7 +53,7 @@ export function escapeMarkdownLine(line: string): string {
  * the line): the break the old page showed survives, visibly in the file, and unlike two
  * trailing spaces it is not lost by editors or by tools that trim trailing white space.
  */
-export function paragraphToMarkdown(lines: Block): string {
+function paragraphToMarkdown(lines: Block): string {
   return lines.map(escapeMarkdownLine).join('\\\n');
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runImport, type ImportOptions } from '../../src/commands/import.js';
 import { isNewsError } from '../../src/cli/errors.js';
+import { colors, setColor } from '../../src/format/color.js';
 import { makePost, ROOT, snapshotTree, tempContent } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 
@@ -84,6 +85,24 @@ test('a progress bar on a terminal stderr only', async () => {
   await runImport(options(tempContent(), [PAGES]), piped).catch(() => undefined);
   expect(piped.err()).not.toContain('\r');
   expect(piped.err()).not.toContain('█');
+});
+
+test('colour on stderr only when stderr is a terminal (SPEC: off when the output is not a terminal)', async () => {
+  const was = colors.enabled;
+  setColor(true);
+  try {
+    const redirected = testContext({ stdoutIsTTY: true });
+    await runImport(options(tempContent(), [PAGES]), redirected).catch(() => undefined);
+    expect(redirected.err()).toMatch(/^attention : .*converti depuis/m);
+    expect(redirected.err()).toMatch(/^problème : /m);
+    expect(redirected.err()).not.toContain('\u001b');
+    const terminal = testContext({ stdoutIsTTY: true, stderrIsTTY: true });
+    await runImport(options(tempContent(), [PAGES]), terminal).catch(() => undefined);
+    expect(terminal.err()).toContain('\u001b[33mattention\u001b[39m');
+    expect(terminal.err()).toContain('\u001b[31mproblème\u001b[39m');
+  } finally {
+    setColor(was);
+  }
 });
 
 test('a page that cannot be understood is named with what is missing; the others are imported; exit 2 at the end', async () => {
