@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, cleanEnv, makePost, runNews, snapshotTree, tempContent, type RunResult } from '../helpers/cli.js';
+import { BIN, cleanEnv, collectRun, makePost, runNews, snapshotTree, tempContent, type RunResult } from '../helpers/cli.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NO_STACK = /^\s+at /m;
@@ -39,35 +39,14 @@ describe('without a terminal, a missing title or body is exit 2 at once, never a
   });
 
   test('stdin closed (no file descriptor 0 at all)', async () => {
-    const r = await new Promise<RunResult>((resolve) => {
-      const child = spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${BIN}" new --dir "${dir}" <&-`], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, signal, stdout, stderr });
-      });
-    });
-    expectRefused(r);
+    const child = spawn('/bin/sh', ['-c', `exec "${process.execPath}" "${BIN}" new --dir "${dir}" <&-`], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    expectRefused(await collectRun(child, 10_000));
   });
 
   test('stdin a pipe that stays open (cron): no wait for it', async () => {
-    const r = await new Promise<RunResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'new', '--dir', dir, '--title', 'Sans texte'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        child.stdin.destroy();
-        resolve({ code, signal, stdout, stderr });
-      });
-    });
+    // stdin is left open (never ended): news must not wait for it.
+    const child = spawn(process.execPath, [BIN, 'new', '--dir', dir, '--title', 'Sans texte'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const r = await collectRun(child, 10_000);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('il manque --body (ou --body-file) : sans terminal');

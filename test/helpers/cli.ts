@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,29 +34,36 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return env;
 }
 
-/** Runs the built `bin/news.js` as a user would; resolves when it exits (killed after timeoutMs). */
-export function runNews(args: string[], options: RunOptions = {}): Promise<RunResult> {
+/** Collects a spawned process's output and exit; kills it after timeoutMs. */
+export function collectRun(child: ChildProcess, timeoutMs = 30_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: cleanEnv(options.env),
-      stdio: [options.input === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      child.stdin?.destroy();
       resolve({ code, signal, stdout, stderr });
     });
-    if (child.stdin) {
-      if (typeof options.input === 'string' && options.input !== 'inherit-closed') child.stdin.end(options.input);
-      else child.stdin.end();
-    }
   });
+}
+
+/** Runs the built `bin/news.js` as a user would; resolves when it exits (killed after timeoutMs). */
+export function runNews(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: cleanEnv(options.env),
+    stdio: [options.input === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const result = collectRun(child, options.timeoutMs);
+  if (child.stdin) {
+    if (typeof options.input === 'string' && options.input !== 'inherit-closed') child.stdin.end(options.input);
+    else child.stdin.end();
+  }
+  return result;
 }
 
 /** Synchronous variant for simple cases. */
