@@ -19,7 +19,7 @@ import { ProgressBar } from '../import/progress.js';
 import type { ImportedPost, MissingPart } from '../import/types.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
-import { warningLabel, warnProblems } from './shared.js';
+import { shownPath, warningLabel, warnProblems } from './shared.js';
 
 const SOURCES = ['legacy', ...FEED_FORMATS] as const;
 type Source = (typeof SOURCES)[number];
@@ -99,11 +99,6 @@ interface Skipped {
   id: string;
   slug: string;
   file: string;
-}
-
-function shownPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** A file and feed item as named on the terminal: their text comes from outside, so no control character passes. */

@@ -17,7 +17,8 @@ import { readInputText, ReadProblem } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
-import { warningLabel } from './shared.js';
+import { shownPath, warningLabel } from './shared.js';
+import { uniqueTags } from '../core/tags.js';
 
 export interface NewOptions {
   dir?: string;
@@ -102,16 +103,6 @@ function splitTags(text: string): string[] {
   return text.split(',').map((t) => t.trim()).filter(Boolean);
 }
 
-function uniqueTags(tags: string[]): string[] {
-  const seen = new Set<string>();
-  return tags.map((t) => t.trim()).filter((t) => {
-    const key = t.toLocaleLowerCase('fr-FR');
-    if (!t || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 interface Draft {
   title: string;
   summary?: string;
@@ -174,11 +165,6 @@ function preview(draft: Draft, site: Site): string {
   const body = draft.body.trim();
   lines.push('', body.length > 600 ? `${body.slice(0, 600)}…` : body, '');
   return lines.join('\n');
-}
-
-function shownPath(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
 export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {

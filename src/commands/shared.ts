@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Context } from '../cli/context.js';
 import type { PostProblem } from '../store/content.js';
 import { colors } from '../format/color.js';
@@ -15,4 +16,10 @@ export function warnProblems(ctx: Context, problems: PostProblem[]): void {
  */
 export function warningLabel(ctx: Context): string {
   return ctx.stderrIsTTY ? colors.yellow('attention') : 'attention';
+}
+
+/** A path as the user should see it: relative to where they stand when it is below, else absolute. */
+export function shownPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
