@@ -104,7 +104,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
 
 /** A post read again whole (its body was dropped while loading); it was sound a moment ago, under the same lock. */
 function reloadPost(contentDir: string, file: string): Post {
-  const loaded = loadPostFile(contentDir, file);
+  const loaded = loadPostFile(contentDir, file, true);
   failOnProblems(loaded.problems, 'export annulé');
   return loaded.post!;
 }
@@ -147,9 +147,8 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Places inside the content folder that an export must never write to. */
-function refuseContentFiles(target: string, contentDir: string, flag: string): void {
-  const content = realOrResolved(contentDir);
+/** Places inside the content folder (`content`, its real path) that an export must never write to. */
+function refuseContentFiles(target: string, content: string, flag: string): void {
   for (const protectedPath of [postsDir(content), path.join(content, TRASH_DIR), path.join(content, SITE_FILE)]) {
     if (isInside(target, protectedPath)) {
       throw new NewsError(`${flag} ${target} est dans le dossier de contenu (${protectedPath}) : choisissez un chemin hors de posts/, .trash/ et site.json`);
@@ -167,7 +166,7 @@ function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
   if (isInside(content, target)) {
     throw new NewsError(`--out ${out} contient le dossier de contenu (${content}) : l'export le remplacerait. Indiquez un dossier à part, ex. --out public`);
   }
-  refuseContentFiles(target, contentDir, '--out');
+  refuseContentFiles(target, content, '--out');
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(out);
@@ -183,7 +182,7 @@ function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
 }
 
 function checkFeedTarget(out: string, contentDir: string): void {
-  refuseContentFiles(realOrResolved(out), contentDir, '--out');
+  refuseContentFiles(realOrResolved(out), realOrResolved(contentDir), '--out');
   let stat: fs.Stats | undefined;
   try {
     stat = fs.statSync(out);

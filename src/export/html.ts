@@ -1,7 +1,8 @@
 import type { Post } from '../core/post.js';
 import { atomDocument } from './atom.js';
 import { jsonFeedDocument } from './jsonfeed.js';
-import { buildModel, DEFAULT_FEED_LIMIT, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { formatCountFr } from '../format/french.js';
+import { buildModel, DEFAULT_FEED_LIMIT, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
 import { rssDocument } from './rss.js';
 import { STYLESHEET } from './style.js';
 import { escapeHtml as h } from './text.js';
@@ -76,9 +77,9 @@ function siteFeedLinks(model: ExportModel): string {
 
 function siteFeeds(model: ExportModel): Alternate[] {
   return [
-    { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}feed.xml` },
-    { type: 'application/atom+xml', title: `${model.title} (Atom)`, url: `${model.baseUrl}atom.xml` },
-    { type: 'application/feed+json', title: `${model.title} (JSON Feed)`, url: `${model.baseUrl}feed.json` },
+    { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}${FEED_FILES.rss}` },
+    { type: 'application/atom+xml', title: `${model.title} (Atom)`, url: `${model.baseUrl}${FEED_FILES.atom}` },
+    { type: 'application/feed+json', title: `${model.title} (JSON Feed)`, url: `${model.baseUrl}${FEED_FILES.json}` },
   ];
 }
 
@@ -120,7 +121,7 @@ function layout(p: PageParts): string {
     + '</header>\n'
     + `<main>\n${p.main}</main>\n`
     + '<footer class="site-footer">\n'
-    + `<p>S'abonner : <a href="${root}feed.xml" type="application/rss+xml">RSS</a> · <a href="${root}atom.xml" type="application/atom+xml">Atom</a> · <a href="${root}feed.json" type="application/feed+json">JSON Feed</a></p>\n`
+    + `<p>S'abonner : <a href="${root}${FEED_FILES.rss}" type="application/rss+xml">RSS</a> · <a href="${root}${FEED_FILES.atom}" type="application/atom+xml">Atom</a> · <a href="${root}${FEED_FILES.json}" type="application/feed+json">JSON Feed</a></p>\n`
     + '</footer>\n'
     + '</body>\n'
     + '</html>\n';
@@ -234,7 +235,7 @@ function aliasPage(alias: string, entry: Entry): OutputFile {
 }
 
 function tagFeedAlternate(model: ExportModel, tag: TagGroup): Alternate {
-  return { type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${tagPath(tag)}feed.xml` };
+  return { type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${tagPath(tag)}${FEED_FILES.rss}` };
 }
 
 function tagsNav(model: ExportModel): string {
@@ -267,14 +268,14 @@ export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], opti
       title: `Étiquette « ${tag.name} »${n > 1 ? `, page ${n}` : ''}`,
       feeds: [feed],
       before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
-        + `<p>${tag.entries.length} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
-        + `<a href="${root}${dir}feed.xml" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
+        + `<p>${formatCountFr(tag.entries.length)} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
+        + `<a href="${root}${dir}${FEED_FILES.rss}" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
     }));
-    yield { path: `${dir}feed.xml`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
+    yield { path: `${dir}${FEED_FILES.rss}`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
   }
-  yield { path: 'feed.xml', content: rssDocument(feedView(model, 'rss', {})) };
-  yield { path: 'atom.xml', content: atomDocument(feedView(model, 'atom', {})) };
-  yield { path: 'feed.json', content: jsonFeedDocument(feedView(model, 'json', {})) };
+  yield { path: FEED_FILES.rss, content: rssDocument(feedView(model, 'rss', {})) };
+  yield { path: FEED_FILES.atom, content: atomDocument(feedView(model, 'atom', {})) };
+  yield { path: FEED_FILES.json, content: jsonFeedDocument(feedView(model, 'json', {})) };
   yield { path: 'style.css', content: STYLESHEET };
   for (const alias of model.aliases) yield aliasPage(alias.slug, alias.entry);
 }

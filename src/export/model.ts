@@ -109,11 +109,16 @@ function cleanOptional(value: string | undefined): string | undefined {
   return cleaned === '' ? undefined : cleaned;
 }
 
+/** A tag's folder name before any `-2` suffix (a tag of symbols only gets `etiquette`). */
+function tagSlug(name: string): string {
+  return slugify(name) || 'etiquette';
+}
+
 const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /**
- * Builds the model once: cleaned text, permalinks, dates, tags (grouped case- and
- * accent-insensitively as `--tag` matches them) and aliases. Posts must already be filtered
+ * Builds the model once: cleaned text, permalinks, dates, tags (grouped by tagKey, as `--tag`
+ * matches them) and aliases. Posts must already be filtered
  * and sorted (newest first). Linear in the number of posts and tags.
  */
 export function buildModel(site: SiteSettings, posts: readonly Post[], options: ExportOptions): ExportModel {
@@ -122,11 +127,10 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
   const siteAuthor = cleanOptional(site.author);
   const groups = new Map<string, TagGroup>();
   const takenTagSlugs = new Set<string>();
-  const tagGroup = (name: string): TagGroup => {
-    const key = tagKey(name);
+  const tagGroup = (name: string, key: string): TagGroup => {
     let group = groups.get(key);
     if (!group) {
-      const slug = uniqueSlug(slugify(name) || 'etiquette', (s) => takenTagSlugs.has(s));
+      const slug = uniqueSlug(tagSlug(name), (s) => takenTagSlugs.has(s));
       takenTagSlugs.add(slug);
       group = { name, slug, entries: [] };
       groups.set(key, group);
@@ -150,9 +154,10 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
       const name = cleanLine(raw);
-      if (!name || seen.has(tagKey(name))) continue;
-      seen.add(tagKey(name));
-      const group = tagGroup(name);
+      const key = tagKey(name);
+      if (!name || seen.has(key)) continue;
+      seen.add(key);
+      const group = tagGroup(name, key);
       postGroups.push(group);
       // The post keeps its own spelling; the link goes to the page of all its spellings.
       tags.push({ name, slug: group.slug });
@@ -242,7 +247,7 @@ export function feedView(model: ExportModel, format: FeedFormat, options: { limi
   for (const e of entries) if (!updated || e.updated.getTime() > updated.getTime()) updated = e.updated;
   if (options.tag !== undefined) {
     const name = group?.name ?? (cleanLine(options.tag) || options.tag);
-    const slug = group?.slug ?? (slugify(name) || 'etiquette');
+    const slug = group?.slug ?? tagSlug(name);
     const home = `${model.baseUrl}${tagPath({ name, slug })}`;
     return {
       model, entries, updated,

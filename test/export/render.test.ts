@@ -125,3 +125,9 @@ describe('model', () => {
     expect(first.map((f) => f.content).join('')).not.toMatch(/202[5-9]/);
   });
 });
+
+test('a tag page counts its posts as every export writes numbers (SPEC: same formatting everywhere)', () => {
+  const posts = Array.from({ length: 1234 }, (_, i) => post(`b-${i}`, { tags: ['Web'], body: 'x' }));
+  const page = [...renderHtmlSite(PARIS, posts, { baseUrl: BASE })].find((f) => f.path === 'tag/web/index.html');
+  expect(page?.content).toContain('1\u202F234 billets, page 1 sur 62');
+});
