@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  calendarDayOf, formatIsoInstant, offsetMinutes, parsePostDate, postInstant, startOfDayInstant, today,
+  calendarDayOf, formatIsoInstant, offsetMinutes, parsePostDate, postInstant, startOfDayInstant, today, zonedParts,
 } from '../../src/core/dates.js';
 import { filterPosts, isDue, publishedPosts, sortPosts } from '../../src/core/filters.js';
 import type { Post } from '../../src/core/post.js';
@@ -118,5 +118,31 @@ describe.each(['America/Los_Angeles', 'Pacific/Auckland', 'UTC'])('on a machine 
       start: '2014-03-29T23:00:00.000Z',
       today: { year: 2027, month: 1, day: 1 },
     });
+  });
+});
+
+describe('zonedParts', () => {
+  it('reads the same wall clock as Intl formatToParts, across zones, DST changes and a century and a half', () => {
+    const zones = ['Europe/Paris', 'America/Los_Angeles', 'Pacific/Auckland', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'America/St_Johns', 'Pacific/Kiritimati', 'UTC'];
+    let checked = 0;
+    for (const timeZone of zones) {
+      const reference = new Intl.DateTimeFormat('en-US', {
+        timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+      });
+      // Every 2 days 7 h 2 min 3.457 s from 1890 to 2040 (all hours of the day over time),
+      // then every 17 minutes 3.1 s through 2013 and 2014 (every DST change of those years).
+      const instants: number[] = [];
+      for (let t = Date.UTC(1890, 0, 1); t < Date.UTC(2040, 0, 1); t += 198_123_457) instants.push(t);
+      for (let t = Date.UTC(2013, 0, 1); t < Date.UTC(2015, 0, 1); t += 1_023_100) instants.push(t);
+      for (const t of instants) {
+        const parts: Record<string, number> = {};
+        for (const part of reference.formatToParts(t)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+        const expected = { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour! % 24, minute: parts.minute, second: parts.second };
+        const got = zonedParts(new Date(t), timeZone);
+        if (JSON.stringify(got) !== JSON.stringify(expected)) expect({ timeZone, t, got }).toEqual({ timeZone, t, got: expected });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(9 * 80_000);
   });
 });
