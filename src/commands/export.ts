@@ -16,6 +16,7 @@ import { renderRss } from '../export/rss.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
+import { loadPostListings } from '../store/cache.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -72,15 +73,21 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   // Read under the content lock: a dedupe --apply running at the same moment is seen
   // before or after, never half done. Rendering and writing happen after the lock is released.
   const { sorted, matching } = await withContentLock(contentDir, () => {
-    // A feed shows only its newest posts: check every file, keep bodies only for those.
-    const feed = opts.format !== 'html';
-    const { posts, problems } = loadPosts(contentDir, { withoutBody: feed });
-    failOnProblems(problems, 'export annulé');
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
-    const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
+    const filter = { statuses, future: opts.future, tag };
+    if (opts.format === 'html') {
+      const { posts, problems } = loadPosts(contentDir);
+      failOnProblems(problems, 'export annulé');
+      const kept = filterPosts(posts, filter, ctx.now(), site.timeZone);
+      return { sorted: sortPosts(kept, 'date', site.timeZone).slice(0, limit).map((p) => p.post), matching: kept.length };
+    }
+    // A feed shows only its newest posts: every file is checked (unchanged ones were, when the
+    // cache took them) and only the chosen ones are read whole.
+    const { posts, problems } = loadPostListings(contentDir, site.timeZone, ctx.env);
+    failOnProblems(problems, 'export annulé');
+    const kept = filterPosts(posts, filter, ctx.now(), site.timeZone);
     const chosen = sortPosts(kept, 'date', site.timeZone).slice(0, limit);
-    const whole = feed ? chosen.map(({ file }) => reloadPost(contentDir, file)) : chosen.map((p) => p.post);
-    return { sorted: whole, matching: kept.length };
+    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching: kept.length };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
   if (tag !== undefined && matching === 0) ctx.stderr.write(`attention : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
 

@@ -6,7 +6,8 @@ import { writeJson } from '../cli/json.js';
 import type { CalendarDay } from '../core/dates.js';
 import { filterPosts, isDue, sortPosts, type SortKey } from '../core/filters.js';
 import type { Post } from '../core/post.js';
-import { loadPostFile, loadPosts, loadSite, resolveContentDir } from '../store/content.js';
+import { loadPostFile, loadSite, resolveContentDir } from '../store/content.js';
+import { loadPostListings } from '../store/cache.js';
 import { formatDateFr, formatViewsFr } from '../format/french.js';
 import { renderTable } from '../format/table.js';
 import { colors } from '../format/color.js';
@@ -49,7 +50,7 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const { posts, problems } = loadPosts(dir, { withoutBody: true });
+  const { posts, problems } = loadPostListings(dir, site.timeZone, ctx.env);
   warnProblems(ctx, problems);
   const statuses = new Set<Post['status']>(opts.drafts ? ['draft'] : opts.all ? ['published', 'draft'] : ['published']);
   // Staff see their scheduled posts too (marked); only exports hold them back.

@@ -8,7 +8,8 @@ import { writeJson } from '../cli/json.js';
 import type { Post } from '../core/post.js';
 import { isValidSlug } from '../core/slug.js';
 import { nearestSlugs } from '../core/suggest.js';
-import { loadPostFile, loadPosts, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { loadPostFile, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { loadPostListings } from '../store/cache.js';
 import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
@@ -32,23 +33,25 @@ export function register(program: Command, env: CommandEnv): void {
 }
 
 /** The post with this slug, or the post that lists it among its aliases. */
-function findPost(dir: string, slug: string): Post {
+function findPost(dir: string, slug: string, timeZone: string, env: Context['env']): Post {
   if (isValidSlug(slug)) {
     const file = postFile(dir, slug);
-    if (entryExists(file)) {
-      const loaded = loadPostFile(dir, file);
-      if (loaded.problems.length > 0) {
-        throw new NewsError(`billet illisible :\n  ${loaded.problems.map((p) => p.message).join('\n  ')}`);
-      }
-      return loaded.post!;
-    }
+    if (entryExists(file)) return readWholePost(dir, file);
   }
-  const { posts } = loadPosts(dir);
+  const { posts } = loadPostListings(dir, timeZone, env);
   const byAlias = posts.find(({ post }) => post.aliases.includes(slug));
-  if (byAlias) return byAlias.post;
+  if (byAlias) return readWholePost(dir, byAlias.file); // the listing has no body
   const suggestions = nearestSlugs(slug, posts.map(({ post }) => post.slug));
   const hint = suggestions.length > 0 ? ` Slugs proches : ${suggestions.join(', ')}.` : ' Voir news list --all pour les slugs existants.';
   throw new NewsError(`aucun billet « ${slug} » (ni slug ni alias).${hint}`);
+}
+
+function readWholePost(dir: string, file: string): Post {
+  const loaded = loadPostFile(dir, file);
+  if (loaded.problems.length > 0) {
+    throw new NewsError(`billet illisible :\n  ${loaded.problems.map((p) => p.message).join('\n  ')}`);
+  }
+  return loaded.post!;
 }
 
 /** Anything under that name, a link or a FIFO included: loadPostFile says what is wrong with it. */
@@ -64,7 +67,7 @@ function entryExists(file: string): boolean {
 export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const post = findPost(dir, opts.slug);
+  const post = findPost(dir, opts.slug, site.timeZone, ctx.env);
   if (opts.json) {
     writeJson(ctx.stdout, post);
     return 0;

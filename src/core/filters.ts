@@ -1,13 +1,13 @@
 import { calendarDayOf, compareDays, parsePostDate, postInstant, today, type CalendarDay } from './dates.js';
-import type { Post } from './post.js';
+import type { Post, PostListing } from './post.js';
 
 /** Sorting key of a post date: its instant (calendar days start at local midnight). */
-export function postTime(post: Post, timeZone: string): number {
+export function postTime(post: Pick<Post, 'date'>, timeZone: string): number {
   const parsed = parsePostDate(post.date);
   return parsed ? postInstant(parsed, timeZone).getTime() : 0;
 }
 
-export function postDay(post: Post, timeZone: string): CalendarDay {
+export function postDay(post: Pick<Post, 'date'>, timeZone: string): CalendarDay {
   const parsed = parsePostDate(post.date);
   if (!parsed) throw new RangeError(`date invalide : ${post.date}`);
   return calendarDayOf(parsed, timeZone);
@@ -17,11 +17,11 @@ export function postDay(post: Post, timeZone: string): CalendarDay {
  * Whether a post's date has come: a calendar date from that day on (in the site's zone),
  * a date-time from that instant on. A published post dated later is scheduled.
  */
-export function isDue(post: Post, now: Date, timeZone: string): boolean {
+export function isDue(post: Pick<Post, 'date'>, now: Date, timeZone: string): boolean {
   return isDueOn(post, now, today(now, timeZone));
 }
 
-function isDueOn(post: Post, now: Date, todayThere: CalendarDay): boolean {
+function isDueOn(post: Pick<Post, 'date'>, now: Date, todayThere: CalendarDay): boolean {
   const parsed = parsePostDate(post.date);
   if (!parsed) return false;
   if (parsed.kind === 'calendar') return compareDays(parsed.day, todayThere) <= 0;
@@ -43,7 +43,7 @@ export function tagKey(tag: string): string {
   return tag.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
 }
 
-export function filterPosts<T extends { post: Post }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
+export function filterPosts<T extends { post: PostListing }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
   const wantedTag = filter.tag === undefined ? undefined : tagKey(filter.tag);
   const todayThere = today(now, timeZone);
   return items.filter(({ post }) => {
@@ -60,7 +60,7 @@ export function filterPosts<T extends { post: Post }>(items: T[], filter: PostFi
 }
 
 /** Published posts whose date has come: what readers and exports see. */
-export function publishedPosts<T extends { post: Post }>(items: T[], now: Date, timeZone: string): T[] {
+export function publishedPosts<T extends { post: PostListing }>(items: T[], now: Date, timeZone: string): T[] {
   return filterPosts(items, { statuses: new Set(['published']), future: false }, now, timeZone);
 }
 
@@ -72,19 +72,20 @@ const titleCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: tr
  * Newest first for dates, most read first for views, A→Z for titles; ties broken by slug so
  * the order never depends on the file system. `reverse` flips the whole order.
  */
-export function sortPosts<T extends { post: Post }>(items: T[], key: SortKey, timeZone: string, reverse = false): T[] {
-  // Each post's time is worked out once, before sorting (a date string once per zone).
+export function sortPosts<T extends { post: PostListing; time?: number }>(items: T[], key: SortKey, timeZone: string, reverse = false): T[] {
+  // Each post's time is worked out once, before sorting (a date string once per zone), unless
+  // the item brings it (the metadata cache keeps it for the site's zone).
   const timeOfDate = new Map<string, number>();
   const rows = items.map((item) => {
     const date = item.post.date;
-    let time = timeOfDate.get(date);
+    let time = item.time ?? timeOfDate.get(date);
     if (time === undefined) {
       time = postTime(item.post, timeZone);
       timeOfDate.set(date, time);
     }
     return { item, time };
   });
-  const bySlug = (a: Post, b: Post) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  const bySlug = (a: PostListing, b: PostListing) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
   rows.sort((a, b) => {
     const pa = a.item.post;
     const pb = b.item.post;

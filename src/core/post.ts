@@ -69,6 +69,8 @@ export interface Post {
   [field: string]: unknown;
 }
 
+/** What choosing and listing posts needs (filters, sorting, `list`, aliases): a post without its texts. */
+export type PostListing = Pick<Post, 'slug' | 'title' | 'date' | 'status' | 'views' | 'tags' | 'aliases'>;
 
 /** The order fields are written in; unknown fields follow, in the order the file had them. */
 export const FIELD_ORDER = [

@@ -156,15 +156,6 @@ export function loadPostFile(contentDir: string, file: string, knownRegular = fa
   return { post: check.post, problems: [] };
 }
 
-export interface LoadOptions {
-  /**
-   * Drop each body (set to '') once checked: `list` needs only the metadata, and keeping
-   * 10,000 bodies alive doubles its time in garbage collection. Reload a post with
-   * loadPostFile when its body is needed.
-   */
-  withoutBody?: boolean;
-}
-
 /**
  * The post files of `posts/` in name order: `*.json` regular files, dot files skipped
  * (temp files), symbolic links reported as problems. Read them with
@@ -199,18 +190,16 @@ export function listPostFiles(contentDir: string): { files: string[]; problems: 
 /**
  * Loads every post file of `posts/`. A synchronous loop: on many small files it beat
  * parallel async reads by 2.5× here. Broken files are returned as problems, not thrown,
- * so `list` can go on and `export` can refuse.
+ * so `list` can go on and `export` can refuse. `list`, `show` and the feeds need only the
+ * listing fields: they use loadPostListings (store/cache.ts), which skips unchanged files.
  */
-export function loadPosts(contentDir: string, options: LoadOptions = {}): LoadResult {
+export function loadPosts(contentDir: string): LoadResult {
   const { files, problems } = listPostFiles(contentDir);
   const posts: LoadedPost[] = [];
   for (const file of files) {
     const loaded = loadPostFile(contentDir, file, true);
     if (loaded.problems.length > 0) problems.push(...loaded.problems);
-    else {
-      if (options.withoutBody) loaded.post!.body = '';
-      posts.push({ post: loaded.post!, file });
-    }
+    else posts.push({ post: loaded.post!, file });
   }
   // Problems in file-name order, links among the others (the sort is stable within a file).
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -21,12 +21,19 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-/** Base environment of a spawned `news`: no colour forced, no debug, a fixed zone-free machine. */
+/** Where spawned commands keep their metadata cache: one folder for the test run, not the user's ~/.cache. */
+export const TEST_CACHE_DIR = path.join(os.tmpdir(), 'news-test-cache');
+
+/**
+ * Base environment of a spawned `news`: no colour forced, no debug, a fixed zone-free machine,
+ * the metadata cache on (as for users) in TEST_CACHE_DIR.
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('NEWS_') && k !== 'NO_COLOR' && k !== 'FORCE_COLOR' && k !== 'NODE_OPTIONS') env[k] = v;
   }
+  env.NEWS_CACHE_DIR = TEST_CACHE_DIR;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
