@@ -17,6 +17,7 @@ import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
+import { warningLabel } from './shared.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -89,7 +90,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     const chosen = sortPosts(kept, 'date', site.timeZone).slice(0, limit);
     return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching: kept.length };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
-  if (tag !== undefined && matching === 0) ctx.stderr.write(`attention : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
+  if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
