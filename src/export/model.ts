@@ -1,8 +1,8 @@
-import { calendarDayOf, formatIsoDay, formatIsoInstant, parsePostDate, postInstant, type PostDate } from '../core/dates.js';
+import { formatIsoDay, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
 import type { Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
-import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
+import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { cleanLine, cleanText } from './text.js';
 
@@ -114,6 +114,76 @@ function tagSlug(name: string): string {
   return slugify(name) || 'etiquette';
 }
 
+/**
+ * `le 29 octobre 2013` and the `<time datetime>` value of a post date. A date-time asks Intl
+ * for its wall-clock parts once (formatDateFr and formatIsoInstant would ask three times);
+ * the text is the same as theirs.
+ */
+function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: string; datetime: string } {
+  if (date.kind === 'calendar') return { dateFr: `le ${formatDayFr(date.day)}`, datetime: formatIsoDay(date.day) };
+  const p = zonedParts(instant, timeZone);
+  const offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return {
+    dateFr: `le ${formatDayFr(p)}`,
+    datetime: `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`,
+  };
+}
+
+/** An Entry: plain fields and shared methods (no closures per post: 10,000 posts make 10,000 of these). */
+class PostEntry implements Entry {
+  readonly slug: string;
+  readonly url: string;
+  readonly title: string;
+  readonly guid: string;
+  readonly guidIsPermalink: boolean;
+  readonly summary?: string;
+  readonly author?: string;
+  readonly dateFr: string;
+  readonly datetime: string;
+  readonly viewsFr: string;
+  private rendered: RenderedBody | undefined = undefined;
+  private leadText: string | undefined = undefined;
+
+  constructor(
+    readonly post: Post,
+    baseUrl: string,
+    readonly date: PostDate,
+    readonly instant: Date,
+    readonly updated: Date,
+    readonly tags: TagRef[],
+    siteAuthor: string | undefined,
+    timeZone: string,
+  ) {
+    this.slug = post.slug;
+    this.url = `${baseUrl}${post.slug}/`;
+    this.title = cleanLine(post.title) || UNTITLED;
+    this.guid = post.id ?? this.url;
+    this.guidIsPermalink = post.id === undefined;
+    this.summary = cleanOptional(post.summary);
+    this.author = cleanOptional(post.author) ?? siteAuthor;
+    const shown = shownDates(date, instant, timeZone);
+    this.dateFr = shown.dateFr;
+    this.datetime = shown.datetime;
+    this.viewsFr = formatViewsBracketedFr(post.views);
+  }
+
+  body(): RenderedBody {
+    return (this.rendered ??= renderBody(cleanText(this.post.body), this.url));
+  }
+
+  lead(): string {
+    return (this.leadText ??= this.summary ?? this.body().excerpt);
+  }
+
+  release(): void {
+    this.leadText ??= this.summary ?? this.rendered?.excerpt;
+    this.rendered = undefined;
+  }
+}
+
 const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
 
 /**
@@ -141,6 +211,7 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
   // Many posts share a day: its local midnight is computed once.
   const midnights = new Map<string, Date>();
   const entries: Entry[] = [];
+  const postGroups: TagGroup[] = [];
   for (const post of posts) {
     const date = parsePostDate(post.date);
     if (!date) throw new RangeError(`date invalide : ${post.date}`);
@@ -148,46 +219,19 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     if (instant === undefined) midnights.set(post.date, (instant = postInstant(date, timeZone)));
     const updatedAt = post.updatedAt === undefined ? undefined : parsePostDate(post.updatedAt);
     const updated = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > instant.getTime() ? updatedAt.instant : instant;
-    const url = `${baseUrl}${post.slug}/`;
-    const seen = new Set<string>();
-    const postGroups: TagGroup[] = [];
+    postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
       const name = cleanLine(raw);
-      const key = tagKey(name);
-      if (!name || seen.has(key)) continue;
-      seen.add(key);
-      const group = tagGroup(name, key);
+      if (!name) continue;
+      const group = tagGroup(name, tagKey(name));
+      // A post lists a tag once (its first spelling); posts carry a handful of tags.
+      if (postGroups.includes(group)) continue;
       postGroups.push(group);
       // The post keeps its own spelling; the link goes to the page of all its spellings.
       tags.push({ name, slug: group.slug });
     }
-    let rendered: RenderedBody | undefined;
-    let lead: string | undefined;
-    const summary = cleanOptional(post.summary);
-    const entry: Entry = {
-      post,
-      slug: post.slug,
-      url,
-      title: cleanLine(post.title) || UNTITLED,
-      guid: post.id ?? url,
-      guidIsPermalink: post.id === undefined,
-      summary,
-      author: cleanOptional(post.author) ?? siteAuthor,
-      tags,
-      date,
-      instant,
-      updated,
-      dateFr: formatDateFr(date, timeZone),
-      datetime: date.kind === 'calendar' ? formatIsoDay(calendarDayOf(date, timeZone)) : formatIsoInstant(instant, timeZone),
-      viewsFr: formatViewsBracketedFr(post.views),
-      body: () => (rendered ??= renderBody(cleanText(post.body), url)),
-      lead: () => (lead ??= summary ?? entry.body().excerpt),
-      release: () => {
-        lead ??= summary ?? rendered?.excerpt;
-        rendered = undefined;
-      },
-    };
+    const entry = new PostEntry(post, baseUrl, date, instant, updated, tags, siteAuthor, timeZone);
     for (const group of postGroups) group.entries.push(entry);
     entries.push(entry);
   }
