@@ -4,7 +4,9 @@
 // temps réel, du temps CPU utilisateur et système et du pic de mémoire (RSS), mesurés par
 // /usr/bin/time. Avec --floor, mesure aussi bench/floor-write.js de la même taille, en
 // alternance, pour séparer ce qui vient du disque (allocation des inodes) de ce qui vient de news.
-//   node bench/export-medians.js <corpus> <dossier de sortie> [runs] [--floor]
+// Avec --avec=<autre bin/news.js> (une autre version construite ailleurs), mesure aussi celle-ci,
+// en alternance, pour comparer deux versions sous la même charge de la machine.
+//   node bench/export-medians.js <corpus> <dossier de sortie> [runs] [--floor] [--avec=<news.js>]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const floor = process.argv.includes('--floor');
+const other = process.argv.find((a) => a.startsWith('--avec='))?.slice('--avec='.length);
 const [corpus, out] = args;
 const runs = Number(args[2] ?? 3);
 if (!corpus || !out || !Number.isInteger(runs) || runs < 1) {
@@ -34,17 +37,22 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const rows = { export: [], floor: [] };
+const rows = { export: [], autre: [], floor: [] };
 const floorOut = `${out}-floor`;
 for (let i = 0; i < runs; i++) {
   fs.rmSync(out, { recursive: true, force: true });
   rows.export.push(timed(process.execPath, [path.join(ROOT, 'bin', 'news.js'), 'export', 'html', '--out', out, '--dir', corpus]));
+  if (other) {
+    fs.rmSync(out, { recursive: true, force: true });
+    rows.autre.push(timed(process.execPath, [path.resolve(other), 'export', 'html', '--out', out, '--dir', corpus]));
+  }
   if (floor) {
     fs.rmSync(floorOut, { recursive: true, force: true });
     rows.floor.push(timed(process.execPath, [path.join(ROOT, 'bench', 'floor-write.js'), floorOut, '10423', '6300']));
   }
 }
 fs.rmSync(floorOut, { recursive: true, force: true });
+fs.rmSync(out, { recursive: true, force: true });
 for (const [name, list] of Object.entries(rows)) {
   if (list.length === 0) continue;
   const f = (k, d = 2) => median(list.map((r) => r[k])).toFixed(d);

@@ -138,18 +138,12 @@ function tagList(root: string, tags: readonly TagRef[]): string {
   return `<ul class="tags">${tags.map((t) => `<li><a href="${root}${tagPath(t)}" dir="auto">${h(t.name)}</a></li>`).join('')}</ul>\n`;
 }
 
-/** Cards are the same on every list page at the same depth (home page n, tag pages): built once. */
-const cards = new WeakMap<Entry, Map<string, string>>();
-
+/**
+ * A post's card on a list page (home or tag). Built again for each page rather than kept:
+ * keeping every card for every folder depth held ~30 MB to the end of a 10,000-post export,
+ * and promoting it cost more garbage collection than building a card costs.
+ */
 function entryCard(root: string, entry: Entry): string {
-  let byRoot = cards.get(entry);
-  if (!byRoot) cards.set(entry, (byRoot = new Map()));
-  let card = byRoot.get(root);
-  if (card === undefined) byRoot.set(root, (card = buildCard(root, entry)));
-  return card;
-}
-
-function buildCard(root: string, entry: Entry): string {
   const summary = entry.lead();
   return '<article class="entry">\n'
     + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`
