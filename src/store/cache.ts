@@ -25,21 +25,19 @@ import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
  * NEWS_CACHE=0 turns it off. A cache that cannot be read or written is ignored silently.
  */
 
-/** Bumped whenever what a cached entry means changes. The news version is checked too. */
-const CACHE_FORMAT = 1;
+/** Bumped whenever what the cache file holds changes. The news version is checked too. */
+const CACHE_FORMAT = 2;
 
 /** A change this recent may share its timestamp with a later one: such a file is not cached yet. */
 const RACY_MARGIN_MS = 100;
 /** File systems with whole-second (or FAT's two-second) timestamps. */
 const COARSE_RACY_MARGIN_MS = 2500;
 
-/** What is kept of a file: its identity and times, then its listing fields and its time in the cache's zone. */
-type Entry = [
-  ino: number, size: number, mtimeMs: number, ctimeMs: number,
-  slug: string, title: string, date: string, status: PostListing['status'], views: number, tags: string[], aliases: string[],
-  time: number,
-];
-
+/**
+ * The cache file, in columns (one array per field, one item per post file, in file-name
+ * order): 100,000 posts parse into a few dozen arrays rather than 100,000 small objects, and
+ * the date and tag strings shared by many posts are stored once.
+ */
 interface CacheFile {
   format: number;
   news: string;
@@ -47,8 +45,26 @@ interface CacheFile {
   tzdata: string;
   dir: string;
   timeZone: string;
-  posts: Record<string, Entry>;
+  /** File names (`<slug>.json`: a cached post's slug is its file's name). */
+  names: string[];
+  ino: number[];
+  size: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+  title: string[];
+  /** Index into dates (and times: the instant each date starts in timeZone). */
+  date: number[];
+  dates: string[];
+  times: number[];
+  draft: (0 | 1)[];
+  views: number[];
+  /** Indexes into tagNames. */
+  tags: number[][];
+  tagNames: string[];
+  aliases: string[][];
 }
+
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'title', 'date', 'draft', 'views', 'tags', 'aliases'] as const;
 
 /** A post as the metadata cache gives it: its listing fields, its file, and its time in the site's zone. */
 export interface ListedPost {
@@ -56,6 +72,15 @@ export interface ListedPost {
   file: string;
   /** postTime(post, timeZone), for sortPosts. */
   time: number;
+}
+
+/** A listed post with what the cache keeps of its file (one object serves both). */
+interface Row extends ListedPost {
+  name: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 export interface ListingResult {
@@ -99,26 +124,78 @@ function currentVersion(): string {
   return newsVersion;
 }
 
-function readCache(file: string, dir: string, timeZone: string): Record<string, Entry> | undefined {
-  let parsed: unknown;
+/** The cache file when it is one this version wrote for this folder and zone, else undefined. */
+function readCache(file: string, dir: string, timeZone: string): CacheFile | undefined {
+  let cache: Partial<CacheFile> | null;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    cache = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<CacheFile> | null;
   } catch {
     return undefined; // none yet, or torn: rebuilt below
   }
-  const cache = parsed as Partial<CacheFile> | null;
   if (!cache || cache.format !== CACHE_FORMAT || cache.news !== currentVersion() || cache.tzdata !== tzData()) return undefined;
   if (cache.dir !== dir || cache.timeZone !== timeZone) return undefined;
-  if (!cache.posts || typeof cache.posts !== 'object' || Array.isArray(cache.posts)) return undefined;
-  return cache.posts;
+  const count = cache.names?.length;
+  if (count === undefined || COLUMNS.some((column) => !Array.isArray(cache[column]) || cache[column].length !== count)) return undefined;
+  if (!Array.isArray(cache.dates) || !Array.isArray(cache.times) || !Array.isArray(cache.tagNames)) return undefined;
+  return cache as CacheFile;
+}
+
+/** Post i of the cache, or undefined when that entry is not what this version writes. */
+function cachedPost(cache: CacheFile, i: number, name: string): { post: PostListing; time: number } | undefined {
+  const title = cache.title[i];
+  const date = cache.dates[cache.date[i]!];
+  const time = cache.times[cache.date[i]!];
+  const views = cache.views[i];
+  const tagIndexes = cache.tags[i];
+  const aliases = cache.aliases[i];
+  if (typeof title !== 'string' || typeof date !== 'string' || typeof time !== 'number' || typeof views !== 'number') return undefined;
+  if (!Array.isArray(tagIndexes) || !Array.isArray(aliases)) return undefined;
+  const tags: string[] = [];
+  for (const t of tagIndexes) {
+    const tag = cache.tagNames[t];
+    if (typeof tag !== 'string') return undefined;
+    tags.push(tag);
+  }
+  const status = cache.draft[i] ? 'draft' : 'published';
+  return { post: { slug: name.slice(0, -'.json'.length), title, date, status, views, tags, aliases }, time };
+}
+
+function toCacheFile(rows: Row[], dir: string, timeZone: string): CacheFile {
+  const cache: CacheFile = {
+    format: CACHE_FORMAT, news: currentVersion(), tzdata: tzData(), dir, timeZone,
+    names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], title: [], date: [], dates: [], times: [],
+    draft: [], views: [], tags: [], tagNames: [], aliases: [],
+  };
+  const dateIndex = new Map<string, number>();
+  const tagIndex = new Map<string, number>();
+  const indexOf = (map: Map<string, number>, list: string[], value: string): number => {
+    let i = map.get(value);
+    if (i === undefined) {
+      i = list.push(value) - 1;
+      map.set(value, i);
+    }
+    return i;
+  };
+  for (const row of rows) {
+    cache.names.push(row.name);
+    cache.ino.push(row.ino);
+    cache.size.push(row.size);
+    cache.mtimeMs.push(row.mtimeMs);
+    cache.ctimeMs.push(row.ctimeMs);
+    cache.title.push(row.post.title);
+    const d = indexOf(dateIndex, cache.dates, row.post.date);
+    cache.times[d] = row.time;
+    cache.date.push(d);
+    cache.draft.push(row.post.status === 'draft' ? 1 : 0);
+    cache.views.push(row.post.views);
+    cache.tags.push(row.post.tags.map((tag) => indexOf(tagIndex, cache.tagNames, tag)));
+    cache.aliases.push(row.post.aliases);
+  }
+  return cache;
 }
 
 function tzData(): string {
   return process.versions.tz ?? process.versions.icu ?? '';
-}
-
-function isEntry(value: unknown): value is Entry {
-  return Array.isArray(value) && value.length === 12;
 }
 
 /** Whether a file's last change is old enough that a later change must show a later ctime. */
@@ -138,51 +215,59 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
   const { files, problems } = listPostFiles(contentDir);
   const dir = realPath(contentDir);
   const old = cacheFile === undefined ? undefined : readCache(cacheFile, dir, timeZone);
+  const oldNames = old?.names ?? [];
   // File times come from the kernel's clock, which this is compared with (not the posts' clock).
   const startedMs = Date.now();
-  const fresh: Record<string, Entry> = {};
+  const rows: Row[] = [];
   const posts: ListedPost[] = [];
   let changed = old === undefined;
-  let kept = 0;
+  let next = 0; // the cache's names are in the same order as the files: walk both together
   for (const file of files) {
     const name = file.slice(file.lastIndexOf(path.sep) + 1);
     const stat = fs.lstatSync(file, { throwIfNoEntry: false });
-    const entry = old?.[name];
-    if (stat !== undefined && stat.isFile() && isEntry(entry) &&
-        entry[0] === stat.ino && entry[1] === stat.size && entry[2] === stat.mtimeMs && entry[3] === stat.ctimeMs) {
-      const [, , , , slug, title, date, status, views, tags, aliases, time] = entry;
-      posts.push({ post: { slug, title, date, status, views, tags, aliases }, file, time });
-      fresh[name] = entry;
-      kept++;
-      continue;
+    while (next < oldNames.length && oldNames[next]! < name) {
+      next++;
+      changed = true; // a file that is gone
     }
+    let known = -1;
+    if (next < oldNames.length && oldNames[next] === name) known = next++;
+    if (known >= 0 && stat !== undefined && stat.isFile() && old!.ino[known] === stat.ino && old!.size[known] === stat.size &&
+        old!.mtimeMs[known] === stat.mtimeMs && old!.ctimeMs[known] === stat.ctimeMs) {
+      const cached = cachedPost(old!, known, name);
+      if (cached !== undefined) {
+        const row: Row = { ...cached, file, name, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+        posts.push(row);
+        rows.push(row);
+        continue;
+      }
+    }
+    if (known >= 0) changed = true;
     // Stat before reading: a write after the stat gives the file a newer ctime than the one kept.
     const loaded = loadPostFile(contentDir, file, true);
     if (loaded.problems.length > 0) {
       problems.push(...loaded.problems);
-      if (entry !== undefined) changed = true;
       continue;
     }
     const { slug, title, date, status, views, tags, aliases } = loaded.post!;
-    const time = postTime(loaded.post!, timeZone);
-    posts.push({ post: { slug, title, date, status, views, tags, aliases }, file, time });
+    const post: PostListing = { slug, title, date, status, views, tags, aliases };
+    const row: Row = { post, file, time: postTime(post, timeZone), name, ino: 0, size: 0, mtimeMs: 0, ctimeMs: 0 };
+    posts.push(row);
     if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) {
-      fresh[name] = [stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs, slug, title, date, status, views, tags, aliases, time];
+      Object.assign(row, { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
+      rows.push(row);
       changed = true;
     }
   }
-  if (old !== undefined && kept !== Object.keys(old).length) changed = true; // files gone or changed
-  if (changed && cacheFile !== undefined) {
-    saveCache(cacheFile, { format: CACHE_FORMAT, news: currentVersion(), tzdata: tzData(), dir, timeZone, posts: fresh });
-  }
+  if (next < oldNames.length) changed = true; // files gone at the end
+  if (changed && cacheFile !== undefined) saveCache(cacheFile, () => toCacheFile(rows, dir, timeZone));
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { posts, problems };
 }
 
-function saveCache(file: string, cache: CacheFile): void {
+function saveCache(file: string, cache: () => CacheFile): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, JSON.stringify(cache), { mode: 0o600 });
+    writeFileAtomic(file, JSON.stringify(cache()), { mode: 0o600 });
   } catch {
     // A cache is only a shortcut: a read-only home or a full disk must not fail the command.
   }

@@ -177,7 +177,7 @@ export function listPostFiles(contentDir: string): { files: string[]; problems: 
   for (const entry of entries) {
     const name = entry.name;
     if (name.startsWith('.') || !name.endsWith('.json')) continue;
-    const file = path.join(dir, name);
+    const file = `${dir}${path.sep}${name}`; // dir is already normalised; path.join costs on 100,000 names
     if (entry.isSymbolicLink()) {
       problems.push({ file, message: `${displayPath(contentDir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
     } else if (entry.isFile()) {

@@ -9,7 +9,7 @@ import { makePost, tempContent } from '../helpers/cli.js';
 const settle = () => new Promise((resolve) => setTimeout(resolve, 250));
 
 function cachedNames(cacheFile: string): string[] {
-  return Object.keys((JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { posts: object }).posts).sort();
+  return (JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { names: string[] }).names;
 }
 
 describe('loadPostListings', () => {
@@ -42,12 +42,29 @@ describe('loadPostListings', () => {
     expect(cachedNames(cacheFileFor(dir, env)!)).toEqual(['a.json', 'b.json']);
     for (const result of [fromFiles, fromCache]) {
       expect(result.problems).toEqual(whole.problems);
-      expect(result.posts).toEqual(whole.posts.map(({ post, file }) => ({
+      expect(result.posts.map(({ post, file, time }) => ({ post, file, time }))).toEqual(whole.posts.map(({ post, file }) => ({
         file,
         post: { slug: post.slug, title: post.title, date: post.date, status: post.status, views: post.views, tags: post.tags, aliases: post.aliases },
         time: post.slug === 'a' ? Date.UTC(2013, 9, 28, 23) : Date.UTC(2014, 2, 30, 1, 30),
       })));
     }
+  });
+
+  it('reads a file again when its cache entry is not what this version writes', async () => {
+    const dir = tempContent({ a: makePost('a', { tags: ['presse'], views: 3 }), b: makePost('b', { views: 4 }) });
+    const env = { NEWS_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'news-cache-unit-')) };
+    await settle();
+    loadPostListings(dir, 'Europe/Paris', env);
+    const cacheFile = cacheFileFor(dir, env)!;
+    const cache = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { tags: number[][]; views: unknown[] };
+    cache.tags[0] = [999];
+    cache.views[1] = 'quatre';
+    fs.writeFileSync(cacheFile, JSON.stringify(cache));
+    const result = loadPostListings(dir, 'Europe/Paris', env);
+    expect(result.posts.map(({ post }) => [post.slug, post.tags, post.views])).toEqual([['a', ['presse'], 3], ['b', [], 4]]);
+    const mended = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { tags: number[][]; views: unknown[] };
+    expect(mended.views).toEqual([3, 4]);
+    expect(mended.tags[0]).toEqual([0]);
   });
 });
 
