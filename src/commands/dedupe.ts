@@ -206,6 +206,9 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
   // Slices 1.. go to workers, started first; this thread reads slice 0 meanwhile.
   const workers = Array.from({ length: threads - 1 }, (_, w) =>
     runWorker({ kind: 'news-dedupe-scan', dir, files: candidates.slice((w + 1) * share, (w + 2) * share) }));
+  // Should this thread's own slice throw, a worker failing later must not become an unhandled
+  // rejection (a crash with a stack trace): mark them handled here; Promise.all below still sees them.
+  for (const worker of workers) worker.catch(() => undefined);
   const bar = progress(ctx, opts.quiet);
   try {
     // This thread's slice goes straight into the finder; the workers' slices follow, in order.
