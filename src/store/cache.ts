@@ -141,14 +141,13 @@ function readCache(file: string, dir: string, timeZone: string): CacheFile | und
 }
 
 /** Post i of the cache, or undefined when that entry is not what this version writes. */
-function cachedPost(cache: CacheFile, i: number, name: string): { post: PostListing; time: number } | undefined {
+function cachedPost(cache: CacheFile, i: number, name: string): PostListing | undefined {
   const title = cache.title[i];
   const date = cache.dates[cache.date[i]!];
-  const time = cache.times[cache.date[i]!];
   const views = cache.views[i];
   const tagIndexes = cache.tags[i];
   const aliases = cache.aliases[i];
-  if (typeof title !== 'string' || typeof date !== 'string' || typeof time !== 'number' || typeof views !== 'number') return undefined;
+  if (typeof title !== 'string' || typeof date !== 'string' || typeof cache.times[cache.date[i]!] !== 'number' || typeof views !== 'number') return undefined;
   if (!Array.isArray(tagIndexes) || !Array.isArray(aliases)) return undefined;
   const tags: string[] = [];
   for (const t of tagIndexes) {
@@ -157,7 +156,7 @@ function cachedPost(cache: CacheFile, i: number, name: string): { post: PostList
     tags.push(tag);
   }
   const status = cache.draft[i] ? 'draft' : 'published';
-  return { post: { slug: name.slice(0, -'.json'.length), title, date, status, views, tags, aliases }, time };
+  return { slug: name.slice(0, -'.json'.length), title, date, status, views, tags, aliases };
 }
 
 function toCacheFile(rows: Row[], dir: string, timeZone: string): CacheFile {
@@ -233,9 +232,10 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
     if (next < oldNames.length && oldNames[next] === name) known = next++;
     if (known >= 0 && stat !== undefined && stat.isFile() && old!.ino[known] === stat.ino && old!.size[known] === stat.size &&
         old!.mtimeMs[known] === stat.mtimeMs && old!.ctimeMs[known] === stat.ctimeMs) {
-      const cached = cachedPost(old!, known, name);
-      if (cached !== undefined) {
-        const row: Row = { ...cached, file, name, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+      const post = cachedPost(old!, known, name);
+      if (post !== undefined) {
+        const time = old!.times[old!.date[known]!]!;
+        const row: Row = { post, file, time, name, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
         posts.push(row);
         rows.push(row);
         continue;
