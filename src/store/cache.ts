@@ -148,7 +148,7 @@ function cachedPost(cache: CacheFile, i: number, name: string): PostListing | un
   const tagIndexes = cache.tags[i];
   const aliases = cache.aliases[i];
   if (typeof title !== 'string' || typeof date !== 'string' || typeof cache.times[cache.date[i]!] !== 'number' || typeof views !== 'number') return undefined;
-  if (!Array.isArray(tagIndexes) || !Array.isArray(aliases)) return undefined;
+  if (!Array.isArray(tagIndexes) || !Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string')) return undefined;
   const tags: string[] = [];
   for (const t of tagIndexes) {
     const tag = cache.tagNames[t];
