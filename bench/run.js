@@ -258,6 +258,21 @@ function emptyCache() {
   fs.rmSync(CACHE_DIR, { recursive: true, force: true });
 }
 
+/**
+ * A news command measured twice: warm (`<id>`, the metadata cache left by the previous run in
+ * place, the usual case) and cold (`<id>-cold`, the cache emptied before each run).
+ */
+function cacheRows({ id, label, large, command, args, check }) {
+  return [['', 'chaud', undefined], ['-cold', 'froid', emptyCache]].map(([suffix, state, prepare]) => ({
+    id: `${id}${suffix}`,
+    label: `${label} (cache ${state})`,
+    large,
+    needs: ['floor-read'],
+    command,
+    spec: (size, ctx) => ({ ...newsSpec(args, size, ctx), prepare, check: (out) => check(out, size) }),
+  }));
+}
+
 function newsSpec(args, size, ctx) {
   return { cmd: NODE, args: [NEWS_BIN, ...args, '--dir', ctx.corpus.dir], cwd: ROOT };
 }
@@ -291,62 +306,27 @@ const ROWS = [
       check: (out) => (/^\d+\.\d+\.\d+/.test(out.trim()) ? undefined : `sortie inattendue : ${firstLine(out)}`),
     }),
   },
-  {
+  ...cacheRows({
     id: 'list',
-    label: 'news list --limit 20 (cache chaud)',
+    label: 'news list --limit 20',
     large: true,
-    needs: ['floor-read'],
     command: 'list',
-    spec: (size, ctx) => ({
-      ...newsSpec(['list', '--limit', '20'], size, ctx),
-      check: (out) => {
-        const lines = out.split('\n').filter(Boolean).length;
-        return lines === Math.min(20, size) ? undefined : `${lines} lignes au lieu de 20`;
-      },
-    }),
-  },
-  {
-    id: 'list-cold',
-    label: 'news list --limit 20 (cache froid)',
-    large: true,
-    needs: ['floor-read'],
-    command: 'list',
-    spec: (size, ctx) => ({
-      ...newsSpec(['list', '--limit', '20'], size, ctx),
-      prepare: emptyCache,
-      check: (out) => {
-        const lines = out.split('\n').filter(Boolean).length;
-        return lines === Math.min(20, size) ? undefined : `${lines} lignes au lieu de 20`;
-      },
-    }),
-  },
-  {
-    id: 'export-rss-cold',
-    label: 'news export rss (cache froid)',
-    needs: ['floor-read'],
-    command: 'export',
-    spec: (size, ctx) => ({
-      ...newsSpec(['export', 'rss'], size, ctx),
-      prepare: emptyCache,
-      check: (out) => {
-        const items = (out.match(/<item>/g) ?? []).length;
-        return items === 20 ? undefined : `${items} <item> au lieu de 20`;
-      },
-    }),
-  },
-  {
+    args: ['list', '--limit', '20'],
+    check: (out, size) => {
+      const lines = out.split('\n').filter(Boolean).length;
+      return lines === Math.min(20, size) ? undefined : `${lines} lignes au lieu de 20`;
+    },
+  }),
+  ...cacheRows({
     id: 'export-rss',
-    label: 'news export rss (cache chaud)',
-    needs: ['floor-read'],
+    label: 'news export rss',
     command: 'export',
-    spec: (size, ctx) => ({
-      ...newsSpec(['export', 'rss'], size, ctx),
-      check: (out) => {
-        const items = (out.match(/<item>/g) ?? []).length;
-        return items === 20 ? undefined : `${items} <item> au lieu de 20`;
-      },
-    }),
-  },
+    args: ['export', 'rss'],
+    check: (out) => {
+      const items = (out.match(/<item>/g) ?? []).length;
+      return items === 20 ? undefined : `${items} <item> au lieu de 20`;
+    },
+  }),
   {
     id: 'export-html',
     label: 'news export html',
