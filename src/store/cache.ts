@@ -223,7 +223,8 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
   let next = 0; // the cache's names are in the same order as the files: walk both together
   for (const file of files) {
     const name = file.slice(file.lastIndexOf(path.sep) + 1);
-    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    // Without a cache to check or fill, the file's identity is not needed.
+    const stat = cacheFile === undefined ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
     while (next < oldNames.length && oldNames[next]! < name) {
       next++;
       changed = true; // a file that is gone
