@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import type { Context } from './context.js';
 import { EXIT_ERROR, EXIT_OK, isNewsError } from './errors.js';
+import { packageVersion } from '../version.js';
 
 // The lazy COMMANDS table (new, list, show, validate, export, import, dedupe) is in ./program.ts.
 /*
@@ -8,11 +8,6 @@ import { EXIT_ERROR, EXIT_OK, isNewsError } from './errors.js';
  * code. Commander and the commands load lazily (./program.ts), so `news --version` pays for
  * nothing and `news list` never loads markdown-it.
  */
-
-export function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Contexts whose command line asked for --no-color: error lines obey it too. */
 const noColorRequested = new WeakSet<Context>();
@@ -26,7 +21,7 @@ export function errorLine(ctx: Context, message: string): string {
 export async function main(argv: string[], ctx: Context): Promise<number> {
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '-V' || args[0] === '--version')) {
-    ctx.stdout.write(`${version()}\n`);
+    ctx.stdout.write(`${packageVersion()}\n`);
     return EXIT_OK;
   }
   const optionWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;

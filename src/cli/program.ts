@@ -2,7 +2,8 @@ import { Command, Help, type Option } from 'commander';
 import type { Context } from './context.js';
 import { addGlobalOptions, globalOptions } from './options.js';
 import type { CommandEnv, CommandModule } from './command.js';
-import { errorLine, version } from './main.js';
+import { errorLine } from './main.js';
+import { packageVersion } from '../version.js';
 import { colorEnabled, setColor } from '../format/color.js';
 
 
@@ -72,7 +73,7 @@ export function buildProgram(ctx: Context): Command {
   program
     .description("Gère la rubrique « C'est d'actualité… » : billets, listes, exports et dédoublonnage.")
     .usage('[options] <commande>')
-    .version(version(), '-V, --version', 'affiche la version')
+    .version(packageVersion(), '-V, --version', 'affiche la version')
     .helpOption('-h, --help', "affiche l'aide")
     .helpCommand('help [commande]', "affiche l'aide d'une commande")
     .showSuggestionAfterError(true)
