@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { PostListing } from '../core/post.js';
 import { postTime } from '../core/filters.js';
+import { packageVersion } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
 import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
 
@@ -38,7 +39,7 @@ const COARSE_RACY_MARGIN_MS = 2500;
  * order): 100,000 posts parse into a few dozen arrays rather than 100,000 small objects, and
  * the date and tag strings shared by many posts are stored once.
  */
-interface CacheFile {
+export interface CacheFile {
   format: number;
   news: string;
   /** ICU's time-zone data: the times depend on it. */
@@ -102,10 +103,13 @@ export function cacheFolder(env: Env): string | undefined {
 
 /** The cache file of one content folder (named after its real path), or undefined when off. */
 export function cacheFileFor(contentDir: string, env: Env): string | undefined {
+  return cacheFileOf(realPath(contentDir), env);
+}
+
+function cacheFileOf(realDir: string, env: Env): string | undefined {
   const folder = cacheFolder(env);
   if (folder === undefined) return undefined;
-  const real = realPath(contentDir);
-  const key = createHash('sha256').update(real).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(realDir).digest('hex').slice(0, 24);
   return path.join(folder, `posts-${key}.json`);
 }
 
@@ -117,13 +121,6 @@ function realPath(dir: string): string {
   }
 }
 
-let newsVersion: string | undefined;
-
-function currentVersion(): string {
-  newsVersion ??= (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return newsVersion;
-}
-
 /** The cache file when it is one this version wrote for this folder and zone, else undefined. */
 function readCache(file: string, dir: string, timeZone: string): CacheFile | undefined {
   let cache: Partial<CacheFile> | null;
@@ -132,7 +129,7 @@ function readCache(file: string, dir: string, timeZone: string): CacheFile | und
   } catch {
     return undefined; // none yet, or torn: rebuilt below
   }
-  if (!cache || cache.format !== CACHE_FORMAT || cache.news !== currentVersion() || cache.tzdata !== tzData()) return undefined;
+  if (!cache || cache.format !== CACHE_FORMAT || cache.news !== packageVersion() || cache.tzdata !== tzData()) return undefined;
   if (cache.dir !== dir || cache.timeZone !== timeZone) return undefined;
   const count = cache.names?.length;
   if (count === undefined || COLUMNS.some((column) => !Array.isArray(cache[column]) || cache[column].length !== count)) return undefined;
@@ -161,7 +158,7 @@ function cachedPost(cache: CacheFile, i: number, name: string): PostListing | un
 
 function toCacheFile(rows: Row[], dir: string, timeZone: string): CacheFile {
   const cache: CacheFile = {
-    format: CACHE_FORMAT, news: currentVersion(), tzdata: tzData(), dir, timeZone,
+    format: CACHE_FORMAT, news: packageVersion(), tzdata: tzData(), dir, timeZone,
     names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], title: [], date: [], dates: [], times: [],
     draft: [], views: [], tags: [], tagNames: [], aliases: [],
   };
@@ -197,6 +194,10 @@ function tzData(): string {
   return process.versions.tz ?? process.versions.icu ?? '';
 }
 
+function rowOf(post: PostListing, file: string, time: number, name: string, stat: fs.Stats | undefined): Row {
+  return { post, file, time, name, ino: stat?.ino ?? 0, size: stat?.size ?? 0, mtimeMs: stat?.mtimeMs ?? 0, ctimeMs: stat?.ctimeMs ?? 0 };
+}
+
 /** Whether a file's last change is old enough that a later change must show a later ctime. */
 function isSettled(stat: fs.Stats, startedMs: number): boolean {
   const coarse = stat.ctimeMs % 1000 === 0 || stat.mtimeMs % 1000 === 0;
@@ -210,9 +211,9 @@ function isSettled(stat: fs.Stats, startedMs: number): boolean {
  * files from the cache. Read a post with loadPostFile when more of it is needed.
  */
 export function loadPostListings(contentDir: string, timeZone: string, env: Env): ListingResult {
-  const cacheFile = cacheFileFor(contentDir, env);
-  const { files, problems } = listPostFiles(contentDir);
   const dir = realPath(contentDir);
+  const cacheFile = cacheFileOf(dir, env);
+  const { files, problems } = listPostFiles(contentDir);
   const old = cacheFile === undefined ? undefined : readCache(cacheFile, dir, timeZone);
   const oldNames = old?.names ?? [];
   // File times come from the kernel's clock, which this is compared with (not the posts' clock).
@@ -235,8 +236,7 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
         old!.mtimeMs[known] === stat.mtimeMs && old!.ctimeMs[known] === stat.ctimeMs) {
       const post = cachedPost(old!, known, name);
       if (post !== undefined) {
-        const time = old!.times[old!.date[known]!]!;
-        const row: Row = { post, file, time, name, ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+        const row = rowOf(post, file, old!.times[old!.date[known]!]!, name, stat);
         posts.push(row);
         rows.push(row);
         continue;
@@ -251,10 +251,9 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
     }
     const { slug, title, date, status, views, tags, aliases } = loaded.post!;
     const post: PostListing = { slug, title, date, status, views, tags, aliases };
-    const row: Row = { post, file, time: postTime(post, timeZone), name, ino: 0, size: 0, mtimeMs: 0, ctimeMs: 0 };
+    const row = rowOf(post, file, postTime(post, timeZone), name, stat);
     posts.push(row);
     if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) {
-      Object.assign(row, { ino: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs });
       rows.push(row);
       changed = true;
     }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { CacheFile } from '../../src/store/cache.js';
 import { makePost, runNews, tempContent } from '../helpers/cli.js';
 
 /** Files changed in the last 100 ms are not cached yet (their ctime could be shared by a later write). */
@@ -14,20 +15,25 @@ function newCacheDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'news-cache-test-'));
 }
 
-interface CacheFile {
-  dir: string;
-  timeZone: string;
-  names: string[];
-  ino: number[];
-  size: number[];
-  mtimeMs: number[];
-  ctimeMs: number[];
-}
 
 function readCache(cacheDir: string): CacheFile {
   const files = fs.readdirSync(cacheDir).filter((name) => name.endsWith('.json'));
   expect(files).toHaveLength(1);
   return JSON.parse(fs.readFileSync(path.join(cacheDir, files[0]!), 'utf8')) as CacheFile;
+}
+
+/**
+ * A content folder with these posts, old enough to be cached, and a cache folder that a first
+ * `news list` has filled.
+ */
+async function warmedUp(posts: Record<string, unknown>): Promise<{ dir: string; cacheDir: string; env: { NEWS_CACHE_DIR: string } }> {
+  const dir = tempContent(posts);
+  const cacheDir = newCacheDir();
+  const env = { NEWS_CACHE_DIR: cacheDir };
+  await settle();
+  const first = await runNews(['list', '--dir', dir], { env });
+  expect(first.code).toBe(0);
+  return { dir, cacheDir, env };
 }
 
 /** The slug column of `news list` output. */
@@ -79,11 +85,7 @@ describe('the metadata cache', () => {
   });
 
   it('sees a same-size edit in place, a replaced file, a new file and a removed one', async () => {
-    const dir = tempContent(posts);
-    const cacheDir = newCacheDir();
-    const env = { NEWS_CACHE_DIR: cacheDir };
-    await settle();
-    await runNews(['list', '--dir', dir], { env });
+    const { dir, cacheDir, env } = await warmedUp(posts);
     expect(readCache(cacheDir).names).toHaveLength(3);
 
     // Same size, same inode, within milliseconds of the cached read: only ctime tells.
@@ -107,11 +109,7 @@ describe('the metadata cache', () => {
   });
 
   it('never keeps a broken file: it is named on every run', async () => {
-    const dir = tempContent(posts);
-    const cacheDir = newCacheDir();
-    const env = { NEWS_CACHE_DIR: cacheDir };
-    await settle();
-    await runNews(['list', '--dir', dir], { env });
+    const { dir, cacheDir, env } = await warmedUp(posts);
     editInPlace(postPath(dir, 'beta'), (t) => t.replace('"views": 5', '"views": -5'));
     await settle();
     for (let run = 0; run < 2; run++) {
@@ -151,14 +149,10 @@ describe('the metadata cache', () => {
   it('keeps the times of the site zone: a new timeZone in site.json is worked out again', async () => {
     // 23:30 UTC on 29 October is already the 30th in Paris but still the 29th in Los Angeles,
     // so the calendar post of the 30th sorts above it in Paris and below it in Los Angeles.
-    const dir = tempContent({
+    const { dir, cacheDir, env } = await warmedUp({
       soir: makePost('soir', { title: 'Soir', date: '2013-10-29T23:30:00Z' }),
       jour: makePost('jour', { title: 'Jour', date: '2013-10-30' }),
     });
-    const cacheDir = newCacheDir();
-    const env = { NEWS_CACHE_DIR: cacheDir };
-    await settle();
-    await runNews(['list', '--dir', dir], { env });
     let r = await runNews(['list', '--dir', dir], { env });
     expect(slugs(r.stdout)).toEqual(['soir', 'jour']);
     const site = path.join(dir, 'site.json');
@@ -169,11 +163,7 @@ describe('the metadata cache', () => {
   });
 
   it('serves show (aliases) and the feeds, which still read the chosen posts whole', async () => {
-    const dir = tempContent(posts);
-    const cacheDir = newCacheDir();
-    const env = { NEWS_CACHE_DIR: cacheDir };
-    await settle();
-    await runNews(['list', '--dir', dir], { env });
+    const { dir, env } = await warmedUp(posts);
     const shown = await runNews(['show', 'ancien-beta', '--dir', dir], { env });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Texte du billet beta.');
@@ -185,14 +175,23 @@ describe('the metadata cache', () => {
     expect(feed.stdout.indexOf('<title>Alpha</title>')).toBeLessThan(feed.stdout.indexOf('<title>Bêta</title>'));
   });
 
+  it('never lets a feed go out without a post that broke after it was cached (SPEC: a broken file fails the export)', async () => {
+    const { dir, env } = await warmedUp(posts);
+    const feedFile = path.join(newCacheDir(), 'feed.xml');
+    expect((await runNews(['export', 'rss', '--dir', dir, '--out', feedFile], { env })).code).toBe(0);
+    const published = fs.readFileSync(feedFile, 'utf8');
+    // gamma is not among the newest: the feed would not read it whole, only its cache entry could vouch for it.
+    editInPlace(postPath(dir, 'gamma'), (t) => t.replace('"views": 1', '"views": "1"'));
+    const r = await runNews(['export', 'rss', '--dir', dir, '--out', feedFile, '--limit', '1'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('posts/gamma.json : champ views');
+    expect(fs.readFileSync(feedFile, 'utf8')).toBe(published);
+  });
+
   it('is trusted by list, never by validate or export html', async () => {
     // A cache entry forged to match a broken file's identity and times: list believes it
     // (that is what the key means), the commands that must see every byte do not.
-    const dir = tempContent(posts);
-    const cacheDir = newCacheDir();
-    const env = { NEWS_CACHE_DIR: cacheDir };
-    await settle();
-    await runNews(['list', '--dir', dir], { env });
+    const { dir, cacheDir, env } = await warmedUp(posts);
     const cacheFile = path.join(cacheDir, fs.readdirSync(cacheDir)[0]!);
     const cache = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CacheFile;
     const broken = postPath(dir, 'beta');
