@@ -7,7 +7,7 @@ import type { Context } from '../cli/context.js';
 import { NewsError } from '../cli/errors.js';
 import { collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
 import { filterPosts, sortPosts } from '../core/filters.js';
-import type { Post } from '../core/post.js';
+import type { Post, PostListing } from '../core/post.js';
 import { renderAtom } from '../export/atom.js';
 import { renderHtmlSite } from '../export/html.js';
 import { renderJsonFeed } from '../export/jsonfeed.js';
@@ -15,7 +15,7 @@ import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptio
 import { renderRss } from '../export/rss.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
+import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
 import { warningLabel } from './shared.js';
 
@@ -75,20 +75,20 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   // before or after, never half done. Rendering and writing happen after the lock is released.
   const { sorted, matching } = await withContentLock(contentDir, () => {
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
-    const filter = { statuses, future: opts.future, tag };
-    if (opts.format === 'html') {
-      const { posts, problems } = loadPosts(contentDir);
+    /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
+    const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
       failOnProblems(problems, 'export annulé');
-      const kept = filterPosts(posts, filter, ctx.now(), site.timeZone);
-      return { sorted: sortPosts(kept, 'date', site.timeZone).slice(0, limit).map((p) => p.post), matching: kept.length };
+      const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
+      return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
+    };
+    if (opts.format === 'html') {
+      const { chosen, matching } = choose(loadPosts(contentDir));
+      return { sorted: chosen.map((p) => p.post), matching };
     }
-    // A feed shows only its newest posts: every file is checked (unchanged ones were, when the
-    // cache took them) and only the chosen ones are read whole.
-    const { posts, problems } = loadPostListings(contentDir, site.timeZone, ctx.env);
-    failOnProblems(problems, 'export annulé');
-    const kept = filterPosts(posts, filter, ctx.now(), site.timeZone);
-    const chosen = sortPosts(kept, 'date', site.timeZone).slice(0, limit);
-    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching: kept.length };
+    // A feed shows only its newest posts: unchanged files were checked when the metadata cache
+    // took them, and only the chosen posts are read whole.
+    const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
+    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
   if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
 
