@@ -12,6 +12,7 @@ import { slugify, uniqueSlug } from '../core/slug.js';
 import { uniqueTags } from '../core/tags.js';
 import { createPost, loadPosts, loadSite, postFile, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { readInputBytes, ReadProblem } from '../store/read.js';
 import { declaredXmlEncoding, decodeText, encodingLabel } from '../import/encoding.js';
 import { parseFeed, sniffFeedFormat, FEED_FORMATS, FEED_NAMES } from '../import/feeds.js';
 import { parseLegacyPage } from '../import/legacy.js';
@@ -156,21 +157,15 @@ function collectFiles(opts: ImportOptions, ctx: Context, problems: Problem[], no
   return files;
 }
 
-function readBytes(file: string, max: number): Buffer | string {
-  try {
-    const stat = fs.statSync(file);
-    if (stat.size > max) return `fichier trop gros (${stat.size} octets, au plus ${max})`;
-    return fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'EACCES' || code === 'EPERM' ? 'lecture interdite : vérifiez les droits du fichier' : `lecture impossible (${code ?? String(error)})`;
-  }
-}
-
 /** Reads one file into candidates and problems. Warnings go to `warn`. */
 function readSource(file: string, source: string, opts: ImportOptions, site: Site, warn: (line: string) => void): { candidates: Candidate[]; problems: Problem[] } {
-  const bytes = readBytes(file, opts.from === 'legacy' ? MAX_PAGE_BYTES : MAX_FEED_BYTES);
-  if (typeof bytes === 'string') return { candidates: [], problems: [{ source, missing: [], reasons: [bytes] }] };
+  let bytes: Buffer;
+  try {
+    bytes = readInputBytes(file, opts.from === 'legacy' ? MAX_PAGE_BYTES : MAX_FEED_BYTES);
+  } catch (error) {
+    if (!(error instanceof ReadProblem)) throw error;
+    return { candidates: [], problems: [{ source, missing: [], reasons: [error.message] }] };
+  }
   const decoded = decodeText(bytes, opts.from === 'rss' || opts.from === 'atom' ? declaredXmlEncoding(bytes) : undefined);
   if (!decoded.ok) return { candidates: [], problems: [{ source, missing: [], reasons: [decoded.reason] }] };
   for (const warning of decoded.warnings) warn(`${source} : ${warning}`);

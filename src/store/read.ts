@@ -87,8 +87,8 @@ export function readRegularTextStrict(file: string): string {
 
 const REMOVE_HINT = ' : réduisez-le ou retirez-le du dossier';
 
-function tooBig(file: string, size?: number, hint = REMOVE_HINT): ReadProblem {
-  const limit = size === undefined ? `au plus ${MAX_FILE_BYTES} octets` : `${size} octets, au plus ${MAX_FILE_BYTES}`;
+function tooBig(file: string, size?: number, hint = REMOVE_HINT, maxBytes = MAX_FILE_BYTES): ReadProblem {
+  const limit = size === undefined ? `au plus ${maxBytes} octets` : `${size} octets, au plus ${maxBytes}`;
   return new ReadProblem(file, `fichier trop gros (${limit})${hint}`);
 }
 
@@ -152,14 +152,25 @@ function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; co
  * /dev/stdin), unlike post files; still strict UTF-8, BOM skipped, at most 1 MiB.
  */
 export function readInputText(file: string): string {
+  return decodeUtf8Strict(readInputBytes(file, MAX_FILE_BYTES), file);
+}
+
+/**
+ * The bytes of a file a user hands in (`--body-file`, the pages and feeds of `news import`):
+ * links followed, pipes read, at most `maxBytes` (a regular file is measured before it is read).
+ */
+export function readInputBytes(file: string, maxBytes: number): Buffer {
   let bytes: Buffer;
   try {
+    const stat = fs.statSync(file);
+    if (stat.isFile() && stat.size > maxBytes) throw tooBig(file, stat.size, '', maxBytes);
     bytes = fs.readFileSync(file);
   } catch (error) {
+    if (error instanceof ReadProblem) throw error;
     throw new ReadProblem(file, describeOpenError(error));
   }
-  if (bytes.length > MAX_FILE_BYTES) throw tooBig(file, bytes.length, '');
-  return decodeUtf8Strict(bytes, file);
+  if (bytes.length > maxBytes) throw tooBig(file, bytes.length, '', maxBytes);
+  return bytes;
 }
 
 /** JSON.parse with the error turned into a French reason and a line and column. */

@@ -127,6 +127,17 @@ test('a page that cannot be understood is named with what is missing; the others
   expect(err).toMatch(/1 fichier\(s\) ignoré\(s\)/);
 });
 
+test('a page over 1 MiB is refused with its size, before it is read; the others are imported', async () => {
+  const dir = tempContent();
+  const big = `${HEAD}Titre\n\n${'Texte. '.repeat(160_000)}\n\nle 2 mai 2012\n(lu 3 fois)\n`;
+  const src = scratch({ 'bon.txt': `${HEAD}Bon billet\n\nTexte.\n\nle 2 mai 2012\n(lu 3 fois)\n`, 'enorme.txt': big });
+  const ctx = testContext();
+  const error = await failure(runImport(options(dir, [src]), ctx));
+  expect(error.exitCode).toBe(2);
+  expect(ctx.err()).toContain(`enorme.txt : non importé : fichier trop gros (${Buffer.byteLength(big)} octets, au plus 1048576)`);
+  expect(postFiles(dir)).toEqual(['bon-billet.json']);
+});
+
 test('slug collisions get -2; a post written by hand without id is recognised by its content', async () => {
   const handWritten = makePost('le-miroir-brise-des-reseaux-sociaux', {
     title: 'Le miroir brisé des réseaux sociaux',
