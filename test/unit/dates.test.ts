@@ -145,4 +145,10 @@ describe('zonedParts', () => {
     }
     expect(checked).toBeGreaterThan(9 * 80_000);
   });
+
+  it('falls back to formatToParts for a year that en-US does not print with four digits', () => {
+    // `6/15/999, 12:09:21` (Paris mean time, +0:09:21): the fast pattern wants four digits, the fallback reads the parts.
+    expect(zonedParts(new Date('0999-06-15T12:00:00Z'), 'Europe/Paris')).toEqual({ year: 999, month: 6, day: 15, hour: 12, minute: 9, second: 21 });
+    expect(zonedParts(new Date('0050-01-01T00:00:00Z'), 'UTC')).toEqual({ year: 50, month: 1, day: 1, hour: 0, minute: 0, second: 0 });
+  });
 });
