@@ -253,6 +253,28 @@ function newsHas(command) {
   return r.status === 0;
 }
 
+/**
+ * Hugo or Hexo building `site` into `site/public`: both are removed before each run, with the
+ * tool's own cache (`cache`, a file or folder in the site), so every run is a full build.
+ */
+function competitorSpec(ctx, key, site, cache, cmd, args) {
+  const out = path.join(site, 'public');
+  return {
+    cmd,
+    args,
+    cwd: site,
+    prepare: () => {
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(path.join(site, cache), { recursive: true, force: true });
+    },
+    check: () => {
+      if (!fs.existsSync(path.join(out, 'index.html'))) return `pas d'index.html dans ${out}`;
+      ctx.files[key] = countFiles(out);
+      return undefined;
+    },
+  };
+}
+
 /** Before a "cache froid" run: news finds no metadata cache and reads every post file. */
 function emptyCache() {
   fs.rmSync(CACHE_DIR, { recursive: true, force: true });
@@ -378,21 +400,7 @@ const ROWS = [
       const hugo = which('hugo');
       if (!hugo) return { unavailable: 'hugo absent (apt-get install hugo)' };
       const site = writeHugoSite(ctx.corpus.dir, path.join(WORK, 'hugo', `${size}-s${ctx.seed}`));
-      const out = path.join(site, 'public');
-      return {
-        cmd: hugo,
-        args: ['--quiet', '--source', site],
-        cwd: site,
-        prepare: () => {
-          fs.rmSync(out, { recursive: true, force: true });
-          fs.rmSync(path.join(site, 'resources'), { recursive: true, force: true });
-        },
-        check: () => {
-          if (!fs.existsSync(path.join(out, 'index.html'))) return `pas d'index.html dans ${out}`;
-          ctx.files[`hugo-${size}`] = countFiles(out);
-          return undefined;
-        },
-      };
+      return competitorSpec(ctx, `hugo-${size}`, site, 'resources', hugo, ['--quiet', '--source', site]);
     },
   },
   {
@@ -402,21 +410,7 @@ const ROWS = [
     spec: (size, ctx) => {
       if (ctx.hexoProblem) return { unavailable: ctx.hexoProblem };
       const site = writeHexoSite(ctx.corpus.dir, path.join(WORK, 'hexo', `${size}-s${ctx.seed}`), HEXO_DEPS);
-      const out = path.join(site, 'public');
-      return {
-        cmd: NODE,
-        args: [fs.realpathSync(path.join(site, 'node_modules', '.bin', 'hexo')), 'generate'],
-        cwd: site,
-        prepare: () => {
-          fs.rmSync(out, { recursive: true, force: true });
-          fs.rmSync(path.join(site, 'db.json'), { force: true });
-        },
-        check: () => {
-          if (!fs.existsSync(path.join(out, 'index.html'))) return `pas d'index.html dans ${out}`;
-          ctx.files[`hexo-${size}`] = countFiles(out);
-          return undefined;
-        },
-      };
+      return competitorSpec(ctx, `hexo-${size}`, site, 'db.json', NODE, [fs.realpathSync(path.join(site, 'node_modules', '.bin', 'hexo')), 'generate']);
     },
   },
   {
