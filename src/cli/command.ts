@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { Context } from './context.js';
+import type { Context } from '../core/context.js';
 import { addGlobalOptions } from './options.js';
-import { usageErrorLine } from './program.js';
+import { usageErrorLine } from './messages.js';
 
 /** What a command module gives main: it declares itself on the program. */
 export interface CommandModule {

@@ -1,4 +1,4 @@
-import type { TextSink } from './context.js';
+import type { TextSink } from '../core/context.js';
 
 /** The one JSON writer: 2-space indentation, final newline, never coloured. */
 export function writeJson(out: TextSink, value: unknown): void {

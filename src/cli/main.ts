@@ -1,21 +1,13 @@
-import type { Context } from './context.js';
-import { EXIT_ERROR, EXIT_OK, isNewsError } from './errors.js';
+import type { Context } from '../core/context.js';
+import { EXIT_ERROR, EXIT_OK, isNewsError } from '../core/errors.js';
+import { errorLine, noColorRequested } from './messages.js';
 import { packageVersion } from '../version.js';
 
-// The lazy COMMANDS table (new, list, show, validate, export, import, dedupe) is in ./program.ts.
 /*
  * The edge of the program: runs `news`, turns every error into a French message and an exit
  * code. Commander and the commands load lazily (./program.ts), so `news --version` pays for
  * nothing and `news list` never loads markdown-it.
  */
-
-/** Contexts whose command line asked for --no-color: error lines obey it too. */
-const noColorRequested = new WeakSet<Context>();
-
-export function errorLine(ctx: Context, message: string): string {
-  const colored = ctx.stderrIsTTY && !ctx.env.NO_COLOR && !noColorRequested.has(ctx);
-  return `news : ${colored ? '\u001b[1m\u001b[31merreur\u001b[39m\u001b[22m' : 'erreur'} : ${message}\n`;
-}
 
 /** Runs `news` with these arguments; returns the exit code. Never calls process.exit. */
 export async function main(argv: string[], ctx: Context): Promise<number> {

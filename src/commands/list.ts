@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../core/context.js';
 import { globalOptions, parseChoice, parseDayFlag, parsePositiveInt } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import type { CalendarDay } from '../core/dates.js';

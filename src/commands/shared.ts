@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../core/context.js';
 import type { PostProblem } from '../store/content.js';
 import { colors } from '../format/color.js';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
-import type { Context } from '../cli/context.js';
-import { NewsError } from '../cli/errors.js';
+import type { Context } from '../core/context.js';
+import { NewsError } from '../core/errors.js';
 import { globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import type { Post } from '../core/post.js';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
-import type { Context } from '../cli/context.js';
-import { isNewsError } from '../cli/errors.js';
+import type { Context } from '../core/context.js';
+import { isNewsError } from '../core/errors.js';
 import { globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';

@@ -1,5 +1,5 @@
 import kleur from 'kleur';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../core/context.js';
 
 /**
  * Decides colour once, from the context: off with --no-color, with NO_COLOR set (any value,

@@ -1,4 +1,4 @@
-import type { TextSink } from '../cli/context.js';
+import type { TextSink } from '../core/context.js';
 
 const BAR_WIDTH = 24;
 const LABEL_WIDTH = 40;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { zod } from '../core/zod.js';
-import { NewsError } from '../cli/errors.js';
+import { NewsError } from '../core/errors.js';
 import { checkPost, serializePost, type Post } from '../core/post.js';
 import { isValidTimeZone } from '../core/dates.js';
 import { isValidSlug } from '../core/slug.js';

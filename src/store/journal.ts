@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { NewsError } from '../cli/errors.js';
+import { NewsError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { postFile } from './content.js';
 import { parseJsonText, ReadProblem } from './read.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-import { NewsError } from '../cli/errors.js';
+import { NewsError } from '../core/errors.js';
 
 export const LOCK_NAME = '.news.lock';
 const DEFAULT_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NewsError } from '../../src/cli/errors.js';
+import { NewsError } from '../../src/core/errors.js';
 import { makePost, runNews, snapshotTree, tempContent } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { exportWith, FIXTURE_SITE, listFiles, tempDir } from './helpers.js';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { Context } from '../../src/cli/context.js';
+import type { Context } from '../../src/core/context.js';
 import type { Prompter } from '../../src/prompts/prompter.js';
 
 export interface TestContext extends Context {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runImport, type ImportOptions } from '../../src/commands/import.js';
-import { isNewsError } from '../../src/cli/errors.js';
+import { isNewsError } from '../../src/core/errors.js';
 import { colors, setColor } from '../../src/format/color.js';
 import { makePost, ROOT, snapshotTree, tempContent } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';

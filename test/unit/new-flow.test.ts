@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { runNew, type NewOptions } from '../../src/commands/new.js';
-import { NewsError } from '../../src/cli/errors.js';
+import { NewsError } from '../../src/core/errors.js';
 import { createInquirerPrompter } from '../../src/prompts/inquirer.js';
 import type { Prompter } from '../../src/prompts/prompter.js';
 import { scriptedPrompter, testContext } from '../helpers/context.js';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NewsError } from '../../src/cli/errors.js';
+import { NewsError } from '../../src/core/errors.js';
 import { checkPost, serializePost } from '../../src/core/post.js';
 import { realFs, type WriteFs } from '../../src/store/atomic.js';
 import { createPost, loadPosts, loadSite, postFile, resolveContentDir, savePost } from '../../src/store/content.js';
