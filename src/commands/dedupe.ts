@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { EXIT_FOUND, EXIT_OK, NewsError } from '../core/errors.js';
-import { globalOptions } from '../cli/options.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
@@ -55,7 +55,6 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--apply', 'fusionne les doublons et supprime les blocs répétés (journal et corbeille dans .trash/)', false)
     .option('--undo <run-id>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
     .option('--threshold <s>', 'similarité minimale des quasi-doublons, entre 0 et 1', parseThreshold, DEFAULT_THRESHOLD)
-    .option('-q, --quiet', 'aucune ligne de résumé sur la sortie d’erreur', false)
     .option('-v, --verbose', 'une ligne par fusion et par billet nettoyé sur la sortie d’erreur', false)
     .addHelpText('after', [
       '',
@@ -68,6 +67,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  news dedupe --undo 20261125-030000-3fa2c1',
       '',
     ].join('\n'));
+  addQuietOption(command, 'aucune ligne de résumé sur la sortie d’erreur');
   prepareCommand(program, command, env).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runDedupe({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
-import { collect, globalOptions } from '../cli/options.js';
+import { addQuietOption, collect, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoDay, formatIsoInstant, parseTypedDate, today } from '../core/dates.js';
 import { normalizeForCompare } from '../core/normalize.js';
@@ -33,6 +33,7 @@ export interface NewOptions {
   slug?: string;
   yes: boolean;
   json: boolean;
+  quiet?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -58,8 +59,10 @@ export function register(program: Command, env: CommandEnv): void {
       '  news new',
       '  news new --title "Portes ouvertes" --body "Samedi 12 mars, de 9 h à 17 h." --tag agenda --yes',
       '  echo "Texte du billet" | news new --title "Un titre" --body-file - --draft',
+      '  news new --title "Un titre" --body-file billet.md --quiet',
       '',
     ].join('\n'));
+  addQuietOption(command);
   prepareCommand(program, command, env).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runNew({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -272,6 +275,6 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);
   }
   if (opts.json) writeJson(ctx.stdout, post);
-  else ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);
+  else if (!opts.quiet) ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);
   return 0;
 }
