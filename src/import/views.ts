@@ -197,6 +197,11 @@ class LogReader {
     this.readsBefore = totalOf(run.counters.added);
   }
 
+  /** Still before the point the last run reached. */
+  get skipping(): boolean {
+    return this.skipTo !== undefined && this.offset < this.skipTo.offset;
+  }
+
   get reads(): number {
     return totalOf(this.run.counters.added) - this.readsBefore;
   }
@@ -447,11 +452,11 @@ async function scanLog(log: OpenedLog, run: ScanRun): Promise<LogFileReport> {
       // A plain file already partly counted is read on from where it was left, without reading the rest again.
       const text = head.toString('latin1');
       const nl = text.indexOf('\n');
-      const known = nl !== -1 || head.length === HEAD_BYTES ? run.state.logs[streamKey(nl === -1 ? text : text.slice(0, nl))] : undefined;
-      if (known) {
+      const candidates = nl !== -1 || head.length === HEAD_BYTES ? run.state.logs[streamKey(nl === -1 ? text : text.slice(0, nl))] ?? [] : [];
+      for (const known of candidates) {
         if (await endsWithTail(log, known)) return resume(log, run, known, text);
-        allowSkip = false; // same first line, other content: a replaced file
       }
+      if (candidates.length > 0) allowSkip = false; // same first line, other content: a replaced file
     }
   }
   // Anything else (compressed, a pipe, stdin, a new or replaced file) is read from its first byte.
@@ -461,10 +466,7 @@ async function scanLog(log: OpenedLog, run: ScanRun): Promise<LogFileReport> {
       return await readWhole(log, run, final, allowSkip);
     } catch (error) {
       if (!(error instanceof Mismatch)) throw error;
-      if (!log.handle) {
-        throw new NewsError('- : l’entrée standard commence comme un journal déjà compté mais son contenu diffère ; passez ce journal par son nom de fichier pour qu’il soit relu depuis le début', undefined, { code: 'CONFLICT' });
-      }
-      if (!allowSkip) throw error;
+      if (!log.handle || !allowSkip) throw error;
       allowSkip = false; // same first line, other content: read again from the start, as a new log
     }
   }
@@ -486,31 +488,58 @@ async function resume(log: OpenedLog, run: ScanRun, known: LogStreamState, headT
   run.progress(known.offset, log.name);
   for await (const chunk of rawChunks(log, run.stdin, known.offset, (n) => run.progress(n, log.name))) reader.push(chunk);
   reader.end(false);
-  return finishLog(log, run, reader, streamKeyOf(known, run), 'grown');
+  const key = Object.keys(run.state.logs).find((k) => run.state.logs[k]!.includes(known))!;
+  return finishLog(log, run, reader, key, known, 'grown');
 }
 
-/** The key under which `known` is stored. */
-function streamKeyOf(known: LogStreamState, run: ScanRun): string {
-  return Object.keys(run.state.logs).find((k) => run.state.logs[k] === known)!;
-}
+/** How much of stdin is kept while it is being skipped, to read it again if it turns out to be another log. */
+const STDIN_REPLAY_BYTES = 256 * 1024 * 1024;
 
 async function readWhole(log: OpenedLog, run: ScanRun, final: boolean, allowSkip: boolean): Promise<LogFileReport> {
   let reader: LogReader | undefined;
   let key = '';
   let known: LogStreamState | undefined;
+  let replaced = !allowSkip;
   const held: Buffer[] = [];
   let headText = '';
+  // stdin cannot be read twice: what is skipped is kept, to be read again if it is not the log counted before.
+  let replay: Buffer[] | undefined = log.handle ? undefined : [];
+  let replayBytes = 0;
+  const feed = (chunk: Buffer, end = false) => {
+    try {
+      if (end) reader!.end(final);
+      else reader!.push(chunk);
+    } catch (error) {
+      if (!(error instanceof Mismatch) || !replay) throw error;
+      if (replayBytes > STDIN_REPLAY_BYTES) {
+        throw new NewsError('- : l’entrée standard commence comme un journal déjà compté mais son contenu diffère ; passez ce journal par son nom de fichier pour qu’il soit relu depuis le début', undefined, { code: 'CONFLICT' });
+      }
+      // Same first line, other content: read again from the start, as a new log.
+      replaced = true;
+      reader = new LogReader(log.name, run, undefined);
+      const again = replay;
+      replay = undefined;
+      for (const c of again) reader.push(c);
+      if (end) reader.end(final);
+    }
+    if (replay && !reader!.skipping) replay = undefined;
+  };
   const start = () => {
     const nl = headText.indexOf('\n');
     key = streamKey(nl === -1 ? headText.slice(0, HEAD_BYTES) : headText.slice(0, nl));
-    known = run.state.logs[key];
+    known = run.state.logs[key]?.[0]; // the longest stream counted with this first line
     reader = new LogReader(log.name, run, allowSkip ? known : undefined);
-    for (const chunk of held) reader.push(chunk);
+    for (const chunk of held) feed(chunk);
     held.length = 0;
   };
   for await (const chunk of contentChunks(rawChunks(log, run.stdin, 0, (n) => run.progress(n, log.name)), log.name)) {
+    if (replay) {
+      replay.push(chunk);
+      replayBytes += chunk.length;
+      if (replayBytes > STDIN_REPLAY_BYTES) replay.length = 0;
+    }
     if (reader) {
-      reader.push(chunk);
+      feed(chunk);
       continue;
     }
     // The stream is known by its first line: hold the chunks until it is complete.
@@ -522,15 +551,22 @@ async function readWhole(log: OpenedLog, run: ScanRun, final: boolean, allowSkip
     if (headText === '') return { file: log.name, format: 'empty', state: 'new', lines: 0, alreadyCounted: 0, reads: 0 };
     start();
   }
-  reader!.end(final);
-  const state = known === undefined ? 'new' : allowSkip ? 'grown' : 'replaced';
-  return finishLog(log, run, reader!, key, state);
+  feed(Buffer.alloc(0), true);
+  const state = known === undefined ? 'new' : replaced ? 'replaced' : 'grown';
+  return finishLog(log, run, reader!, key, state === 'grown' ? known : undefined, state);
 }
 
-function finishLog(log: OpenedLog, run: ScanRun, reader: LogReader, key: string, verdict: LogFileReport['state']): LogFileReport {
+/** Streams kept per first line (a replaced file shares its first line with the one it replaced). */
+const STREAMS_PER_KEY = 8;
+
+/** Records where the stream now stands: the entry it continued is moved on, or a new one added. */
+function finishLog(log: OpenedLog, run: ScanRun, reader: LogReader, key: string, continued: LogStreamState | undefined, verdict: LogFileReport['state']): LogFileReport {
+  run.counters.skipped.alreadyCounted += reader.alreadyCounted;
   const position = reader.position();
   if (position) {
-    run.state.logs[key] = { offset: position.offset, lines: position.lines, tail: position.tail, file: log.file ?? '-', importedAt: run.now };
+    const entry: LogStreamState = { offset: position.offset, lines: position.lines, tail: position.tail, file: log.file ?? '-', importedAt: run.now };
+    const others = (run.state.logs[key] ?? []).filter((e) => e !== continued && !(e.offset === entry.offset && e.tail.sha256 === entry.tail.sha256));
+    run.state.logs[key] = [entry, ...others].sort((a, b) => b.offset - a.offset).slice(0, STREAMS_PER_KEY);
   }
   return {
     file: log.name,

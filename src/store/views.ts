@@ -5,6 +5,11 @@ import type { Post } from '../core/post.js';
 import { writeFileAtomic } from './atomic.js';
 import { listPostFiles, loadPostFile, postFile, savePost } from './content.js';
 import { parseJsonText, ReadProblem } from './read.js';
+import { loadPostListings } from './cache.js';
+import { lockTimeoutFromEnv, withContentLock } from './lock.js';
+import { nearestSlugs } from '../core/suggest.js';
+import { isValidSlug } from '../core/slug.js';
+import { formatIsoInstant } from '../core/dates.js';
 
 /*
  * What `news views import` remembers, `<content>/.news/views.json`:
@@ -44,7 +49,8 @@ export interface PendingViews {
 }
 
 export interface ViewsState {
-  logs: Record<string, LogStreamState>;
+  /** Per first-line hash, the streams counted (longest first). */
+  logs: Record<string, LogStreamState[]>;
   /** `YYYY-MM-DD` → visitor keys (53-bit integers) as little-endian float64, base64. */
   visitors: Record<string, string>;
   pending?: PendingViews;
@@ -126,8 +132,10 @@ export interface AppliedViews {
 
 /** The post a slug or an alias names now (a post may have been renamed since the import). */
 function findPostFile(contentDir: string, slug: string): string | undefined {
-  const direct = postFile(contentDir, slug);
-  if (fs.existsSync(direct)) return direct;
+  if (isValidSlug(slug)) {
+    const direct = postFile(contentDir, slug);
+    if (fs.existsSync(direct)) return direct;
+  }
   for (const file of listPostFiles(contentDir).files) {
     const { post } = loadPostFile(contentDir, file, true);
     if (post?.aliases.includes(slug)) return file;
@@ -178,4 +186,59 @@ export async function finishPendingViews(contentDir: string): Promise<{ applied:
   const state = loadViewsState(contentDir);
   if (!state.pending) return undefined;
   return applyPendingViews(contentDir, state);
+}
+
+export interface ViewsChange {
+  /** `set`: the views become `value`; `add`: `value` (maybe negative) is added. */
+  mode: 'set' | 'add';
+  value: number;
+}
+
+export interface ChangedViews {
+  post: Post;
+  file: string;
+  before: number;
+  /** An import killed after its commit, finished first. */
+  finished?: AppliedViews[];
+}
+
+/**
+ * `news views set|add`: under the content lock, finishes a killed import first, then writes
+ * the post with its new views and `updatedAt`. A slug or one of its aliases names the post.
+ */
+export async function changeViews(
+  contentDir: string,
+  slug: string,
+  change: ViewsChange,
+  options: { now: Date; timeZone: string; env?: Readonly<Record<string, string | undefined>> },
+): Promise<ChangedViews> {
+  if (!Number.isSafeInteger(change.value) || (change.mode === 'set' && change.value < 0)) {
+    throw new NewsError(`nombre de lectures « ${change.value} » : attendu un entier${change.mode === 'set' ? ' ≥ 0' : ''}`, undefined, { code: 'USAGE' });
+  }
+  const env = options.env ?? {};
+  return withContentLock(contentDir, async () => {
+    const finished = await finishPendingViews(contentDir);
+    const file = findPostFile(contentDir, slug);
+    if (file === undefined) {
+      const known = loadPostListings(contentDir, options.timeZone, env).posts.map(({ post }) => post.slug);
+      const near = nearestSlugs(slug, known);
+      const hint = near.length > 0 ? ` Slugs proches : ${near.join(', ')}.` : ' Voir news list --all pour les slugs existants.';
+      throw new NewsError(`aucun billet « ${slug} » (ni slug ni alias).${hint}`, undefined, { code: 'NOT_FOUND' });
+    }
+    const loaded = loadPostFile(contentDir, file);
+    if (!loaded.post || loaded.problems.length > 0) {
+      throw new NewsError(`billet illisible, rien n’a changé :\n  ${loaded.problems.map((p) => p.message).join('\n  ')}`, undefined, { code: 'INVALID_CONTENT' });
+    }
+    const before = loaded.post.views;
+    const views = change.mode === 'set' ? change.value : before + change.value;
+    if (views < 0) {
+      throw new NewsError(`${loaded.post.slug} a ${before} lecture(s) : en ajouter ${change.value} donnerait ${views}, or le nombre de lectures ne peut pas être négatif ; rien n’a changé`, undefined, { code: 'USAGE' });
+    }
+    if (!Number.isSafeInteger(views)) {
+      throw new NewsError(`${loaded.post.slug} : ${views} lectures dépasse le plus grand entier exact ; rien n’a changé`, undefined, { code: 'USAGE' });
+    }
+    const post: Post = { ...loaded.post, views, updatedAt: formatIsoInstant(options.now, options.timeZone) };
+    const written = savePost(contentDir, post);
+    return { post, file: written, before, ...(finished && finished.applied.length > 0 ? { finished: finished.applied } : {}) };
+  }, { timeoutMs: lockTimeoutFromEnv(env) });
 }
