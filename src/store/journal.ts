@@ -45,6 +45,8 @@ export interface Journal {
   runId: string;
   createdAt: string;
   threshold: number;
+  /** `--window` of the run (absent in journals written before it existed). */
+  window?: number;
   steps: JournalStep[];
   /** The report the run acted on (for people reading the trash). */
   report?: unknown;
