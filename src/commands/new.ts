@@ -78,7 +78,8 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   }
 }
 
-async function readBodyFile(spec: string, ctx: Context): Promise<string> {
+/** `--body-file <path|->` of new and edit: one reader (size and UTF-8 checks in store/read.ts). */
+export async function readBodyFile(spec: string, ctx: Context): Promise<string> {
   if (spec === '-') return readAll(ctx.stdin);
   try {
     return readInputText(path.resolve(ctx.cwd, spec));
@@ -136,7 +137,7 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
     validate: (v) => {
       const typed = parseTypedDate(v, site.timeZone);
-      return typed.ok ? true : `${typed.reason ? `${typed.reason} ; ` : ''}attendu par exemple 2026-11-30 ou 2026-11-30 08:00`;
+      return typed.ok ? true : typed.reason ?? 'attendu par exemple 2026-11-30 ou 2026-11-30 08:00';
     },
   })).trim(), site.timeZone);
   const author = opts.author !== undefined

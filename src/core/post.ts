@@ -150,14 +150,52 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return current;
 }
 
+/** Sets a key as an own property: `__proto__` from a file is a field like any other, not the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A post as written to disk: 2-space JSON, known fields in order, unknown ones kept, final newline. */
 export function serializePost(post: Post): string {
   const ordered: Record<string, unknown> = {};
   for (const key of FIELD_ORDER) {
-    if (post[key] !== undefined) ordered[key] = post[key];
+    if (post[key] !== undefined) setOwn(ordered, key, post[key]);
   }
   for (const [key, value] of Object.entries(post)) {
-    if (!(key in ordered) && value !== undefined) ordered[key] = value;
+    if (!Object.hasOwn(ordered, key) && value !== undefined) setOwn(ordered, key, value);
   }
   return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/**
+ * The post as a file already holds it, with some fields changed: the keys keep the file's
+ * order (unknown ones included), a field set to undefined goes, a field the file did not have
+ * is put where FIELD_ORDER places it. So a rewrite differs from the file only in what changed.
+ */
+export function withFields(post: Record<string, unknown>, changes: Readonly<Record<string, unknown>>): Post {
+  const keys = Object.keys(post);
+  for (const key of Object.keys(changes)) {
+    if (Object.hasOwn(post, key) || changes[key] === undefined) continue;
+    const rank = (FIELD_ORDER as readonly string[]).indexOf(key);
+    let at = keys.length;
+    if (rank >= 0) {
+      // After the last present field that comes before it, else before the first that comes after it.
+      const before = keys.map((k) => (FIELD_ORDER as readonly string[]).indexOf(k));
+      const previous = before.reduce((found, r, i) => (r >= 0 && r < rank ? i : found), -1);
+      const next = before.findIndex((r) => r > rank);
+      at = previous >= 0 ? previous + 1 : next >= 0 ? next : keys.length;
+    }
+    keys.splice(at, 0, key);
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = Object.hasOwn(changes, key) ? changes[key] : post[key];
+    if (value !== undefined) setOwn(out, key, value);
+  }
+  return out as Post;
+}
+
+/** A post written with its keys in the order it holds them (see withFields). */
+export function serializeInOrder(post: Post): string {
+  return `${JSON.stringify(post, null, 2)}\n`;
 }
