@@ -181,33 +181,65 @@ function entryCard(root: string, entry: Entry): string {
     + '</article>\n';
 }
 
-function pageDir(listDir: string, n: number): string {
-  return n === 1 ? listDir : `${listDir}page/${n}/`;
+/**
+ * A list's pages are counted from its oldest post, so a new post changes the list's first page
+ * and leaves the numbered ones as they were (an incremental export rewrites one or two list
+ * pages, not all of them). Page 0 is the list's own folder, with the newest posts: 20 to 39 of
+ * them once there are 40 (fewer than 40: all on it). `page/1/` holds the 20 oldest, `page/2/`
+ * the next 20, and so on; each post is on exactly one page.
+ */
+export interface ListSlot {
+  /** 0 for the list's folder, else the page number (1 = the oldest). */
+  n: number;
+  entries: Entry[];
+  /** Page numbers of the neighbours (0 is the first page). */
+  newer?: number;
+  older?: number;
 }
 
-function pagination(root: string, listDir: string, n: number, count: number): string {
-  if (count <= 1) return '';
+export function listSlots(entries: readonly Entry[]): ListSlot[] {
+  const total = entries.length;
+  const full = Math.floor(total / POSTS_PER_PAGE);
+  const firstCount = full <= 1 ? total : total - POSTS_PER_PAGE * (full - 1);
+  const slots: ListSlot[] = [{ n: 0, entries: entries.slice(0, firstCount), older: full >= 2 ? full - 1 : undefined }];
+  for (let k = full - 1; k >= 1; k--) {
+    slots.push({
+      n: k,
+      entries: entries.slice(total - POSTS_PER_PAGE * k, total - POSTS_PER_PAGE * (k - 1)),
+      newer: k + 1 === full ? 0 : k + 1,
+      older: k > 1 ? k - 1 : undefined,
+    });
+  }
+  return slots;
+}
+
+function pageDir(listDir: string, n: number): string {
+  return n === 0 ? listDir : `${listDir}page/${n}/`;
+}
+
+function pagination(root: string, listDir: string, slot: ListSlot): string {
+  if (slot.newer === undefined && slot.older === undefined) return '';
   return '<nav class="pagination" aria-label="Pages">\n'
-    + (n > 1 ? `<a rel="prev" href="${href(root, pageDir(listDir, n - 1))}">← Billets plus récents</a>\n` : '')
-    + `<span class="current">Page ${n} sur ${count}</span>\n`
-    + (n < count ? `<a rel="next" href="${href(root, pageDir(listDir, n + 1))}">Billets plus anciens →</a>\n` : '')
+    + (slot.newer !== undefined ? `<a rel="prev" href="${href(root, pageDir(listDir, slot.newer))}">← Billets plus récents</a>\n` : '')
+    + (slot.n > 0 ? `<span class="current">Page ${slot.n}</span>\n` : '')
+    + (slot.older !== undefined ? `<a rel="next" href="${href(root, pageDir(listDir, slot.older))}">Billets plus anciens →</a>\n` : '')
     + '</nav>\n';
 }
 
-/** Index pages of a list (home or a tag), 20 entries a page, with previous/next links. */
+/** Index pages of a list (home or a tag), with newer/older links. */
 interface ListPageParts extends Partial<PageParts> {
   /** Markup before the entries (the tag page's h1) and after the pagination. */
   before?: string;
   after?: string;
 }
 
-function listPage(model: ExportModel, slice: readonly Entry[], listDir: string, n: number, count: number, parts: (n: number, count: number, root: string) => ListPageParts): string {
-  const dir = pageDir(listDir, n);
+function listPage(model: ExportModel, listDir: string, slot: ListSlot, parts: (n: number, root: string) => ListPageParts): string {
+  const dir = pageDir(listDir, slot.n);
   const root = rootFrom(dir);
-  const { before, after, ...page } = parts(n, count, root);
+  const { before, after, ...page } = parts(slot.n, root);
   const main = (before ?? '')
-    + (slice.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slice.map((e) => entryCard(root, e)).join(''))
-    + pagination(root, listDir, n, count)
+    + (slot.entries.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slot.entries.map((e) => entryCard(root, e)).join(''))
+    + pagination(root, listDir, slot)
     + (after ?? '');
   return layout({ model, dir, main, ...page });
 }
@@ -305,23 +337,24 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     });
   }
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}`).join('\u0002');
-  planListPages(plan, model, entries, '', (n, count) => ({
+  planListPages(plan, model, entries, '', (n) => ({
     home: true,
-    title: n === 1 ? undefined : `Page ${n} sur ${count}`,
+    title: n === 0 ? undefined : `Page ${n}`,
     description: model.description || undefined,
-    after: n === 1 ? tagsNav(model) : undefined,
-  }), (n) => (n === 1 ? allTags : ''));
+    after: n === 0 ? tagsNav(model) : undefined,
+  }), (n) => (n === 0 ? allTags : ''));
   for (const tag of model.tags) {
     const dir = tagPath(tag);
     const feed = tagFeedAlternate(model, tag);
-    const tagKey = `${tag.name}\u0003${tag.slug}\u0003${tag.entries.length}`;
-    planListPages(plan, model, tag.entries, dir, (n, count, root) => ({
-      title: `Étiquette « ${tag.name} »${n > 1 ? `, page ${n}` : ''}`,
+    const tagKey = `${tag.name}\u0003${tag.slug}`;
+    const total = tag.entries.length;
+    planListPages(plan, model, tag.entries, dir, (n, root) => ({
+      title: `Étiquette « ${tag.name} »${n > 0 ? `, page ${n}` : ''}`,
       feeds: [feed],
       before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
-        + `<p>${formatCountFr(tag.entries.length)} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
+        + `<p>${n === 0 ? `${formatCountFr(total)} billet${total > 1 ? 's' : ''}` : `Page ${n}`} · `
         + `<a href="${root}${dir}${FEED_FILES.rss}" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
-    }), () => tagKey);
+    }), (n) => (n === 0 ? `${tagKey}\u0003${total}` : tagKey));
     plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT))],
       () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
   }
@@ -340,12 +373,10 @@ type Plan = (path: string, parts: readonly string[], render: () => string) => vo
 
 /** Plans the index pages of a list (home or a tag); `extraKey` names what `parts` shows besides the entries. */
 function planListPages(plan: Plan, model: ExportModel, entries: readonly Entry[], listDir: string,
-  parts: (n: number, count: number, root: string) => ListPageParts, extraKey: (n: number, count: number) => string): void {
-  const count = Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
-  for (let n = 1; n <= count; n++) {
-    const slice = entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
-    plan(`${pageDir(listDir, n)}index.html`, ['list', String(n), String(count), extraKey(n, count), entriesKey(slice)],
-      () => listPage(model, slice, listDir, n, count, parts));
+  parts: (n: number, root: string) => ListPageParts, extraKey: (n: number) => string): void {
+  for (const slot of listSlots(entries)) {
+    plan(`${pageDir(listDir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), extraKey(slot.n), entriesKey(slot.entries)],
+      () => listPage(model, listDir, slot, parts));
   }
 }
 

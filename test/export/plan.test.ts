@@ -44,3 +44,26 @@ describe('the site plan', () => {
     expect(changed(keys(posts), keys(after))).toEqual(['a/index.html', 'atom.xml', 'b/index.html', 'c/index.html', 'feed.json', 'feed.xml', 'index.html', 'vieux/index.html']);
   });
 });
+
+describe('pages counted from the oldest post', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => post(`b-${n - i}`, { date: `2013-10-29T10:${String(Math.floor((n - i) / 60)).padStart(2, '0')}:${String((n - i) % 60).padStart(2, '0')}Z` }));
+
+  test('each post on exactly one page; the first holds 20 to 39 posts', () => {
+    for (const n of [0, 1, 19, 20, 39, 40, 41, 59, 60, 61, 99, 100]) {
+      const files = [...renderHtmlSite(PARIS, many(n), { baseUrl: BASE })].filter((f) => /^(page\/\d+\/)?index\.html$/.test(f.path));
+      const cards = files.flatMap((f) => [...f.content.matchAll(/<h2><a href="[^"]*" dir="auto">Titre (b-\d+)<\/a>/g)].map((m) => m[1]));
+      expect(cards.sort()).toEqual(many(n).map((p) => p.slug).sort());
+      const first = files.find((f) => f.path === 'index.html')!.content.match(/class="entry"/g)?.length ?? 0;
+      expect(first).toBe(n < 40 ? n : 20 + (n % 20));
+    }
+  });
+
+  test('a new post changes the first page and leaves the numbered ones alone (one more at each twentieth)', () => {
+    for (const n of [70, 79]) {
+      const before = keys(many(n));
+      const after = keys(many(n + 1));
+      const lists = changed(before, after).filter((p) => /^(page\/\d+\/)?index\.html$/.test(p));
+      expect(lists).toEqual(n === 79 ? ['index.html', 'page/2/index.html', 'page/3/index.html'] : ['index.html']);
+    }
+  });
+});
