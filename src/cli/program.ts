@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   trash: () => import('../commands/trash.js'),
   tags: () => import('../commands/tags.js'),
   init: () => import('../commands/init.js'),
+  views: () => import('../commands/views.js'),
 };
 
 

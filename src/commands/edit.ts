@@ -15,7 +15,7 @@ import { uniqueTags } from '../core/tags.js';
 import { changePost, locatePost, readPostForChange, writeChanges, type ChangeResult } from '../store/change.js';
 import { loadSite, resolveContentDir } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { readBodyFile } from './new.js';
+import { readBodyFile } from '../store/read.js';
 import { addChangeOutputOptions, reportChange, typedDateOrFail } from './shared.js';
 
 export interface EditOptions {
@@ -104,7 +104,7 @@ export async function runEdit(opts: EditOptions, ctx: Context): Promise<number> 
     if (values?.some((t) => !t.trim())) throw new NewsError(`${flag} : une étiquette ne peut pas être vide`, 2, { code: 'USAGE' });
   }
   const date = opts.date === undefined ? undefined : typedDateOrFail('--date', opts.date, site.timeZone);
-  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx) : opts.body;
+  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx.cwd, ctx.stdin) : opts.body;
   if (body !== undefined && !body.trim()) throw new NewsError(`${opts.bodyFile !== undefined ? '--body-file' : '--body'} : le texte du billet est vide`, 2, { code: 'USAGE' });
   const result = await changePost(dir, opts.slug, flagChanges(opts, body, date), { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
   reportChange(ctx, 'edit', result, opts);
