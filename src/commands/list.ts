@@ -12,7 +12,7 @@ import { loadPostListings } from '../store/cache.js';
 import { formatDateTimeFr, formatViewsFr } from '../format/french.js';
 import { renderTable } from '../format/table.js';
 import { colors } from '../format/color.js';
-import { warnProblems } from './shared.js';
+import { readFinishedContent, warnProblems } from './shared.js';
 
 export interface ListOptions {
   dir?: string;
@@ -54,7 +54,7 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const { posts, problems } = loadPostListings(dir, site.timeZone, ctx.env);
+  const { posts, problems } = await readFinishedContent(ctx, dir, site.timeZone, () => loadPostListings(dir, site.timeZone, ctx.env));
   warnProblems(ctx, problems);
   if (opts.scheduled && (opts.drafts || opts.all)) {
     throw new NewsError(`--scheduled ne va pas avec ${opts.drafts ? '--drafts' : '--all'} : un billet programmé est publié`, 2, { code: 'USAGE' });
