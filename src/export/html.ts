@@ -1,25 +1,50 @@
 import type { Post } from '../core/post.js';
+import { NewsError } from '../core/errors.js';
+import { NNBSP } from '../core/typography.js';
 import { atomDocument } from './atom.js';
+import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
 import { buildModel, DEFAULT_FEED_LIMIT, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
 import { rssDocument } from './rss.js';
-import { STYLESHEET } from './style.js';
+import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
+import type { PageTemplate, StaticFile, Theme } from './theme.js';
 
 /**
- * The static site, as a list of files (Hexo's generators: `{path, content}`, no disk).
- * Navigation links are relative, so the folder works wherever it is served; canonical
- * and feed links are absolute. A generator, so the writer can stream 10,000 pages.
+ * The static site, as a plan of files (Hexo's generators: `{path, content}`, no disk): each
+ * file's path is known at once, its bytes are made when asked. Pages are rendered by the
+ * theme's templates from plain data objects built here (dates, counts and French typography
+ * already applied: templates never compute; docs/theme.md lists every variable). Navigation
+ * links are relative, so the folder works wherever it is served; canonical, Open Graph and
+ * feed links are absolute.
  */
 
 export interface OutputFile {
   /** Relative, with `/` separators. */
   path: string;
-  content: string;
+  content: string | Uint8Array;
+}
+
+/** A file of the site whose bytes are made on demand (a page is rendered only when asked). */
+export interface PlannedFile {
+  path: string;
+  render(): string | Uint8Array;
+}
+
+export interface HtmlSiteOptions extends ExportOptions {
+  theme: Theme;
+  /** `<content>/static/`'s files (see listStaticFiles); none by default. */
+  staticFiles?: readonly StaticFile[];
+  /** site.json's `publisher` (JSON-LD), else the site's title. */
+  publisher?: string;
 }
 
 export const POSTS_PER_PAGE = 20;
+export const NOT_FOUND_PAGE = '404.html';
+export const SITEMAP_FILE = 'sitemap.xml';
+export const ROBOTS_FILE = 'robots.txt';
+export const TAG_INDEX_DIR = 'tag/';
 
 /** `''` for the root, `'../'` one folder down…; `dir` is a folder path ending with `/` or `''`. */
 function rootFrom(dir: string): string {
@@ -34,242 +59,423 @@ function href(root: string, dir: string): string {
 }
 
 /**
- * Browser tabs and search results show about 70 characters: longer titles are cut at a word.
- * Returns the escaped text, at most 70 UTF-16 units as written in the file (html-validate's
- * `long-title` counts the source, entities included).
+ * Browser tabs and search results show about 70 characters. `<title>` is `Post — Site`; when
+ * that is longer (counted as written in the file, entities included: html-validate's
+ * `long-title`), the post's part is cut at a word, then the whole if the site name alone is long.
  */
 export const TITLE_MAX = 70;
 
-function titleHtml(text: string): string {
-  const full = h(text);
-  if (full.length <= TITLE_MAX) return full;
+function cutEscaped(text: string, max: number): string {
+  if (h(text).length <= max) return text;
   let kept = '';
   let length = 1; // the ellipsis
   for (const char of text) {
     const escaped = h(char);
-    if (length + escaped.length > TITLE_MAX) break;
+    if (length + escaped.length > max) break;
     kept += char;
     length += escaped.length;
   }
   const space = kept.lastIndexOf(' ');
-  if (space > TITLE_MAX / 3) kept = kept.slice(0, space);
-  return `${h(kept.replace(/[\s,;:.!?—–-]+$/, ''))}…`;
+  if (space > max / 3) kept = kept.slice(0, space);
+  return `${kept.replace(/[\s,;:.!?—–-]+$/, '')}…`;
 }
 
-interface Alternate {
-  type: string;
+export function documentTitle(part: string | undefined, siteTitle: string): string {
+  if (part === undefined) return cutEscaped(siteTitle, TITLE_MAX);
+  const suffix = ` — ${siteTitle}`;
+  const room = TITLE_MAX - h(suffix).length;
+  if (room < 20) return cutEscaped(part, TITLE_MAX);
+  return cutEscaped(part, room) + suffix;
+}
+
+/** `<meta name="description">`: at most 160 characters, cut at a word. */
+export const DESCRIPTION_MAX = 160;
+
+export function describe(text: string): string {
+  const flat = text.replace(/\s+/g, (s) => (s.includes(NNBSP) || s.includes('\u00A0') ? s : ' ')).trim();
+  if (flat.length <= DESCRIPTION_MAX) return flat;
+  const cut = flat.slice(0, DESCRIPTION_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > DESCRIPTION_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?…—–-]+$/, '')}…`;
+}
+
+/** Every page's `site` variable. */
+interface SiteData {
   title: string;
+  description: string;
   url: string;
+  lang: 'fr';
+  feeds: Array<{ type: string; title: string; url: string }>;
 }
 
-const feedLinks = new WeakMap<ExportModel, string>();
-
-function alternateLinks(feeds: readonly Alternate[]): string {
-  return feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('');
+/** Every page's `page` variable. */
+interface PageData {
+  kind: PageTemplate | 'home';
+  /** `<title>` text. */
+  title: string;
+  /** The page's own heading (Open Graph and Twitter title). */
+  heading: string;
+  description: string;
+  /** Canonical absolute URL. */
+  url: string;
+  /** Prefix to the site's root (`../../`), or the base URL's path on the 404 page. */
+  root: string;
+  /** Link to the home page. */
+  home: string;
+  ogType: 'website' | 'article';
+  publishedTime: string | null;
+  modifiedTime: string | null;
+  feeds: Array<{ type: string; title: string; url: string }>;
+  jsonLd: string | null;
+  noindex: boolean;
 }
 
-/** The site's three feeds, linked from every page's head. */
-function siteFeedLinks(model: ExportModel): string {
-  let links = feedLinks.get(model);
-  if (links === undefined) feedLinks.set(model, (links = alternateLinks(siteFeeds(model))));
-  return links;
+interface TagLink {
+  name: string;
+  href: string;
 }
 
-function siteFeeds(model: ExportModel): Alternate[] {
-  return [
-    { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}${FEED_FILES.rss}` },
-    { type: 'application/atom+xml', title: `${model.title} (Atom)`, url: `${model.baseUrl}${FEED_FILES.atom}` },
-    { type: 'application/feed+json', title: `${model.title} (JSON Feed)`, url: `${model.baseUrl}${FEED_FILES.json}` },
-  ];
+interface CardData {
+  href: string;
+  title: string;
+  date: string;
+  datetime: string;
+  views: string;
+  lead: string;
+  tags: TagLink[];
 }
 
-interface PageParts {
-  model: ExportModel;
-  dir: string;
-  /** Page title without the site name; undefined on the home page. */
-  title?: string;
-  description?: string;
-  feeds?: Alternate[];
-  /** A post page's title is the post's alone. */
-  post?: boolean;
-  /** Home and its next pages show the site name as their h1. */
-  home?: boolean;
-  main: string;
+interface PaginationData {
+  label: string;
+  newer: string | null;
+  older: string | null;
 }
 
-function layout(p: PageParts): string {
-  const { model } = p;
-  const root = rootFrom(p.dir);
-  const title = p.title === undefined ? model.title : p.post ? p.title : `${p.title} — ${model.title}`;
-  const siteName = `<a href="${href(root, '')}">${h(model.title)}</a>`;
-  return '<!DOCTYPE html>\n'
-    + '<html lang="fr">\n'
-    + '<head>\n'
-    + '<meta charset="utf-8">\n'
-    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${titleHtml(title)}</title>\n`
-    + (p.description ? `<meta name="description" content="${h(p.description)}">\n` : '')
-    + `<link rel="canonical" href="${h(model.baseUrl + p.dir)}">\n`
-    + siteFeedLinks(model)
-    + (p.feeds ? alternateLinks(p.feeds) : '')
-    + `<link rel="stylesheet" href="${root}style.css">\n`
-    + '</head>\n'
-    + '<body>\n'
-    + '<header class="site-header">\n'
-    + (p.home ? `<h1 class="site-title">${siteName}</h1>\n` : `<p class="site-title">${siteName}</p>\n`)
-    + (p.home && model.description ? `<p class="site-description">${h(model.description)}</p>\n` : '')
-    + '</header>\n'
-    + `<main>\n${p.main}</main>\n`
-    + '<footer class="site-footer">\n'
-    + `<p>S'abonner : <a href="${root}${FEED_FILES.rss}" type="application/rss+xml">RSS</a> · <a href="${root}${FEED_FILES.atom}" type="application/atom+xml">Atom</a> · <a href="${root}${FEED_FILES.json}" type="application/feed+json">JSON Feed</a></p>\n`
-    + '</footer>\n'
-    + '</body>\n'
-    + '</html>\n';
+function tagLinks(root: string, tags: readonly TagRef[]): TagLink[] {
+  return tags.map((t) => ({ name: t.name, href: root + tagPath(t) }));
 }
 
-function meta(entry: Entry, withAuthor: boolean): string {
-  return `<p class="meta"><time datetime="${entry.datetime}">${h(entry.dateFr)}</time> <span class="views">${h(entry.viewsFr)}</span>`
-    + (withAuthor && entry.author ? ` · <span class="author">${h(entry.author)}</span>` : '')
-    + '</p>\n';
-}
-
-function tagList(root: string, tags: readonly TagRef[]): string {
-  if (tags.length === 0) return '';
-  return `<ul class="tags">${tags.map((t) => `<li><a href="${root}${tagPath(t)}" dir="auto">${h(t.name)}</a></li>`).join('')}</ul>\n`;
-}
-
-/**
- * A post's card on a list page (home or tag). Built again for each page rather than kept:
- * keeping every card for every folder depth held ~30 MB to the end of a 10,000-post export,
- * and promoting it cost more garbage collection than building a card costs.
- */
-function entryCard(root: string, entry: Entry): string {
-  const summary = entry.lead();
-  return '<article class="entry">\n'
-    + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`
-    + meta(entry, false)
-    + (summary ? `<p class="summary" dir="auto">${h(summary)}</p>\n` : '')
-    + tagList(root, entry.tags)
-    + '</article>\n';
+function card(root: string, entry: Entry): CardData {
+  return {
+    href: `${root}${entry.slug}/`,
+    title: entry.title,
+    date: entry.dateFr,
+    datetime: entry.datetime,
+    views: entry.viewsFr,
+    lead: entry.lead(),
+    tags: tagLinks(root, entry.tags),
+  };
 }
 
 function pageDir(listDir: string, n: number): string {
   return n === 1 ? listDir : `${listDir}page/${n}/`;
 }
 
-function pagination(root: string, listDir: string, n: number, count: number): string {
-  if (count <= 1) return '';
-  return '<nav class="pagination" aria-label="Pages">\n'
-    + (n > 1 ? `<a rel="prev" href="${href(root, pageDir(listDir, n - 1))}">← Billets plus récents</a>\n` : '')
-    + `<span class="current">Page ${n} sur ${count}</span>\n`
-    + (n < count ? `<a rel="next" href="${href(root, pageDir(listDir, n + 1))}">Billets plus anciens →</a>\n` : '')
-    + '</nav>\n';
+function pagination(root: string, listDir: string, n: number, count: number): PaginationData | null {
+  if (count <= 1) return null;
+  return {
+    label: `Page ${n} sur ${count}`,
+    newer: n > 1 ? href(root, pageDir(listDir, n - 1)) : null,
+    older: n < count ? href(root, pageDir(listDir, n + 1)) : null,
+  };
 }
 
-/** Index pages of a list (home or a tag), 20 entries a page, with previous/next links. */
-interface ListPageParts extends Partial<PageParts> {
-  /** Markup before the entries (the tag page's h1) and after the pagination. */
-  before?: string;
-  after?: string;
+function countOf(n: number, word: string): string {
+  return `${formatCountFr(n)} ${word}${n > 1 ? 's' : ''}`;
 }
 
-function* listPages(model: ExportModel, entries: readonly Entry[], listDir: string, parts: (n: number, count: number, root: string) => ListPageParts): Generator<OutputFile> {
-  const count = Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
-  for (let n = 1; n <= count; n++) {
+/** JSON inside `<script>`: `<` written as `\u003c`, so no text can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** Builds every page's data and renders it with the theme. */
+class SiteBuilder {
+  readonly site: SiteData;
+  constructor(readonly model: ExportModel, readonly options: HtmlSiteOptions) {
+    const { title, baseUrl } = model;
+    this.site = {
+      title,
+      description: model.description,
+      url: baseUrl,
+      lang: 'fr',
+      feeds: [
+        { type: 'application/rss+xml', title: `${title} (RSS)`, url: `${baseUrl}${FEED_FILES.rss}` },
+        { type: 'application/atom+xml', title: `${title} (Atom)`, url: `${baseUrl}${FEED_FILES.atom}` },
+        { type: 'application/feed+json', title: `${title} (JSON Feed)`, url: `${baseUrl}${FEED_FILES.json}` },
+      ],
+    };
+  }
+
+  private page(kind: PageData['kind'], dir: string, parts: Partial<PageData> & Pick<PageData, 'heading' | 'description'>, titlePart?: string): PageData {
+    const root = rootFrom(dir);
+    return {
+      kind,
+      title: documentTitle(titlePart, this.model.title),
+      url: this.model.baseUrl + dir,
+      root,
+      home: href(root, ''),
+      ogType: 'website',
+      publishedTime: null,
+      modifiedTime: null,
+      feeds: [],
+      jsonLd: null,
+      noindex: false,
+      ...parts,
+      description: describe(parts.description),
+    };
+  }
+
+  private render(template: PageTemplate, page: PageData, data: object): string {
+    return this.options.theme.render(template, { site: this.site, page, ...data });
+  }
+
+  postPage(entry: Entry, newer: Entry | undefined, older: Entry | undefined): string {
+    const dir = `${entry.slug}/`;
+    const root = rootFrom(dir);
+    const { model } = this;
+    const body = entry.body();
+    const published = formatRfc3339(entry.instant, model.timeZone);
+    const modified = formatRfc3339(entry.updated, model.timeZone);
+    const description = describe(entry.lead() || model.description || entry.title);
+    const jsonLd = scriptJson({
+      '@context': 'https://schema.org',
+      '@type': 'NewsArticle',
+      headline: entry.title.length > 110 ? `${entry.title.slice(0, 109)}…` : entry.title,
+      description,
+      url: entry.url,
+      mainEntityOfPage: entry.url,
+      datePublished: published,
+      dateModified: modified,
+      inLanguage: model.language,
+      ...(entry.author ? { author: { '@type': entry.post.author ? 'Person' : 'Organization', name: entry.author } } : {}),
+      publisher: { '@type': 'Organization', name: this.options.publisher ?? model.title },
+      ...(entry.tags.length > 0 ? { keywords: entry.tags.map((t) => t.name).join(', ') } : {}),
+    });
+    const page = this.page('post', dir, {
+      heading: entry.title,
+      description,
+      ogType: 'article',
+      publishedTime: published,
+      modifiedTime: modified,
+      jsonLd,
+    }, entry.title);
+    const neighbour = (e: Entry | undefined) => (e ? { href: `${root}${e.slug}/`, title: e.title } : null);
+    return this.render('post', page, {
+      entry: {
+        title: entry.title,
+        date: entry.dateFr,
+        datetime: entry.datetime,
+        views: entry.viewsFr,
+        author: entry.author ?? null,
+        summary: entry.summary ?? null,
+        html: body.html,
+        tags: tagLinks(root, entry.tags),
+      },
+      // Chronological: the previous post is the older one.
+      previous: neighbour(older),
+      next: neighbour(newer),
+    });
+  }
+
+  homePage(n: number, count: number): string {
+    const { model } = this;
+    const dir = pageDir('', n);
+    const root = rootFrom(dir);
+    const label = `Page ${n} sur ${count}`;
+    const about = model.description || `Les billets de ${model.title}`;
+    const page = this.page('home', dir, {
+      kind: 'home',
+      heading: n === 1 ? model.title : `${model.title}, ${label.toLowerCase()}`,
+      description: n === 1 ? about : `${label} — ${about}`,
+    }, n === 1 ? undefined : label);
+    return this.render('index', page, {
+      entries: this.slice(model.entries, n).map((e) => card(root, e)),
+      pagination: pagination(root, '', n, count),
+      allTags: n === 1 ? tagLinks(root, model.tags) : [],
+    });
+  }
+
+  tagPage(tag: TagGroup, n: number, count: number): string {
+    const { model } = this;
+    const listDir = tagPath(tag);
     const dir = pageDir(listDir, n);
     const root = rootFrom(dir);
-    const { before, after, ...page } = parts(n, count, root);
-    const slice = entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
-    const main = (before ?? '')
-      + (slice.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slice.map((e) => entryCard(root, e)).join(''))
-      + pagination(root, listDir, n, count)
-      + (after ?? '');
-    yield { path: `${dir}index.html`, content: layout({ model, dir, main, ...page }) };
+    const heading = `Étiquette «${NNBSP}${tag.name}${NNBSP}»`;
+    const total = countOf(tag.entries.length, 'billet');
+    const page = this.page('tag', dir, {
+      heading,
+      description: `${total} portant l’étiquette «${NNBSP}${tag.name}${NNBSP}» sur ${model.title}${count > 1 ? `, page ${n} sur ${count}` : ''}.`,
+      feeds: [{ type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${listDir}${FEED_FILES.rss}` }],
+    }, `${heading}${n > 1 ? `, page ${n}` : ''}`);
+    return this.render('tag', page, {
+      tag: {
+        name: tag.name,
+        count: total,
+        countLine: `${total}${count > 1 ? `, page ${n} sur ${count}` : ''}`,
+        feed: `${root}${listDir}${FEED_FILES.rss}`,
+      },
+      entries: this.slice(tag.entries, n).map((e) => card(root, e)),
+      pagination: pagination(root, listDir, n, count),
+    });
+  }
+
+  tagIndexPage(): string {
+    const { model } = this;
+    const root = rootFrom(TAG_INDEX_DIR);
+    const heading = 'Toutes les étiquettes';
+    const page = this.page('tags', TAG_INDEX_DIR, {
+      heading,
+      description: `Les ${countOf(model.tags.length, 'étiquette')} de ${model.title}, chacune avec ses billets.`,
+    }, heading);
+    return this.render('tags', page, {
+      tags: model.tags.map((t) => ({ name: t.name, href: root + tagPath(t), count: countOf(t.entries.length, 'billet') })),
+    });
+  }
+
+  aliasPage(alias: string, entry: Entry): string {
+    const dir = `${alias}/`;
+    const page = this.page('alias', dir, {
+      heading: entry.title,
+      description: entry.lead() || entry.title,
+      url: entry.url,
+      noindex: true,
+    }, entry.title);
+    return this.render('alias', page, { target: { href: `../${entry.slug}/`, title: entry.title, url: entry.url } });
+  }
+
+  /** Served at any address: its links start from the base URL's path, not from its own folder. */
+  notFoundPage(): string {
+    const { model } = this;
+    const root = new URL(model.baseUrl).pathname;
+    const heading = 'Page introuvable';
+    const page = this.page('404', '', {
+      heading,
+      description: `Cette adresse ne correspond à aucune page de ${model.title}.`,
+      url: model.baseUrl + NOT_FOUND_PAGE,
+      root,
+      home: root,
+      noindex: true,
+    }, heading);
+    return this.render('404', page, {});
+  }
+
+  slice(entries: readonly Entry[], n: number): Entry[] {
+    return entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
   }
 }
 
-function postPage(model: ExportModel, entry: Entry, newer: Entry | undefined, older: Entry | undefined): OutputFile {
-  const dir = `${entry.slug}/`;
-  const root = rootFrom(dir);
-  const neighbours = newer || older
-    ? '<nav class="post-nav" aria-label="Billets voisins">\n'
-      + (newer ? `<a rel="prev" href="${root}${newer.slug}/" dir="auto">← ${h(newer.title)}</a>\n` : '')
-      + (older ? `<a rel="next" href="${root}${older.slug}/" dir="auto">${h(older.title)} →</a>\n` : '')
-      + '</nav>\n'
-    : '';
-  const main = '<article class="post">\n'
-    + `<h1 dir="auto">${h(entry.title)}</h1>\n`
-    + meta(entry, true)
-    + (entry.summary ? `<p class="lead" dir="auto">${h(entry.summary)}</p>\n` : '')
-    + `<div class="content" dir="auto">\n${entry.body().html}</div>\n`
-    + tagList(root, entry.tags)
-    + '</article>\n'
-    + neighbours;
-  return { path: `${dir}index.html`, content: layout({ model, dir, title: entry.title, post: true, description: entry.summary, main }) };
+function pageCount(entries: readonly unknown[]): number {
+  return Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
 }
 
-/** A page at an old slug that sends the reader to the post (meta refresh, canonical link, a visible link). */
-function aliasPage(alias: string, entry: Entry): OutputFile {
-  const target = `../${entry.slug}/`;
-  const content = '<!DOCTYPE html>\n'
-    + '<html lang="fr">\n'
-    + '<head>\n'
-    + '<meta charset="utf-8">\n'
-    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${titleHtml(entry.title)}</title>\n`
-    + `<link rel="canonical" href="${h(entry.url)}">\n`
-    + `<meta http-equiv="refresh" content="0; url=${target}">\n`
-    + '<meta name="robots" content="noindex">\n'
-    + '</head>\n'
-    + '<body>\n'
-    + `<p>Ce billet a changé d'adresse : <a href="${target}" dir="auto">${h(entry.title)}</a>.</p>\n`
-    + '</body>\n'
-    + '</html>\n';
-  return { path: `${alias}/index.html`, content };
+function lastChange(entries: readonly Entry[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const e of entries) if (!newest || e.updated.getTime() > newest.getTime()) newest = e.updated;
+  return newest;
 }
 
-function tagFeedAlternate(model: ExportModel, tag: TagGroup): Alternate {
-  return { type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${tagPath(tag)}${FEED_FILES.rss}` };
+/**
+ * A static file (or a theme asset) may not take a generated file's place, nor sit where a
+ * generated folder is, nor have a generated file where its own folder would be.
+ */
+function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ path: string; from: string }>): void {
+  if (extra.length === 0) return;
+  const paths = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of files) {
+    paths.add(f.path);
+    for (let i = f.path.indexOf('/'); i >= 0; i = f.path.indexOf('/', i + 1)) dirs.add(f.path.slice(0, i));
+  }
+  for (const e of extra) {
+    let clash = paths.has(e.path) || dirs.has(e.path) || e.path === '.news-export' ? e.path : undefined;
+    for (let i = e.path.indexOf('/'); clash === undefined && i >= 0; i = e.path.indexOf('/', i + 1)) {
+      if (paths.has(e.path.slice(0, i))) clash = e.path.slice(0, i);
+    }
+    if (clash !== undefined) {
+      throw new NewsError(`${e.from} remplacerait ${clash}, que l’export produit : renommez ou déplacez ce fichier (export annulé, le site n’a pas changé)`, 2, { code: 'CONFLICT' });
+    }
+    paths.add(e.path);
+  }
 }
 
-function tagsNav(model: ExportModel): string {
-  if (model.tags.length === 0) return '';
-  return `<nav aria-label="Toutes les étiquettes">\n<h2>Étiquettes</h2>\n${tagList('', model.tags)}</nav>\n`;
-}
-
-/** Every file of the site. Posts already filtered and sorted newest first. */
-export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: ExportOptions): Generator<OutputFile> {
+/**
+ * Every file of the site, in the order they are best made (post pages first, so each body is
+ * rendered once and let go). Posts already filtered and sorted newest first. Throws before
+ * anything is rendered when a static file would take a generated file's place.
+ */
+export function planHtmlSite(site: SiteSettings, posts: readonly Post[], options: HtmlSiteOptions): PlannedFile[] {
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
+  const builder = new SiteBuilder(model, options);
   const { entries } = model;
-  // Post pages first, each body rendered once; only the HTML the feeds need is kept after.
+  const files: PlannedFile[] = [];
+  const urls: SitemapUrl[] = [];
+  const tz = model.timeZone;
+  // Only the HTML the feeds need is kept once a post page is made.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    yield postPage(model, entry, entries[i - 1], entries[i + 1]);
-    if (!inFeeds.has(entry)) entry.release();
+    files.push({
+      path: `${entry.slug}/index.html`,
+      render: () => {
+        const html = builder.postPage(entry, entries[i - 1], entries[i + 1]);
+        if (!inFeeds.has(entry)) entry.release();
+        return html;
+      },
+    });
+    urls.push({ loc: entry.url, lastmod: formatRfc3339(entry.updated, tz) });
   }
-  yield* listPages(model, entries, '', (n, count) => ({
-    home: true,
-    title: n === 1 ? undefined : `Page ${n} sur ${count}`,
-    description: model.description || undefined,
-    after: n === 1 ? tagsNav(model) : undefined,
-  }));
+  const listPages = (list: readonly Entry[], listDir: string, render: (n: number, count: number) => string) => {
+    const count = pageCount(list);
+    for (let n = 1; n <= count; n++) {
+      const dir = pageDir(listDir, n);
+      files.push({ path: `${dir}index.html`, render: () => render(n, count) });
+      const newest = lastChange(builder.slice(list, n));
+      urls.push({ loc: model.baseUrl + dir, lastmod: newest ? formatRfc3339(newest, tz) : undefined });
+    }
+  };
+  const home = files.length;
+  listPages(entries, '', (n, count) => builder.homePage(n, count));
+  const tagIndex: PlannedFile = { path: `${TAG_INDEX_DIR}index.html`, render: () => builder.tagIndexPage() };
+  files.push(tagIndex);
+  const newest = lastChange(entries);
+  urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: newest ? formatRfc3339(newest, tz) : undefined });
+  const firstTag = model.tags.length > 0 ? files.length : -1;
   for (const tag of model.tags) {
     const dir = tagPath(tag);
-    const feed = tagFeedAlternate(model, tag);
-    yield* listPages(model, tag.entries, dir, (n, count, root) => ({
-      title: `Étiquette « ${tag.name} »${n > 1 ? `, page ${n}` : ''}`,
-      feeds: [feed],
-      before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
-        + `<p>${formatCountFr(tag.entries.length)} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
-        + `<a href="${root}${dir}${FEED_FILES.rss}" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
-    }));
-    yield { path: `${dir}${FEED_FILES.rss}`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
+    listPages(tag.entries, dir, (n, count) => builder.tagPage(tag, n, count));
+    files.push({ path: `${dir}${FEED_FILES.rss}`, render: () => rssDocument(feedView(model, 'rss', { tag: tag.name })) });
   }
-  yield { path: FEED_FILES.rss, content: rssDocument(feedView(model, 'rss', {})) };
-  yield { path: FEED_FILES.atom, content: atomDocument(feedView(model, 'atom', {})) };
-  yield { path: FEED_FILES.json, content: jsonFeedDocument(feedView(model, 'json', {})) };
-  yield { path: 'style.css', content: STYLESHEET };
-  for (const alias of model.aliases) yield aliasPage(alias.slug, alias.entry);
+  files.push({ path: FEED_FILES.rss, render: () => rssDocument(feedView(model, 'rss', {})) });
+  files.push({ path: FEED_FILES.atom, render: () => atomDocument(feedView(model, 'atom', {})) });
+  files.push({ path: FEED_FILES.json, render: () => jsonFeedDocument(feedView(model, 'json', {})) });
+  const firstAlias = model.aliases.length > 0 ? files.length : -1;
+  for (const alias of model.aliases) files.push({ path: `${alias.slug}/index.html`, render: () => builder.aliasPage(alias.slug, alias.entry) });
+  const notFound: PlannedFile = { path: NOT_FOUND_PAGE, render: () => builder.notFoundPage() };
+  files.push(notFound);
+  files.push({ path: SITEMAP_FILE, render: () => sitemapXml(urls) });
+  files.push({ path: ROBOTS_FILE, render: () => robotsTxt(model.baseUrl + SITEMAP_FILE) });
+  const { assets } = options.theme;
+  const statics = options.staticFiles ?? [];
+  checkCollisions(files, [
+    ...assets.map((a) => ({ path: a.name, from: a.file })),
+    ...statics.map((s) => ({ path: s.path, from: `static/${s.path}` })),
+  ]);
+  for (const asset of assets) files.push({ path: asset.name, render: () => asset.bytes });
+  for (const s of statics) files.push({ path: s.path, render: () => s.read() });
+  // One page of each template is rendered now, before anything is written: a template that
+  // fails (a missing include, an unknown variable) fails the export while the site is untouched.
+  const probes = new Set([files[0]!, files[home]!, tagIndex, files[firstTag], files[firstAlias], notFound]);
+  for (const probe of probes) {
+    if (probe === undefined) continue;
+    const content = probe.render();
+    probe.render = () => content;
+  }
+  return files;
+}
+
+/** Every file of the site, rendered one after the other (a generator: 10,000 pages are never all in memory). */
+export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: HtmlSiteOptions): Generator<OutputFile> {
+  for (const file of planHtmlSite(site, posts, options)) yield { path: file.path, content: file.render() };
 }

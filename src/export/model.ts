@@ -2,6 +2,7 @@ import { formatIsoDay, parsePostDate, postInstant, zonedParts, type PostDate } f
 import { tagKey } from '../core/filters.js';
 import type { Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
+import { frenchTypography as typeset, NNBSP } from '../core/typography.js';
 import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { cleanLine, cleanText } from './text.js';
@@ -109,6 +110,12 @@ function cleanOptional(value: string | undefined): string | undefined {
   return cleaned === '' ? undefined : cleaned;
 }
 
+/** A one-line text readers see: cleaned, then set in French typography (SPEC: site and feeds alike). */
+function shownOptional(value: string | undefined): string | undefined {
+  const cleaned = cleanOptional(value);
+  return cleaned === undefined ? undefined : typeset(cleaned);
+}
+
 /** A tag's folder name before any `-2` suffix (a tag of symbols only gets `etiquette`). */
 function tagSlug(name: string): string {
   return slugify(name) || 'etiquette';
@@ -159,11 +166,11 @@ class PostEntry implements Entry {
   ) {
     this.slug = post.slug;
     this.url = `${baseUrl}${post.slug}/`;
-    this.title = cleanLine(post.title) || UNTITLED;
+    this.title = typeset(cleanLine(post.title)) || UNTITLED;
     this.guid = post.id ?? this.url;
     this.guidIsPermalink = post.id === undefined;
-    this.summary = cleanOptional(post.summary);
-    this.author = cleanOptional(post.author) ?? siteAuthor;
+    this.summary = shownOptional(post.summary);
+    this.author = shownOptional(post.author) ?? siteAuthor;
     const shown = shownDates(date, instant, timeZone);
     this.dateFr = shown.dateFr;
     this.datetime = shown.datetime;
@@ -194,13 +201,13 @@ const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: tru
 export function buildModel(site: SiteSettings, posts: readonly Post[], options: ExportOptions): ExportModel {
   const { baseUrl } = options;
   const timeZone = site.timeZone;
-  const siteAuthor = cleanOptional(site.author);
+  const siteAuthor = shownOptional(site.author);
   const groups = new Map<string, TagGroup>();
   const takenTagSlugs = new Set<string>();
-  const tagGroup = (name: string, key: string): TagGroup => {
+  const tagGroup = (raw: string, name: string, key: string): TagGroup => {
     let group = groups.get(key);
     if (!group) {
-      const slug = uniqueSlug(tagSlug(name), (s) => takenTagSlugs.has(s));
+      const slug = uniqueSlug(tagSlug(raw), (s) => takenTagSlugs.has(s));
       takenTagSlugs.add(slug);
       group = { name, slug, entries: [] };
       groups.set(key, group);
@@ -222,9 +229,10 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
-      const name = cleanLine(raw);
-      if (!name) continue;
-      const group = tagGroup(name, tagKey(name));
+      const cleaned = cleanLine(raw);
+      if (!cleaned) continue;
+      const name = typeset(cleaned);
+      const group = tagGroup(cleaned, name, tagKey(cleaned));
       // A post lists a tag once (its first spelling); posts carry a handful of tags.
       if (postGroups.includes(group)) continue;
       postGroups.push(group);
@@ -248,8 +256,8 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
 
   const tags = [...groups.values()].sort((a, b) => nameCollator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
   return {
-    title: cleanOptional(site.title) ?? DEFAULT_SITE_TITLE,
-    description: cleanOptional(site.description) ?? '',
+    title: shownOptional(site.title) ?? DEFAULT_SITE_TITLE,
+    description: shownOptional(site.description) ?? '',
     language: cleanOptional(site.language) ?? 'fr-FR',
     author: siteAuthor,
     timeZone,
@@ -290,13 +298,14 @@ export function feedView(model: ExportModel, format: FeedFormat, options: { limi
   let updated: Date | undefined;
   for (const e of entries) if (!updated || e.updated.getTime() > updated.getTime()) updated = e.updated;
   if (options.tag !== undefined) {
-    const name = group?.name ?? (cleanLine(options.tag) || options.tag);
-    const slug = group?.slug ?? tagSlug(name);
+    const raw = cleanLine(options.tag) || options.tag;
+    const name = group?.name ?? typeset(raw);
+    const slug = group?.slug ?? tagSlug(raw);
     const home = `${model.baseUrl}${tagPath({ name, slug })}`;
     return {
       model, entries, updated,
       title: `${model.title} — ${name}`,
-      description: `Billets portant l'étiquette « ${name} »`,
+      description: `Billets portant l’étiquette «${NNBSP}${name}${NNBSP}»`,
       homeUrl: home,
       selfUrl: `${home}${FEED_FILES[format]}`,
     };
