@@ -7,7 +7,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { EXIT_FOUND, EXIT_OK, NewsError } from '../core/errors.js';
-import { globalOptions } from '../cli/options.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
@@ -15,10 +15,10 @@ import { serializePost, type Post } from '../core/post.js';
 import { failOnProblems, listPostFiles, loadPostFile, loadSite, postFile, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
-  applyJournal, JOURNAL_FORMAT, JOURNAL_VERSION, pendingRuns, readJournal, runStatus, sha256, undoJournal, writeJournal,
-  type Journal, type JournalStep, type StepHook, type StepOutcome,
+  applyJournal, pendingRuns, readJournal, runStatus, sha256, startRun, trashStep, undoJournal,
+  type JournalStep, type StepHook, type StepOutcome,
 } from '../store/journal.js';
-import { isRunId, listRunIds, newRunId, removeLeftovers } from '../store/trash.js';
+import { isRunId, listRunIds, removeLeftovers } from '../store/trash.js';
 import { colors } from '../format/color.js';
 import { formatCountFr } from '../format/french.js';
 import { warnProblems, warningLabel } from './shared.js';
@@ -55,7 +55,6 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--apply', 'fusionne les doublons et supprime les blocs répétés (journal et corbeille dans .trash/)', false)
     .option('--undo <run-id>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
     .option('--threshold <s>', 'similarité minimale des quasi-doublons, entre 0 et 1', parseThreshold, DEFAULT_THRESHOLD)
-    .option('-q, --quiet', 'aucune ligne de résumé sur la sortie d’erreur', false)
     .option('-v, --verbose', 'une ligne par fusion et par billet nettoyé sur la sortie d’erreur', false)
     .addHelpText('after', [
       '',
@@ -68,6 +67,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  news dedupe --undo 20261125-030000-3fa2c1',
       '',
     ].join('\n'));
+  addQuietOption(command, 'aucune ligne de résumé sur la sortie d’erreur');
   prepareCommand(program, command, env).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runDedupe({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -322,9 +322,7 @@ function journalSteps(dir: string, plan: MergePlan): JournalStep[] {
       after: { sha256: sha256(Buffer.from(text, 'utf8')), text },
     });
   }
-  for (const t of plan.trash) {
-    steps.push({ op: 'trash', slug: t.slug, into: t.into, sha256: sha256(fs.readFileSync(postFile(dir, t.slug))) });
-  }
+  for (const t of plan.trash) steps.push(trashStep(dir, t.slug, t.into));
   return steps;
 }
 
@@ -351,18 +349,14 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
     const plan = buildMergePlan(findings, readPosts(dir, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };
-    let runId = newRunId(ctx.now());
-    while (listRunIds(dir).includes(runId)) runId = newRunId(ctx.now());
-    const journal: Journal = {
-      format: JOURNAL_FORMAT,
-      version: JOURNAL_VERSION,
-      runId,
+    const journal = startRun(dir, ctx.now(), {
+      command: 'dedupe',
       createdAt: at,
       threshold: opts.threshold,
       steps: journalSteps(dir, plan),
       report: jsonReport(findings),
-    };
-    writeJournal(dir, journal);
+    });
+    const runId = journal.runId;
     await hook();
     const outcomes = await applyJournal(dir, journal, at, hook);
     return { findings, runId, outcomes };

@@ -5,15 +5,17 @@ import { atomDocument } from './atom.js';
 import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
-import { buildModel, DEFAULT_FEED_LIMIT, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { packageVersion } from '../version.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
-import type { PageTemplate, StaticFile, Theme } from './theme.js';
+import { defaultTheme, type PageTemplate, type StaticFile, type Theme } from './theme.js';
 
 /**
  * The static site, as a plan of files (Hexo's generators: `{path, content}`, no disk): each
- * file's path is known at once, its bytes are made when asked. Pages are rendered by the
+ * file's path, a key of everything it is made from, and a lazy render(), so an incremental
+ * export renders only the files whose key changed. Pages are rendered by the
  * theme's templates from plain data objects built here (dates, counts and French typography
  * already applied: templates never compute; docs/theme.md lists every variable). Navigation
  * links are relative, so the folder works wherever it is served; canonical, Open Graph and
@@ -26,19 +28,35 @@ export interface OutputFile {
   content: string | Uint8Array;
 }
 
-/** A file of the site whose bytes are made on demand (a page is rendered only when asked). */
+/**
+ * One file of the site, not rendered yet. `key` changes whenever anything the file is made
+ * from does (the posts it shows and their order, the site settings, the theme and static
+ * files, this version of news): an incremental export renders and writes only the files whose
+ * key changed, so a key must name EVERY input of render() (when in doubt, add it: a key too
+ * wide costs a render, a key too narrow publishes a stale page).
+ */
 export interface PlannedFile {
+  /** Relative, with `/` separators. */
   path: string;
+  key: string;
+  /** The theme template a page is rendered from (probeTemplates renders one of each early). */
+  template?: PageTemplate;
   render(): string | Uint8Array;
 }
 
-export interface HtmlSiteOptions extends ExportOptions {
-  theme: Theme;
+export interface HtmlPlanOptions extends ExportOptions {
+  /** The theme in use (loadTheme); the default theme alone when not given. */
+  theme?: Theme;
   /** `<content>/static/`'s files (see listStaticFiles); none by default. */
   staticFiles?: readonly StaticFile[];
   /** site.json's `publisher` (JSON-LD), else the site's title. */
   publisher?: string;
+  /** Anything else the files are made from that the plan cannot see (preview banners…): part of every key. */
+  inputsKey?: string;
 }
+
+/** Bumped when the plan's keys change meaning. */
+const PLAN_FORMAT = 2;
 
 export const POSTS_PER_PAGE = 20;
 export const NOT_FOUND_PAGE = '404.html';
@@ -146,7 +164,8 @@ interface CardData {
 }
 
 interface PaginationData {
-  label: string;
+  /** `Page 3` on a numbered page, null on the list's first page. */
+  label: string | null;
   newer: string | null;
   older: string | null;
 }
@@ -167,16 +186,48 @@ function card(root: string, entry: Entry): CardData {
   };
 }
 
-function pageDir(listDir: string, n: number): string {
-  return n === 1 ? listDir : `${listDir}page/${n}/`;
+/**
+ * A list's pages are counted from its oldest post, so a new post changes the list's first page
+ * and leaves the numbered ones as they were (an incremental export rewrites one or two list
+ * pages, not all of them). Page 0 is the list's own folder, with the newest posts: 20 to 39 of
+ * them once there are 40 (fewer than 40: all on it). `page/1/` holds the 20 oldest, `page/2/`
+ * the next 20, and so on; each post is on exactly one page.
+ */
+export interface ListSlot {
+  /** 0 for the list's folder, else the page number (1 = the oldest). */
+  n: number;
+  entries: Entry[];
+  /** Page numbers of the neighbours (0 is the first page). */
+  newer?: number;
+  older?: number;
 }
 
-function pagination(root: string, listDir: string, n: number, count: number): PaginationData | null {
-  if (count <= 1) return null;
+export function listSlots(entries: readonly Entry[]): ListSlot[] {
+  const total = entries.length;
+  const full = Math.floor(total / POSTS_PER_PAGE);
+  const firstCount = full <= 1 ? total : total - POSTS_PER_PAGE * (full - 1);
+  const slots: ListSlot[] = [{ n: 0, entries: entries.slice(0, firstCount), older: full >= 2 ? full - 1 : undefined }];
+  for (let k = full - 1; k >= 1; k--) {
+    slots.push({
+      n: k,
+      entries: entries.slice(total - POSTS_PER_PAGE * k, total - POSTS_PER_PAGE * (k - 1)),
+      newer: k + 1 === full ? 0 : k + 1,
+      older: k > 1 ? k - 1 : undefined,
+    });
+  }
+  return slots;
+}
+
+function pageDir(listDir: string, n: number): string {
+  return n === 0 ? listDir : `${listDir}page/${n}/`;
+}
+
+function pagination(root: string, listDir: string, slot: ListSlot): PaginationData | null {
+  if (slot.newer === undefined && slot.older === undefined) return null;
   return {
-    label: `Page ${n} sur ${count}`,
-    newer: n > 1 ? href(root, pageDir(listDir, n - 1)) : null,
-    older: n < count ? href(root, pageDir(listDir, n + 1)) : null,
+    label: slot.n > 0 ? `Page ${slot.n}` : null,
+    newer: slot.newer !== undefined ? href(root, pageDir(listDir, slot.newer)) : null,
+    older: slot.older !== undefined ? href(root, pageDir(listDir, slot.older)) : null,
   };
 }
 
@@ -192,7 +243,7 @@ function scriptJson(value: unknown): string {
 /** Builds every page's data and renders it with the theme. */
 class SiteBuilder {
   readonly site: SiteData;
-  constructor(readonly model: ExportModel, readonly options: HtmlSiteOptions) {
+  constructor(readonly model: ExportModel, readonly options: HtmlPlanOptions & { theme: Theme }) {
     const { title, baseUrl } = model;
     this.site = {
       title,
@@ -278,45 +329,45 @@ class SiteBuilder {
     });
   }
 
-  homePage(n: number, count: number): string {
+  homePage(slot: ListSlot): string {
     const { model } = this;
-    const dir = pageDir('', n);
+    const dir = pageDir('', slot.n);
     const root = rootFrom(dir);
-    const label = `Page ${n} sur ${count}`;
+    const label = `Page ${slot.n}`;
     const about = model.description || `Les billets de ${model.title}`;
     const page = this.page('home', dir, {
       kind: 'home',
-      heading: n === 1 ? model.title : `${model.title}, ${label.toLowerCase()}`,
-      description: n === 1 ? about : `${label} — ${about}`,
-    }, n === 1 ? undefined : label);
+      heading: slot.n === 0 ? model.title : `${model.title}, page ${slot.n}`,
+      description: slot.n === 0 ? about : `${label} — ${about}`,
+    }, slot.n === 0 ? undefined : label);
     return this.render('index', page, {
-      entries: this.slice(model.entries, n).map((e) => card(root, e)),
-      pagination: pagination(root, '', n, count),
-      allTags: n === 1 ? tagLinks(root, model.tags) : [],
+      entries: slot.entries.map((e) => card(root, e)),
+      pagination: pagination(root, '', slot),
+      allTags: slot.n === 0 ? tagLinks(root, model.tags) : [],
     });
   }
 
-  tagPage(tag: TagGroup, n: number, count: number): string {
+  tagPage(tag: TagGroup, slot: ListSlot): string {
     const { model } = this;
     const listDir = tagPath(tag);
-    const dir = pageDir(listDir, n);
+    const dir = pageDir(listDir, slot.n);
     const root = rootFrom(dir);
     const heading = `Étiquette «${NNBSP}${tag.name}${NNBSP}»`;
     const total = countOf(tag.entries.length, 'billet');
     const page = this.page('tag', dir, {
       heading,
-      description: `${total} portant l’étiquette «${NNBSP}${tag.name}${NNBSP}» sur ${model.title}${count > 1 ? `, page ${n} sur ${count}` : ''}.`,
+      description: `${total} portant l’étiquette «${NNBSP}${tag.name}${NNBSP}» sur ${model.title}${slot.n > 0 ? `, page ${slot.n}` : ''}.`,
       feeds: [{ type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${listDir}${FEED_FILES.rss}` }],
-    }, `${heading}${n > 1 ? `, page ${n}` : ''}`);
+    }, `${heading}${slot.n > 0 ? `, page ${slot.n}` : ''}`);
     return this.render('tag', page, {
       tag: {
         name: tag.name,
         count: total,
-        countLine: `${total}${count > 1 ? `, page ${n} sur ${count}` : ''}`,
+        countLine: slot.n === 0 ? total : `Page ${slot.n}`,
         feed: `${root}${listDir}${FEED_FILES.rss}`,
       },
-      entries: this.slice(tag.entries, n).map((e) => card(root, e)),
-      pagination: pagination(root, listDir, n, count),
+      entries: slot.entries.map((e) => card(root, e)),
+      pagination: pagination(root, listDir, slot),
     });
   }
 
@@ -360,13 +411,6 @@ class SiteBuilder {
     return this.render('404', page, {});
   }
 
-  slice(entries: readonly Entry[], n: number): Entry[] {
-    return entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
-  }
-}
-
-function pageCount(entries: readonly unknown[]): number {
-  return Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
 }
 
 function lastChange(entries: readonly Entry[]): Date | undefined {
@@ -399,83 +443,125 @@ function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ p
   }
 }
 
+/** What a list of entries shows, for keys: each entry's content and the tag links it shows. */
+function entriesKey(entries: readonly Entry[]): string {
+  let key = '';
+  for (const e of entries) key += `${e.slug}\u0001${e.key}\u0001${tagRefsKey(e.tags)}\u0002`;
+  return key;
+}
+
+function tagRefsKey(tags: readonly TagRef[]): string {
+  let key = '';
+  for (const t of tags) key += `${t.name}\u0003${t.slug}\u0003`;
+  return key;
+}
+
+function neighbourKey(entry: Entry | undefined): string {
+  return entry === undefined ? '' : `${entry.slug}\u0001${entry.title}`;
+}
+
 /**
- * Every file of the site, in the order they are best made (post pages first, so each body is
- * rendered once and let go). Posts already filtered and sorted newest first. Throws before
- * anything is rendered when a static file would take a generated file's place.
+ * Every file of the site as a plan: its path, its key and how to render it, in the order they
+ * are best made (post pages first, so each body is rendered once and let go). Posts already
+ * filtered and sorted newest first; given whole (Post) or as PostSource (read when rendered).
+ * Throws, before anything is rendered, when a static file would take a generated file's place.
  */
-export function planHtmlSite(site: SiteSettings, posts: readonly Post[], options: HtmlSiteOptions): PlannedFile[] {
+export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): PlannedFile[] {
+  const theme = options.theme ?? defaultTheme();
+  const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
-  const builder = new SiteBuilder(model, options);
-  const { entries } = model;
+  const builder = new SiteBuilder(model, opts);
+  const statics = options.staticFiles ?? [];
+  const siteKey = digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
+    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl, options.publisher ?? null]),
+    theme.hash, options.inputsKey ?? '');
   const files: PlannedFile[] = [];
-  const urls: SitemapUrl[] = [];
+  const plan = (path: string, parts: readonly string[], render: () => string | Uint8Array, template?: PageTemplate) => {
+    files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });
+  };
+  const { entries } = model;
   const tz = model.timeZone;
   // Only the HTML the feeds need is kept once a post page is made.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    files.push({
-      path: `${entry.slug}/index.html`,
-      render: () => {
-        const html = builder.postPage(entry, entries[i - 1], entries[i + 1]);
-        if (!inFeeds.has(entry)) entry.release();
-        return html;
-      },
-    });
-    urls.push({ loc: entry.url, lastmod: formatRfc3339(entry.updated, tz) });
+    const newer = entries[i - 1];
+    const older = entries[i + 1];
+    plan(`${entry.slug}/index.html`, [entry.key, tagRefsKey(entry.tags), neighbourKey(newer), neighbourKey(older)], () => {
+      const html = builder.postPage(entry, newer, older);
+      if (!inFeeds.has(entry)) entry.release();
+      return html;
+    }, 'post');
   }
-  const listPages = (list: readonly Entry[], listDir: string, render: (n: number, count: number) => string) => {
-    const count = pageCount(list);
-    for (let n = 1; n <= count; n++) {
-      const dir = pageDir(listDir, n);
-      files.push({ path: `${dir}index.html`, render: () => render(n, count) });
-      const newest = lastChange(builder.slice(list, n));
-      urls.push({ loc: model.baseUrl + dir, lastmod: newest ? formatRfc3339(newest, tz) : undefined });
-    }
-  };
-  const home = files.length;
-  listPages(entries, '', (n, count) => builder.homePage(n, count));
-  const tagIndex: PlannedFile = { path: `${TAG_INDEX_DIR}index.html`, render: () => builder.tagIndexPage() };
-  files.push(tagIndex);
-  const newest = lastChange(entries);
-  urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: newest ? formatRfc3339(newest, tz) : undefined });
-  const firstTag = model.tags.length > 0 ? files.length : -1;
-  for (const tag of model.tags) {
+  const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
+  const homeSlots = listSlots(entries);
+  for (const slot of homeSlots) {
+    plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
+      () => builder.homePage(slot), 'index');
+  }
+  plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
+  const tagSlots = model.tags.map((tag) => ({ tag, slots: listSlots(tag.entries) }));
+  for (const { tag, slots } of tagSlots) {
     const dir = tagPath(tag);
-    listPages(tag.entries, dir, (n, count) => builder.tagPage(tag, n, count));
-    files.push({ path: `${dir}${FEED_FILES.rss}`, render: () => rssDocument(feedView(model, 'rss', { tag: tag.name })) });
+    const tagKey = `${tag.name}\u0003${tag.slug}`;
+    const total = tag.entries.length;
+    for (const slot of slots) {
+      plan(`${pageDir(dir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries)],
+        () => builder.tagPage(tag, slot), 'tag');
+    }
+    plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT))],
+      () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
   }
-  files.push({ path: FEED_FILES.rss, render: () => rssDocument(feedView(model, 'rss', {})) });
-  files.push({ path: FEED_FILES.atom, render: () => atomDocument(feedView(model, 'atom', {})) });
-  files.push({ path: FEED_FILES.json, render: () => jsonFeedDocument(feedView(model, 'json', {})) });
-  const firstAlias = model.aliases.length > 0 ? files.length : -1;
-  for (const alias of model.aliases) files.push({ path: `${alias.slug}/index.html`, render: () => builder.aliasPage(alias.slug, alias.entry) });
-  const notFound: PlannedFile = { path: NOT_FOUND_PAGE, render: () => builder.notFoundPage() };
-  files.push(notFound);
-  files.push({ path: SITEMAP_FILE, render: () => sitemapXml(urls) });
-  files.push({ path: ROBOTS_FILE, render: () => robotsTxt(model.baseUrl + SITEMAP_FILE) });
-  const { assets } = options.theme;
-  const statics = options.staticFiles ?? [];
+  const feedEntries = entriesKey(entries.slice(0, DEFAULT_FEED_LIMIT));
+  plan(FEED_FILES.rss, ['rss', feedEntries], () => rssDocument(feedView(model, 'rss', {})));
+  plan(FEED_FILES.atom, ['atom', feedEntries], () => atomDocument(feedView(model, 'atom', {})));
+  plan(FEED_FILES.json, ['json', feedEntries], () => jsonFeedDocument(feedView(model, 'json', {})));
+  for (const alias of model.aliases) {
+    plan(`${alias.slug}/index.html`, ['alias', neighbourKey(alias.entry), alias.entry.url, alias.entry.key], () => builder.aliasPage(alias.slug, alias.entry), 'alias');
+  }
+  plan(NOT_FOUND_PAGE, ['404'], () => builder.notFoundPage(), '404');
+  // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
+  plan(SITEMAP_FILE, ['sitemap', entriesKey(entries), allTags], () => {
+    const urls: SitemapUrl[] = [];
+    const at = (date: Date | undefined) => (date ? formatRfc3339(date, tz) : undefined);
+    for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
+    for (const slot of homeSlots) urls.push({ loc: model.baseUrl + pageDir('', slot.n), lastmod: at(lastChange(slot.entries)) });
+    urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });
+    for (const { tag, slots } of tagSlots) {
+      for (const slot of slots) urls.push({ loc: model.baseUrl + pageDir(tagPath(tag), slot.n), lastmod: at(lastChange(slot.entries)) });
+    }
+    return sitemapXml(urls);
+  });
+  plan(ROBOTS_FILE, ['robots'], () => robotsTxt(model.baseUrl + SITEMAP_FILE));
+  const { assets } = theme;
   checkCollisions(files, [
     ...assets.map((a) => ({ path: a.name, from: a.file })),
-    ...statics.map((s) => ({ path: s.path, from: `static/${s.path}` })),
+    ...statics.map((f) => ({ path: f.path, from: `static/${f.path}` })),
   ]);
-  for (const asset of assets) files.push({ path: asset.name, render: () => asset.bytes });
-  for (const s of statics) files.push({ path: s.path, render: () => s.read() });
-  // One page of each template is rendered now, before anything is written: a template that
-  // fails (a missing include, an unknown variable) fails the export while the site is untouched.
-  const probes = new Set([files[0]!, files[home]!, tagIndex, files[firstTag], files[firstAlias], notFound]);
-  for (const probe of probes) {
-    if (probe === undefined) continue;
-    const content = probe.render();
-    probe.render = () => content;
-  }
+  for (const asset of assets) plan(asset.name, ['asset', digest(asset.bytes.toString('base64'))], () => asset.bytes);
+  for (const f of statics) plan(f.path, ['static', f.key], () => f.read());
   return files;
 }
 
-/** Every file of the site, rendered one after the other (a generator: 10,000 pages are never all in memory). */
-export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: HtmlSiteOptions): Generator<OutputFile> {
-  for (const file of planHtmlSite(site, posts, options)) yield { path: file.path, content: file.render() };
+/**
+ * Renders one page of each template now (and keeps it): a template that fails only when
+ * rendering (a missing include, an unknown variable) fails the export before anything is
+ * written, so the site at --out stays as it was.
+ */
+export function probeTemplates(files: PlannedFile[]): void {
+  const seen = new Set<PageTemplate>();
+  for (const file of files) {
+    if (file.template === undefined || seen.has(file.template)) continue;
+    seen.add(file.template);
+    const content = file.render();
+    file.render = () => content;
+  }
+}
+
+/** Every file of the site, rendered. Posts already filtered and sorted newest first. */
+export function* renderHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): Generator<OutputFile> {
+  const files = planHtmlSite(site, posts, options);
+  probeTemplates(files);
+  for (const file of files) yield { path: file.path, content: file.render() };
 }

@@ -176,12 +176,24 @@ export interface StaticFile {
   path: string;
   /** Absolute path. */
   file: string;
+  /** A hash of its bytes (a page of the plan depends on it). */
+  key: string;
   read(): Uint8Array;
 }
 
 /** `<content>/static/`'s files, sorted by path (none when there is no such folder). */
 export function listStaticFiles(contentDir: string): StaticFile[] {
-  return listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }) => ({ path: name, file, read: () => fs.readFileSync(file) }));
+  return listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }) => {
+    const bytes = fs.readFileSync(file);
+    return { path: name, file, key: createHash('sha256').update(bytes).digest('hex'), read: () => bytes };
+  });
+}
+
+let shipped: Theme | undefined;
+
+/** The default theme alone (a library caller that passes no theme gets it), loaded once. */
+export function defaultTheme(): Theme {
+  return (shipped ??= loadTheme(undefined));
 }
 
 /**
