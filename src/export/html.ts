@@ -140,6 +140,8 @@ interface PageData {
   root: string;
   /** Link to the home page. */
   home: string;
+  /** Link to the tag index (`tag/`), null when a post or an alias is named `tag` and takes that address. */
+  tagIndex: string | null;
   ogType: 'website' | 'article';
   publishedTime: string | null;
   modifiedTime: string | null;
@@ -243,8 +245,11 @@ function scriptJson(value: unknown): string {
 /** Builds every page's data and renders it with the theme. */
 class SiteBuilder {
   readonly site: SiteData;
+  readonly hasTagIndex: boolean;
   constructor(readonly model: ExportModel, readonly options: HtmlPlanOptions & { theme: Theme }) {
     const { title, baseUrl } = model;
+    const index = TAG_INDEX_DIR.slice(0, -1);
+    this.hasTagIndex = !model.entries.some((e) => e.slug === index) && !model.aliases.some((a) => a.slug === index);
     this.site = {
       title,
       description: model.description,
@@ -266,6 +271,7 @@ class SiteBuilder {
       url: this.model.baseUrl + dir,
       root,
       home: href(root, ''),
+      tagIndex: this.hasTagIndex ? root + TAG_INDEX_DIR : null,
       ogType: 'website',
       publishedTime: null,
       modifiedTime: null,
@@ -406,6 +412,7 @@ class SiteBuilder {
       url: model.baseUrl + NOT_FOUND_PAGE,
       root,
       home: root,
+      tagIndex: this.hasTagIndex ? root + TAG_INDEX_DIR : null,
       noindex: true,
     }, heading);
     return this.render('404', page, {});
@@ -500,7 +507,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
       () => builder.homePage(slot), 'index');
   }
-  plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
+  if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
   const tagSlots = model.tags.map((tag) => ({ tag, slots: listSlots(tag.entries) }));
   for (const { tag, slots } of tagSlots) {
     const dir = tagPath(tag);
@@ -527,7 +534,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     const at = (date: Date | undefined) => (date ? formatRfc3339(date, tz) : undefined);
     for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
     for (const slot of homeSlots) urls.push({ loc: model.baseUrl + pageDir('', slot.n), lastmod: at(lastChange(slot.entries)) });
-    urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });
+    if (builder.hasTagIndex) urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });
     for (const { tag, slots } of tagSlots) {
       for (const slot of slots) urls.push({ loc: model.baseUrl + pageDir(tagPath(tag), slot.n), lastmod: at(lastChange(slot.entries)) });
     }
