@@ -220,3 +220,17 @@ export function parseTypedDate(text: string, timeZone: string): TypedDate {
     reason: `${shown} existe deux fois en ${timeZone} (changement d’heure) ; précisez le décalage : ${fits.map((o) => `${iso}${formatOffset(o)}`).join(' (la première fois) ou ')} (la seconde)`,
   };
 }
+
+/**
+ * Days from 1970-01-01 to a calendar day (proleptic Gregorian, negative before 1970), by
+ * arithmetic alone (Date.UTC shifts years below 100): the distance in days between two
+ * posts is the difference of their day numbers.
+ */
+export function epochDay(day: CalendarDay): number {
+  const y = day.month <= 2 ? day.year - 1 : day.year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (day.month + (day.month > 2 ? -3 : 9)) + 2) / 5) + day.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}

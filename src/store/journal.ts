@@ -49,6 +49,8 @@ export interface Journal {
   createdAt: string;
   /** dedupe's similarity threshold. */
   threshold?: number;
+  /** dedupe's `--window`, in days (absent in journals written before it existed). */
+  window?: number;
   steps: JournalStep[];
   /** The report the run acted on (for people reading the trash). */
   report?: unknown;
