@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   tags: () => import('../commands/tags.js'),
   init: () => import('../commands/init.js'),
   views: () => import('../commands/views.js'),
+  theme: () => import('../commands/theme.js'),
 };
 
 
