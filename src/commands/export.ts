@@ -8,17 +8,20 @@ import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt }
 import { filterPosts, sortPosts } from '../core/filters.js';
 import type { Post, PostListing } from '../core/post.js';
 import { renderAtom } from '../export/atom.js';
-import { htmlPlanKey, planHtmlSite } from '../export/html.js';
+import { htmlPlanKey, planHtmlSite, probeTemplates } from '../export/html.js';
 import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
+import { listStaticFiles, loadTheme } from '../export/theme.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
-import { loadPostSources, postTableId, themeAndStaticKey } from '../store/post-sources.js';
+import { loadPostSources, postTableId } from '../store/post-sources.js';
 import { EXPORT_MARKER, readPreviousExport, writeSite } from '../store/site-output.js';
-import { warningLabel } from './shared.js';
+import { reportFinishedRun, warningLabel } from './shared.js';
+import { finishMarkedRuns } from '../store/unfinished.js';
+import { formatIsoInstant } from '../core/dates.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -82,6 +85,10 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const warnIfNone = (matching: number) => {
     if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
   };
+  /** A run killed half-way is finished first (or, without write access, the export is refused naming it). */
+  const finishRuns = async (held: Parameters<typeof finishMarkedRuns>[1]) => {
+    for (const run of await finishMarkedRuns(contentDir, held, formatIsoInstant(ctx.now(), site.timeZone))) reportFinishedRun(ctx, run);
+  };
   const settings: SiteSettings = site;
 
   if (opts.format === 'html') {
@@ -89,15 +96,27 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     const postsId = postTableId(contentDir, site.timeZone);
     const previous = readPreviousExport(out!, postsId);
     // Read under the content lock: a dedupe --apply running at the same moment is seen before
-    // or after, never half done. Unchanged files are taken from the record, unread.
-    const { chosen, matching, table, extras } = await withContentLock(contentDir, () => {
+    // or after, never half done. Unchanged post files are taken from the record, unread.
+    const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {
+      await finishRuns(held);
       const sources = loadPostSources(contentDir, site.timeZone, previous.posts);
-      return { ...choose(sources), table: sources.table, extras: themeAndStaticKey(contentDir) };
+      return { ...choose(sources), table: sources.table };
     }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
     warnIfNone(matching);
+    // The theme and static files are read and every template parsed before any page is made.
+    const theme = loadTheme(contentDir);
+    const staticFiles = listStaticFiles(contentDir);
+    const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
     const sources = chosen.map((p) => p.source);
-    const planOptions = { baseUrl, inputsKey: extras };
-    const plan = { key: htmlPlanKey(settings, sources, planOptions), files: () => planHtmlSite(settings, sources, planOptions) };
+    const planOptions = { baseUrl, theme, staticFiles, publisher };
+    const plan = {
+      key: htmlPlanKey(settings, sources, planOptions),
+      files: () => {
+        const files = planHtmlSite(settings, sources, planOptions);
+        probeTemplates(files);
+        return files;
+      },
+    };
     const result = writeSite(out!, plan, postsId, previous, table);
     if (!opts.quiet) {
       ctx.stderr.write(`Site exporté dans ${out} : ${chosen.length} billet(s), ${result.files} fichier(s) (${result.written} écrit(s), ${result.removed} supprimé(s)).\n`);
@@ -107,7 +126,8 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
 
   // A feed shows only its newest posts: unchanged files were checked when the metadata cache
   // took them, and only the chosen posts are read whole.
-  const { sorted, matching } = await withContentLock(contentDir, () => {
+  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
+    await finishRuns(held);
     const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
     return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });

@@ -10,7 +10,7 @@ import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
 import { uniqueTags } from '../core/tags.js';
-import { createPost, loadPosts, loadSite, postFile, resolveContentDir, type Site } from '../store/content.js';
+import { createPost, loadPosts, loadSite, oversizedPostBytes, postFile, postTooBigReason, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { readInputBytes, ReadProblem } from '../store/read.js';
 import { declaredXmlEncoding, decodeText, encodingLabel } from '../import/encoding.js';
@@ -213,7 +213,7 @@ function contentKey(title: string, date: string, body: string): string {
 }
 
 /** Decides, for each candidate, "déjà présent" or a new post; writes unless dry run. Runs under the lock. */
-function importCandidates(dir: string, candidates: Candidate[], opts: ImportOptions, ctx: Context, progress: ProgressBar): { created: Created[]; skipped: Skipped[] } {
+function importCandidates(dir: string, candidates: Candidate[], opts: ImportOptions, ctx: Context, progress: ProgressBar): { created: Created[]; skipped: Skipped[]; refused: Problem[] } {
   const { posts, problems } = loadPosts(dir);
   if (problems.length > 0) {
     progress.clear();
@@ -230,6 +230,7 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
   }
   const created: Created[] = [];
   const skipped: Skipped[] = [];
+  const refused: Problem[] = [];
   const extraTags = opts.tag ?? [];
   candidates.forEach((candidate, index) => {
     progress.update(index + 1, candidates.length, where(candidate.source));
@@ -261,6 +262,12 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
         throw new NewsError(`${where(candidate.source, candidate.item)} : billet invalide : ${check.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`);
       }
       const post = check.post;
+      // Too big for readers (validate, exports, dedupe): not written, named with the others.
+      const bytes = oversizedPostBytes(post);
+      if (bytes !== undefined) {
+        refused.push({ source: candidate.source, item: candidate.item, missing: [], reasons: [postTooBigReason(bytes)] });
+        return;
+      }
       let file = postFile(dir, slug);
       if (!opts.dryRun) {
         try {
@@ -279,7 +286,7 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
     }
   });
   progress.clear();
-  return { created, skipped };
+  return { created, skipped, refused };
 }
 
 export async function runImport(opts: ImportOptions, ctx: Context): Promise<number> {
@@ -308,9 +315,10 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
 
   const work = () => importCandidates(dir, candidates, opts, ctx, progress);
   // A dry run writes nothing, so it needs no lock and never waits for one.
-  const { created, skipped } = candidates.length === 0
-    ? { created: [], skipped: [] }
+  const { created, skipped, refused } = candidates.length === 0
+    ? { created: [], skipped: [], refused: [] }
     : opts.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  problems.push(...refused);
 
   if (opts.json) {
     writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems });

@@ -11,9 +11,9 @@ import { formatIsoDay, formatIsoInstant, parseTypedDate, today } from '../core/d
 import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
-import { createPost, loadPosts, loadSite, resolveContentDir, type Site } from '../store/content.js';
+import { createPost, loadPosts, loadSite, oversizedPostBytes, postTooBigReason, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { readInputText, ReadProblem } from '../store/read.js';
+import { readBodyFile } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
@@ -68,26 +68,6 @@ export function register(program: Command, env: CommandEnv): void {
   });
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new NewsError("--body-file - : l'entrée standard n'est pas en UTF-8 : convertissez le texte en UTF-8");
-  }
-}
-
-async function readBodyFile(spec: string, ctx: Context): Promise<string> {
-  if (spec === '-') return readAll(ctx.stdin);
-  try {
-    return readInputText(path.resolve(ctx.cwd, spec));
-  } catch (error) {
-    if (error instanceof ReadProblem) throw new NewsError(`--body-file ${error.describe(spec)}`);
-    throw error;
-  }
-}
-
 function checkSlugFlag(value: string): string {
   if (!isValidSlug(value)) {
     throw new NewsError(`--slug « ${value} » : un slug ne contient que des lettres minuscules sans accent, des chiffres et des tirets simples (ex. portes-ouvertes-2014), 80 caractères au plus`);
@@ -136,7 +116,7 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
     validate: (v) => {
       const typed = parseTypedDate(v, site.timeZone);
-      return typed.ok ? true : `${typed.reason ? `${typed.reason} ; ` : ''}attendu par exemple 2026-11-30 ou 2026-11-30 08:00`;
+      return typed.ok ? true : typed.reason ?? 'attendu par exemple 2026-11-30 ou 2026-11-30 08:00';
     },
   })).trim(), site.timeZone);
   const author = opts.author !== undefined
@@ -181,7 +161,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
       throw new NewsError(`il manque ${missing.join(' et ')} : sans terminal, news new ne pose pas de questions. Exemple : news new --title "Titre" --body "Texte"`);
     }
   }
-  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx) : opts.body;
+  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx.cwd, ctx.stdin) : opts.body;
   if (body !== undefined && !body.trim()) throw new NewsError(`${opts.bodyFile !== undefined ? '--body-file' : '--body'} : le texte du billet est vide`);
   if (opts.title !== undefined && !opts.title.trim()) throw new NewsError('--title : le titre est vide');
 
@@ -223,6 +203,28 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
   }
 
   const stamp = formatIsoInstant(ctx.now(), site.timeZone);
+  const postOf = (slug: string): unknown => ({
+    schemaVersion: SCHEMA_VERSION,
+    id: randomUUID(),
+    slug,
+    title: draft.title,
+    date: draft.date,
+    status: draft.status,
+    author: draft.author,
+    tags: draft.tags,
+    summary: draft.summary,
+    body: draft.body,
+    views: 0,
+    aliases: [],
+    createdAt: stamp,
+    updatedAt: stamp,
+  });
+  // Refused before the lock is taken: nothing is written that validate and the exports would refuse.
+  const bytes = oversizedPostBytes(postOf(opts.slug ?? (slugify(draft.title) || 'billet')) as Post);
+  if (bytes !== undefined) {
+    const source = opts.bodyFile !== undefined ? `--body-file ${opts.bodyFile}` : opts.body !== undefined ? '--body' : 'texte du billet';
+    throw new NewsError(`${source} : ${postTooBigReason(bytes)} ; aucun billet créé`, 2, { code: 'INVALID_CONTENT' });
+  }
   const { file, post, lookalikes } = await withContentLock(dir, () => {
     const { posts } = loadPosts(dir);
     const taken = new Set<string>();
@@ -241,22 +243,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
       .map(({ post: p }) => p.slug);
     for (;;) {
       const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(path.join(dir, 'posts', `${s}.json`)));
-      const candidate = checkPost({
-        schemaVersion: SCHEMA_VERSION,
-        id: randomUUID(),
-        slug,
-        title: draft.title,
-        date: draft.date,
-        status: draft.status,
-        author: draft.author,
-        tags: draft.tags,
-        summary: draft.summary,
-        body: draft.body,
-        views: 0,
-        aliases: [],
-        createdAt: stamp,
-        updatedAt: stamp,
-      });
+      const candidate = checkPost(postOf(slug));
       if (!candidate.ok) {
         throw new NewsError(`billet invalide : ${candidate.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`);
       }

@@ -6,6 +6,8 @@ import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
 import path from 'node:path';
+import { DEFAULT_TIME_ZONE } from '../format/french.js';
+import { readFinishedContent } from './shared.js';
 
 export interface ValidateOptions {
   dir?: string;
@@ -28,13 +30,14 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const problems: PostProblem[] = [];
+  let timeZone = DEFAULT_TIME_ZONE;
   try {
-    loadSite(dir);
+    timeZone = loadSite(dir).timeZone;
   } catch (error) {
     if (!isNewsError(error)) throw error;
     problems.push({ file: path.join(dir, SITE_FILE), message: error.message });
   }
-  const { posts, problems: fileProblems } = loadPosts(dir);
+  const { posts, problems: fileProblems } = await readFinishedContent(ctx, dir, timeZone, () => loadPosts(dir));
   problems.push(...fileProblems);
 
   // Every slug and alias must lead to exactly one post.

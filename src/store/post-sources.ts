@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Post, PostListing } from '../core/post.js';
 import { NewsError } from '../core/errors.js';
@@ -169,37 +168,3 @@ function addRow(table: PostTable, name: string, stat: fs.Stats, key: string, tim
   table.aliases.push(post.aliases);
 }
 
-/**
- * A digest of the content folder's `theme/` and `static/` (every file's path and bytes): part
- * of every page's key, so a changed template or static file is never missed, whichever pages
- * use it. Both folders are small; a missing one counts as empty.
- */
-export function themeAndStaticKey(contentDir: string): string {
-  const parts: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const child = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(full, child);
-      else {
-        let bytes: Buffer | string;
-        try {
-          bytes = fs.readFileSync(full);
-        } catch (error) {
-          bytes = `! ${(error as NodeJS.ErrnoException).code ?? 'erreur'}`;
-        }
-        parts.push(child, createHash('sha1').update(bytes).digest('base64url'));
-      }
-    }
-  };
-  walk(path.join(contentDir, 'theme'), 'theme');
-  walk(path.join(contentDir, 'static'), 'static');
-  return digest(...parts);
-}
