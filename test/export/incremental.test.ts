@@ -147,14 +147,29 @@ function step(w: World): void {
       w.log.push(`site ${field}`);
       break;
     }
-    case 'theme':
+    case 'theme': {
+      // An override of the default theme (news theme init copies these): the stylesheet or a partial.
+      const folder = path.join(w.dir, 'theme');
+      const name = r.pick(['style.css', 'partials/footer.liquid']);
+      const file = path.join(folder, name);
+      if (r.chance(0.3)) fs.rmSync(file, { force: true });
+      else {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, name.endsWith('.css') ? `body { color: #${r.int(0, 0xfff).toString(16).padStart(3, '0')}; }\n` : `<footer><p>${sentence(r, 3)}</p></footer>\n`);
+      }
+      w.log.push(`theme ${name}`);
+      break;
+    }
     case 'static': {
-      const folder = path.join(w.dir, action);
-      fs.mkdirSync(folder, { recursive: true });
-      const name = r.pick(['a.txt', 'b.css']);
-      if (r.chance(0.3)) fs.rmSync(path.join(folder, name), { force: true });
-      else fs.writeFileSync(path.join(folder, name), sentence(r, 3));
-      w.log.push(`${action} ${name}`);
+      const folder = path.join(w.dir, 'static');
+      const name = r.pick(['images/logo.txt', 'robots-extra.txt', 'docs/guide.txt']);
+      const file = path.join(folder, name);
+      if (r.chance(0.3)) fs.rmSync(file, { force: true });
+      else {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, sentence(r, 3));
+      }
+      w.log.push(`static ${name}`);
       break;
     }
     case 'clock': {

@@ -27,7 +27,8 @@ const [out, list, stop] = process.argv.slice(2);
 const files = fs.readFileSync(list, 'utf8').split('\\n').filter(Boolean);
 function whole(file, text) {
   if (file.endsWith('.html')) return text.startsWith('<!DOCTYPE html>') && text.endsWith('</html>\\n');
-  if (file.endsWith('.xml')) return /<\\/(rss|feed)>\\n?$/.test(text);
+  if (file.endsWith(".xml")) return /<\\/(rss|feed|urlset)>\\n?$/.test(text);
+  if (file.endsWith(".svg")) return text.trimEnd().endsWith("</svg>");
   if (file.endsWith('.json')) { try { JSON.parse(text); return true; } catch { return false; } }
   return text.length > 0;
 }
