@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
-import { globalOptions, parsePositiveInt } from '../cli/options.js';
+import { globalOptions } from '../cli/options.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
 import { escapeHtml } from '../export/text.js';
@@ -48,7 +48,7 @@ export function register(program: Command, env: CommandEnv): void {
   const command = program
     .command('serve')
     .description('aperçu local du site (brouillons et billets programmés compris), rechargé à chaque modification')
-    .option('-p, --port <n>', 'port d’écoute', parsePositiveInt('--port'), 4000)
+    .option('-p, --port <n>', 'port d’écoute (0 : un port libre, annoncé au démarrage)', parsePort, 4000)
     .option('--host <adresse>', 'adresse d’écoute (127.0.0.1 : seulement cette machine)', '127.0.0.1')
     .addHelpText('after', '\nExemples :\n  news serve\n  news serve --port 8080\n  news serve --dir ~/actualites --host 0.0.0.0\n');
   prepareCommand(program, command, env).action(async (opts: { port: number; host: string }, cmd: Command) => {
@@ -63,6 +63,12 @@ export function register(program: Command, env: CommandEnv): void {
       process.off('SIGTERM', onSignal);
     }
   });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`--port attend un numéro de port de 0 à 65535 (reçu « ${value} »)`);
+  return n;
 }
 
 function withReload(html: Buffer): Buffer {
