@@ -16,7 +16,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   import: () => import('../commands/import.js'),
   dedupe: () => import('../commands/dedupe.js'),
   export: () => import('../commands/export.js'),
+  completion: () => import('../commands/completion.js'),
 };
+
+/** Commands that describe the whole program, so they need every command registered. */
+const WHOLE_PROGRAM = new Set(['completion']);
 
 
 /** The command a user named: the first word that is not an option or an option's value. */
@@ -74,10 +78,22 @@ export async function runProgram(argv: string[], ctx: Context): Promise<number> 
   const program = buildProgram(ctx);
   const env: CommandEnv = { ctx, setExitCode: (code) => (exitCode = code) };
   const name = commandName(argv.slice(2));
-  const names = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  const names = name !== undefined && name in COMMANDS && !WHOLE_PROGRAM.has(name) ? [name] : Object.keys(COMMANDS);
   for (const loaded of await Promise.all(names.map((n) => COMMANDS[n]!()))) loaded.register(program, env);
   await program.parseAsync(argv);
   return exitCode;
+}
+
+/**
+ * The program with every command registered, for what describes it whole: the man page
+ * (scripts/build-assets.js) and the help test. Nothing runs: an action would report its exit
+ * code into the void.
+ */
+export async function buildFullProgram(ctx: Context): Promise<Command> {
+  const program = buildProgram(ctx);
+  const env: CommandEnv = { ctx, setExitCode: () => undefined };
+  for (const loaded of await Promise.all(Object.keys(COMMANDS).map((n) => COMMANDS[n]!()))) loaded.register(program, env);
+  return program;
 }
 
 /**
