@@ -26,6 +26,15 @@ export function globalOptions(command: Command): GlobalOptions {
   return { dir, color };
 }
 
+/**
+ * `-q, --quiet`, declared once for every command that prints a line when all went well:
+ * with it, success prints nothing (cron mails only warnings and errors). Data asked for
+ * (`--json`) and problems are still printed.
+ */
+export function addQuietOption(command: Command, description = 'rien affiché en cas de succès, seulement les avertissements et les erreurs (pour cron)'): Command {
+  return command.option('-q, --quiet', description, false);
+}
+
 export function parsePositiveInt(flag: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < 1) {

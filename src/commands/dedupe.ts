@@ -7,18 +7,18 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { EXIT_FOUND, EXIT_OK, NewsError } from '../core/errors.js';
-import { globalOptions } from '../cli/options.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoInstant } from '../core/dates.js';
-import { buildMergePlan, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
+import { buildMergePlan, DEFAULT_WINDOW_DAYS, DuplicateFinder, FingerprintPacker, isEmptyPlan, type DedupeFindings, type MergePlan, type PackedFingerprints } from '../core/dedupe/index.js';
 import { serializePost, type Post } from '../core/post.js';
 import { failOnProblems, listPostFiles, loadPostFile, loadSite, postFile, resolveContentDir, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import {
-  applyJournal, JOURNAL_FORMAT, JOURNAL_VERSION, pendingRuns, readJournal, runStatus, sha256, undoJournal, writeJournal,
-  type Journal, type JournalStep, type StepHook, type StepOutcome,
+  applyJournal, pendingRuns, readJournal, runStatus, sha256, startRun, trashStep, undoJournal,
+  type JournalStep, type StepHook, type StepOutcome,
 } from '../store/journal.js';
-import { isRunId, listRunIds, newRunId, removeLeftovers } from '../store/trash.js';
+import { isRunId, listRunIds, removeLeftovers } from '../store/trash.js';
 import { colors } from '../format/color.js';
 import { formatCountFr } from '../format/french.js';
 import { warnProblems, warningLabel } from './shared.js';
@@ -30,6 +30,8 @@ export interface DedupeOptions {
   apply: boolean;
   undo?: string;
   threshold: number;
+  /** Posts dated more than this many days apart are not duplicates. */
+  window: number;
   quiet: boolean;
   verbose: boolean;
 }
@@ -46,6 +48,15 @@ export function parseThreshold(value: string): number {
   return number;
 }
 
+/** `--window`: a whole number of days, 0 or more. */
+export function parseWindow(value: string): number {
+  const text = value.trim();
+  if (!/^\d{1,6}$/.test(text)) {
+    throw new InvalidArgumentError(`--window attend un nombre entier de jours, 0 ou plus, par exemple 30 (reçu « ${value} »)`);
+  }
+  return Number(text);
+}
+
 export function register(program: Command, env: CommandEnv): void {
   const command = program
     .command('dedupe')
@@ -55,19 +66,22 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--apply', 'fusionne les doublons et supprime les blocs répétés (journal et corbeille dans .trash/)', false)
     .option('--undo <run-id>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
     .option('--threshold <s>', 'similarité minimale des quasi-doublons, entre 0 et 1', parseThreshold, DEFAULT_THRESHOLD)
-    .option('-q, --quiet', 'aucune ligne de résumé sur la sortie d’erreur', false)
+    .option('--window <jours>', 'des billets datés à plus de <jours> jours d’écart ne sont jamais des doublons', parseWindow, DEFAULT_WINDOW_DAYS)
     .option('-v, --verbose', 'une ligne par fusion et par billet nettoyé sur la sortie d’erreur', false)
     .addHelpText('after', [
       '',
       'Sans --apply, rien n’est modifié. Pour cron : news dedupe --apply (ne pose jamais de question).',
+      'Un billet dont le fichier porte "dedupe": false n’est jamais fusionné ni nettoyé.',
       '',
       'Exemples :',
       '  news dedupe',
       '  news dedupe --check --json',
       '  news dedupe --apply --verbose',
+      '  news dedupe --window 7 --threshold 0.95',
       '  news dedupe --undo 20261125-030000-3fa2c1',
       '',
     ].join('\n'));
+  addQuietOption(command, 'aucune ligne de résumé sur la sortie d’erreur');
   prepareCommand(program, command, env).action(async (opts: Omit<DedupeOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runDedupe({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -147,7 +161,7 @@ function threadCount(files: number, env: Context['env']): number {
 }
 
 /** Reads post files in order and hands each sound post to `sink` (the finder, or a worker's packer). */
-function scanFiles(dir: string, files: string[], sink: { add(post: Post): void }, onProgress: (done: number) => void = () => undefined): Omit<ScanChunk, 'packed'> {
+function scanFiles(dir: string, files: string[], sink: { add(post: Post): boolean }, onProgress: (done: number) => void = () => undefined): Omit<ScanChunk, 'packed'> {
   const problems: PostProblem[] = [];
   const loaded: string[] = [];
   for (const [k, file] of files.entries()) {
@@ -157,8 +171,8 @@ function scanFiles(dir: string, files: string[], sink: { add(post: Post): void }
       problems.push(...result.problems);
       continue;
     }
-    loaded.push(file);
-    sink.add(result.post!);
+    // A post excluded with "dedupe": false is not in the finder: `load` is never asked for it.
+    if (sink.add(result.post!)) loaded.push(file);
   }
   return { problems, loaded };
 }
@@ -200,7 +214,7 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
   const { files: candidates, problems } = listPostFiles(dir);
 
   const files: string[] = [];
-  const finder = new DuplicateFinder({ threshold: opts.threshold, timeZone, load: (i) => reloadPost(dir, files[i]!, 'news dedupe') });
+  const finder = new DuplicateFinder({ threshold: opts.threshold, windowDays: opts.window, timeZone, load: (i) => reloadPost(dir, files[i]!, 'news dedupe') });
   const threads = threadCount(candidates.length, ctx.env);
   const share = Math.ceil(candidates.length / threads);
   // Slices 1.. go to workers, started first; this thread reads slice 0 meanwhile.
@@ -250,6 +264,7 @@ function jsonReport(findings: DedupeFindings, extra: Record<string, unknown> = {
     groups: findings.groups,
     repeated: findings.repeated,
     posts: findings.posts,
+    excluded: findings.excluded,
     ...extra,
   };
 }
@@ -322,9 +337,7 @@ function journalSteps(dir: string, plan: MergePlan): JournalStep[] {
       after: { sha256: sha256(Buffer.from(text, 'utf8')), text },
     });
   }
-  for (const t of plan.trash) {
-    steps.push({ op: 'trash', slug: t.slug, into: t.into, sha256: sha256(fs.readFileSync(postFile(dir, t.slug))) });
-  }
+  for (const t of plan.trash) steps.push(trashStep(dir, t.slug, t.into));
   return steps;
 }
 
@@ -351,18 +364,15 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
     const plan = buildMergePlan(findings, readPosts(dir, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };
-    let runId = newRunId(ctx.now());
-    while (listRunIds(dir).includes(runId)) runId = newRunId(ctx.now());
-    const journal: Journal = {
-      format: JOURNAL_FORMAT,
-      version: JOURNAL_VERSION,
-      runId,
+    const journal = startRun(dir, ctx.now(), {
+      command: 'dedupe',
       createdAt: at,
       threshold: opts.threshold,
+      window: opts.window,
       steps: journalSteps(dir, plan),
       report: jsonReport(findings),
-    };
-    writeJournal(dir, journal);
+    });
+    const runId = journal.runId;
     await hook();
     const outcomes = await applyJournal(dir, journal, at, hook);
     return { findings, runId, outcomes };

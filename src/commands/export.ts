@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
-import { collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
+import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
 import { filterPosts, sortPosts } from '../core/filters.js';
 import type { Post, PostListing } from '../core/post.js';
 import { renderAtom } from '../export/atom.js';
@@ -31,6 +31,7 @@ export interface ExportOptions {
   tag?: string[];
   future: boolean;
   drafts: boolean;
+  quiet?: boolean;
 }
 
 /** A file at the root of every folder `news export html` writes: a later export may replace that folder. */
@@ -51,7 +52,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-t, --tag <étiquette>', 'seulement les billets portant cette étiquette', collect)
     .option('--future', 'inclut les billets programmés (datés après maintenant)', false)
     .option('--drafts', 'inclut les brouillons', false)
-    .addHelpText('after', '\nExemples :\n  news export html --out public/\n  news export rss --out public/feed.xml\n  news export json --tag "réseaux sociaux" --limit 10\n');
+    .addHelpText('after', '\nExemples :\n  news export html --out public/\n  news export rss --out public/feed.xml\n  news export json --tag "réseaux sociaux" --limit 10\n  news export html --out public/ --quiet\n');
+  addQuietOption(command);
   prepareCommand(program, command, env).action(async (format: ExportFormat, opts: Omit<ExportOptions, 'dir' | 'format'>, cmd: Command) => {
     env.setExitCode(await runExport({ ...opts, format, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -95,7 +97,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
     const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl }));
-    ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
+    if (!opts.quiet) ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
     return 0;
   }
   const options: RenderOptions = { baseUrl, limit: limit!, tag };
@@ -105,7 +107,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   } else {
     fs.mkdirSync(path.dirname(out), { recursive: true });
     writeFileAtomic(out, document);
-    ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${sorted.length} billet(s).\n`);
+    if (!opts.quiet) ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${sorted.length} billet(s).\n`);
   }
   return 0;
 }

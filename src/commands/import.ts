@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
-import { collect, globalOptions, parseChoice } from '../cli/options.js';
+import { addQuietOption, collect, globalOptions, parseChoice } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
@@ -32,6 +32,7 @@ export interface ImportOptions {
   dryRun: boolean;
   json: boolean;
   tag?: string[];
+  quiet?: boolean;
 }
 
 /** Files a folder contributes, by source. A file named on the command line is read whatever its name. */
@@ -63,8 +64,10 @@ export function register(program: Command, env: CommandEnv): void {
       '  news import --dry-run page-1.txt page-2.txt',
       '  news import --from rss --tag partenaires flux.xml',
       '  news import --from json feed.json --json',
+      '  news import --from rss --quiet flux.xml',
       '',
     ].join('\n'));
+  addQuietOption(command);
   prepareCommand(program, command, env).action(async (paths: string[], opts: Omit<ImportOptions, 'dir' | 'paths'>, cmd: Command) => {
     env.setExitCode(await runImport({ ...opts, paths, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -317,7 +320,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
       ...created.map((c) => `${colors.green(verb)} : ${c.file} ← ${where(c.source, c.item)}`),
       ...skipped.map((s) => `${colors.dim('déjà présent')} : ${where(s.source, s.item)} (${s.file})`),
     ];
-    if (lines.length > 0) ctx.stdout.write(`${lines.join('\n')}\n`);
+    if (lines.length > 0 && !opts.quiet) ctx.stdout.write(`${lines.join('\n')}\n`);
   }
   for (const problem of problems) {
     const what = problem.missing.length > 0 ? `non importé, il manque : ${problem.missing.join(', ')} — ` : 'non importé : ';
@@ -328,7 +331,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
     `${skipped.length} déjà présent(s)`,
     ...(problems.length > 0 ? [`${problems.length} non importé(s)`] : []),
   ];
-  if (problems.length === 0) say(`${counts.join(', ')}.`);
+  if (problems.length === 0 && !opts.quiet) say(`${counts.join(', ')}.`);
   if (problems.length > 0) {
     throw new NewsError(`${problems.length} page(s) ou élément(s) non importé(s) (voir ci-dessus) ; ${created.length} billet(s) ${opts.dryRun ? 'seraient créés' : 'créé(s)'}, ${skipped.length} déjà présent(s). Corrigez ces fichiers puis relancez : ce qui est déjà importé sera signalé « déjà présent ».`);
   }

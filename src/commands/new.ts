@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
-import { collect, globalOptions } from '../cli/options.js';
+import { addQuietOption, collect, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { formatIsoDay, formatIsoInstant, parsePostDate, today } from '../core/dates.js';
+import { formatIsoDay, formatIsoInstant, parseTypedDate, today } from '../core/dates.js';
 import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
@@ -17,7 +17,7 @@ import { readInputText, ReadProblem } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
-import { shownPath, warningLabel } from './shared.js';
+import { shownPath, typedDateOrFail, warningLabel } from './shared.js';
 import { uniqueTags } from '../core/tags.js';
 
 export interface NewOptions {
@@ -33,6 +33,7 @@ export interface NewOptions {
   slug?: string;
   yes: boolean;
   json: boolean;
+  quiet?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -43,7 +44,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--summary <texte>', 'chapeau (facultatif)')
     .option('--body <texte>', 'texte du billet (Markdown)')
     .option('--body-file <chemin|->', 'lit le texte dans un fichier, ou sur l’entrée standard avec -')
-    .option('--date <date>', 'date AAAA-MM-JJ ou date-heure ISO 8601 (par défaut : aujourd’hui)')
+    .option('--date <date>', 'AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM à l’heure du site, ou ISO 8601 (par défaut : aujourd’hui)')
     .option('--author <nom>', 'auteur (par défaut : celui de site.json)')
     .option('--tag <étiquette>', 'étiquette (répétable)', collect)
     .option('--draft', 'enregistrer comme brouillon', false)
@@ -58,8 +59,10 @@ export function register(program: Command, env: CommandEnv): void {
       '  news new',
       '  news new --title "Portes ouvertes" --body "Samedi 12 mars, de 9 h à 17 h." --tag agenda --yes',
       '  echo "Texte du billet" | news new --title "Un titre" --body-file - --draft',
+      '  news new --title "Un titre" --body-file billet.md --quiet',
       '',
     ].join('\n'));
+  addQuietOption(command);
   prepareCommand(program, command, env).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runNew({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
@@ -83,13 +86,6 @@ async function readBodyFile(spec: string, ctx: Context): Promise<string> {
     if (error instanceof ReadProblem) throw new NewsError(`--body-file ${error.describe(spec)}`);
     throw error;
   }
-}
-
-function checkDateFlag(value: string): string {
-  if (!parsePostDate(value)) {
-    throw new NewsError(`--date « ${value} » : attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)`);
-  }
-  return value;
 }
 
 function checkSlugFlag(value: string): string {
@@ -135,11 +131,14 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     }
     if (!body.trim()) throw new NewsError('le texte du billet est vide : aucun billet créé');
   }
-  const date = given.date ?? checkDateFlag((await prompter.input({
-    message: 'Date (AAAA-MM-JJ) :',
+  const date = given.date ?? typedDateOrFail('date', (await prompter.input({
+    message: 'Date (AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure) :',
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
-    validate: (v) => (parsePostDate(v.trim()) ? true : 'attendu AAAA-MM-JJ, par exemple 2013-10-29'),
-  })).trim());
+    validate: (v) => {
+      const typed = parseTypedDate(v, site.timeZone);
+      return typed.ok ? true : `${typed.reason ? `${typed.reason} ; ` : ''}attendu par exemple 2026-11-30 ou 2026-11-30 08:00`;
+    },
+  })).trim(), site.timeZone);
   const author = opts.author !== undefined
     ? opts.author.trim() || undefined
     : (await prompter.input({ message: 'Auteur :', default: site.author ?? '' })).trim() || undefined;
@@ -171,7 +170,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
   if (opts.slug !== undefined) checkSlugFlag(opts.slug);
-  if (opts.date !== undefined) checkDateFlag(opts.date);
+  const typedDate = opts.date === undefined ? undefined : typedDateOrFail('--date', opts.date, site.timeZone);
   if (opts.body !== undefined && opts.bodyFile !== undefined) {
     throw new NewsError('--body et --body-file ne vont pas ensemble : choisissez-en un');
   }
@@ -189,7 +188,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
   const given: Partial<Draft> = {
     title: opts.title?.trim(),
     body,
-    date: opts.date,
+    date: typedDate,
     tags: opts.tag ? uniqueTags(opts.tag) : undefined,
   };
   let draft: Draft;
@@ -215,7 +214,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
       title: given.title!,
       summary: opts.summary?.trim() || undefined,
       body: body!,
-      date: opts.date ?? formatIsoDay(today(ctx.now(), site.timeZone)),
+      date: typedDate ?? formatIsoDay(today(ctx.now(), site.timeZone)),
       // --author "" means no author, not an empty one.
       author: opts.author !== undefined ? opts.author.trim() || undefined : site.author,
       tags: given.tags ?? [],
@@ -276,6 +275,6 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);
   }
   if (opts.json) writeJson(ctx.stdout, post);
-  else ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);
+  else if (!opts.quiet) ctx.stdout.write(`${shownPath(file, ctx.cwd)}\n`);
   return 0;
 }

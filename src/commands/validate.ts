@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { isNewsError } from '../core/errors.js';
-import { globalOptions } from '../cli/options.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import path from 'node:path';
 export interface ValidateOptions {
   dir?: string;
   json: boolean;
+  quiet?: boolean;
 }
 
 export function register(program: Command, env: CommandEnv): void {
@@ -17,9 +18,10 @@ export function register(program: Command, env: CommandEnv): void {
     .command('validate')
     .description('vérifie chaque fichier de billet (JSON, schéma, slug, doublons de slug ou d’alias)')
     .option('--json', 'rapport JSON', false)
-    .addHelpText('after', '\nCode de sortie : 0 si tout va bien, 1 si un problème est trouvé, 2 en cas d’erreur.\n\nExemples :\n  news validate\n  news validate --json\n');
-  prepareCommand(program, command, env).action(async (opts: { json: boolean }, cmd: Command) => {
-    env.setExitCode(await runValidate({ json: opts.json, dir: globalOptions(cmd).dir }, env.ctx));
+    .addHelpText('after', '\nCode de sortie : 0 si tout va bien, 1 si un problème est trouvé, 2 en cas d’erreur.\n\nExemples :\n  news validate\n  news validate --json\n  news validate --quiet\n');
+  addQuietOption(command);
+  prepareCommand(program, command, env).action(async (opts: { json: boolean; quiet: boolean }, cmd: Command) => {
+    env.setExitCode(await runValidate({ json: opts.json, quiet: opts.quiet, dir: globalOptions(cmd).dir }, env.ctx));
   });
 }
 
@@ -63,7 +65,7 @@ export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<
     });
   } else {
     for (const problem of problems) ctx.stdout.write(`${problem.message}\n`);
-    ctx.stderr.write(
+    if (problems.length > 0 || !opts.quiet) ctx.stderr.write(
       problems.length === 0
         ? `${checked} billet(s) vérifié(s) : aucun problème.\n`
         : `${checked} billet(s) vérifié(s) : ${problems.length} problème(s).\n`,

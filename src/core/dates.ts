@@ -182,3 +182,71 @@ export function formatIsoInstant(instant: Date, timeZone: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
+
+/** A date as staff type it, turned into what a post stores, or why it cannot be. */
+export type TypedDate = { ok: true; value: string } | { ok: false; reason?: string };
+
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/;
+
+function formatOffset(minutes: number): string {
+  const abs = Math.abs(minutes);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${minutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
+/**
+ * A date as staff type it (`--date`, `--at`, the prompts): a calendar day `2026-11-30`, kept as
+ * it is; an ISO 8601 date-time with `Z` or an offset, kept as it is; or a wall-clock time
+ * `2026-11-30 08:00` / `2026-11-30T08:00` in the site's time zone, stored with the offset in
+ * force then (`2026-11-30T08:00:00+01:00`). A time a clock change skips or repeats is refused,
+ * naming the offsets around it.
+ */
+export function parseTypedDate(text: string, timeZone: string): TypedDate {
+  const value = text.trim();
+  if (parsePostDate(value)) return { ok: true, value };
+  const calendarShaped = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(value);
+  if (calendarShaped && !isRealDay(Number(calendarShaped[1]), Number(calendarShaped[2]), Number(calendarShaped[3]))) {
+    return { ok: false, reason: `le ${calendarShaped[0].slice(0, 10)} n’existe pas` };
+  }
+  const m = WALL_CLOCK.exec(value);
+  if (!m) return { ok: false };
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  const second = 0;
+  if (hour! > 23 || minute! > 59) return { ok: false, reason: 'heure impossible (de 00:00 à 23:59)' };
+  const wall = new Date(0);
+  wall.setUTCFullYear(year!, month! - 1, day!);
+  wall.setUTCHours(hour!, minute!, second, 0);
+  const wallMs = wall.getTime();
+  // The offsets in force around that time; each is right if the instant it gives shows that wall time.
+  const around = [-1, 0, 1].map((d) => offsetMinutes(new Date(wallMs + d * 86_400_000), timeZone));
+  const offsets = [...new Set(around)];
+  const fits = offsets.filter((o) => offsetMinutes(new Date(wallMs - o * 60_000), timeZone) === o).sort((a, b) => b - a);
+  const shown = `${formatIsoDay({ year: year!, month: month!, day: day! })} ${m[4]}:${m[5]}`;
+  const iso = `${formatIsoDay({ year: year!, month: month!, day: day! })}T${m[4]}:${m[5]}`;
+  if (fits.length === 1) return { ok: true, value: formatIsoInstant(new Date(wallMs - fits[0]! * 60_000), timeZone) };
+  if (fits.length === 0) {
+    const [before, after] = [around[0]!, around[2]!].map(formatOffset);
+    return {
+      ok: false,
+      reason: `${shown} n’existe pas en ${timeZone} (changement d’heure : on passe de ${before} à ${after}) ; choisissez une autre heure, ou donnez le décalage : ${iso}${before} ou ${iso}${after}`,
+    };
+  }
+  return {
+    ok: false,
+    reason: `${shown} existe deux fois en ${timeZone} (changement d’heure) ; précisez le décalage : ${fits.map((o) => `${iso}${formatOffset(o)}`).join(' (la première fois) ou ')} (la seconde)`,
+  };
+}
+
+/**
+ * Days from 1970-01-01 to a calendar day (proleptic Gregorian, negative before 1970), by
+ * arithmetic alone (Date.UTC shifts years below 100): the distance in days between two
+ * posts is the difference of their day numbers.
+ */
+export function epochDay(day: CalendarDay): number {
+  const y = day.month <= 2 ? day.year - 1 : day.year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (day.month + (day.month > 2 ? -3 : 9)) + 2) / 5) + day.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}

@@ -48,6 +48,8 @@ function buildPostSchema() {
     aliases: z.array(slugField()).default([]).describe('Anciens slugs qui mènent à ce billet.'),
     createdAt: instantField('Date-heure de création.'),
     updatedAt: instantField('Date-heure de la dernière modification.'),
+    dedupe: z.boolean({ message: 'dedupe doit valoir true ou false (false : news dedupe laisse ce billet tel quel)' }).optional()
+      .describe('false : news dedupe ne fusionne ni ne nettoie jamais ce billet.'),
   });
 }
 
@@ -69,6 +71,8 @@ export interface Post {
   aliases: string[];
   createdAt?: string;
   updatedAt?: string;
+  /** `false`: `news dedupe` leaves this post alone (never merged, never cleaned). */
+  dedupe?: boolean;
   [field: string]: unknown;
 }
 
@@ -99,7 +103,14 @@ export function checkPost(value: unknown): PostCheck {
     return { ok: true, post: value as Post };
   }
   const result = postSchema().safeParse(value);
-  if (result.success) return { ok: true, post: result.data };
+  if (result.success) {
+    // The schema transforms nothing but the defaults, and zod's copy loses an own `__proto__`
+    // key (JSON.parse makes one): keep the parsed object itself, every key untouched.
+    const post = value as Record<string, unknown>;
+    post.tags ??= [];
+    post.aliases ??= [];
+    return { ok: true, post: post as Post };
+  }
   return {
     ok: false,
     problems: result.error.issues.map((issue) => ({
@@ -141,7 +152,8 @@ function isSoundPost(value: unknown): value is Record<string, unknown> & { tags?
     typeof v.views === 'number' && Number.isSafeInteger(v.views) && v.views >= 0 &&
     isOptional(v.aliases, (a) => Array.isArray(a) && a.every((s) => isText(s) && isValidSlug(s))) &&
     isOptional(v.createdAt, isInstant) &&
-    isOptional(v.updatedAt, isInstant)
+    isOptional(v.updatedAt, isInstant) &&
+    isOptional(v.dedupe, (d) => typeof d === 'boolean')
   );
 }
 
@@ -156,12 +168,14 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
 
 /** A post as written to disk: 2-space JSON, known fields in order, unknown ones kept, final newline. */
 export function serializePost(post: Post): string {
-  const ordered: Record<string, unknown> = {};
+  // No prototype: an unknown key named `__proto__` or `constructor` is an ordinary own key
+  // here (on a plain object, assigning `__proto__` would set the prototype and drop it).
+  const ordered: Record<string, unknown> = Object.create(null);
   for (const key of FIELD_ORDER) {
     if (post[key] !== undefined) ordered[key] = post[key];
   }
   for (const [key, value] of Object.entries(post)) {
-    if (!(key in ordered) && value !== undefined) ordered[key] = value;
+    if (!Object.hasOwn(ordered, key) && value !== undefined) ordered[key] = value;
   }
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }

@@ -2,15 +2,17 @@ import type { Post } from '../core/post.js';
 import { atomDocument } from './atom.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
-import { buildModel, DEFAULT_FEED_LIMIT, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { packageVersion } from '../version.js';
 import { rssDocument } from './rss.js';
 import { STYLESHEET } from './style.js';
 import { escapeHtml as h } from './text.js';
 
 /**
- * The static site, as a list of files (Hexo's generators: `{path, content}`, no disk).
- * Navigation links are relative, so the folder works wherever it is served; canonical
- * and feed links are absolute. A generator, so the writer can stream 10,000 pages.
+ * The static site, as a plan of files (Hexo's generators: `{path, content}`, no disk): each
+ * file's path, a key of everything it is made from, and a lazy render(), so an incremental
+ * export renders only the files whose key changed. Navigation links are relative, so the
+ * folder works wherever it is served; canonical and feed links are absolute.
  */
 
 export interface OutputFile {
@@ -18,6 +20,32 @@ export interface OutputFile {
   path: string;
   content: string;
 }
+
+/**
+ * One file of the site, not rendered yet. `key` changes whenever anything the file is made
+ * from does (the posts it shows and their order, the site settings, the theme, this version
+ * of news): an incremental export renders and writes only the files whose key changed, so
+ * a key must name EVERY input of render() (when in doubt, add it: a key too wide costs a
+ * render, a key too narrow publishes a stale page).
+ */
+export interface PlannedFile {
+  /** Relative, with `/` separators. */
+  path: string;
+  key: string;
+  render(): string;
+}
+
+/** What the plan takes besides the posts. */
+export interface HtmlPlanOptions extends ExportOptions {
+  /**
+   * Everything else the files are made from that the plan cannot see (theme files and their
+   * overrides, preview banners…): part of every key.
+   */
+  inputsKey?: string;
+}
+
+/** Bumped when the plan's keys change meaning. */
+const PLAN_FORMAT = 1;
 
 export const POSTS_PER_PAGE = 20;
 
@@ -153,39 +181,67 @@ function entryCard(root: string, entry: Entry): string {
     + '</article>\n';
 }
 
-function pageDir(listDir: string, n: number): string {
-  return n === 1 ? listDir : `${listDir}page/${n}/`;
+/**
+ * A list's pages are counted from its oldest post, so a new post changes the list's first page
+ * and leaves the numbered ones as they were (an incremental export rewrites one or two list
+ * pages, not all of them). Page 0 is the list's own folder, with the newest posts: 20 to 39 of
+ * them once there are 40 (fewer than 40: all on it). `page/1/` holds the 20 oldest, `page/2/`
+ * the next 20, and so on; each post is on exactly one page.
+ */
+export interface ListSlot {
+  /** 0 for the list's folder, else the page number (1 = the oldest). */
+  n: number;
+  entries: Entry[];
+  /** Page numbers of the neighbours (0 is the first page). */
+  newer?: number;
+  older?: number;
 }
 
-function pagination(root: string, listDir: string, n: number, count: number): string {
-  if (count <= 1) return '';
+export function listSlots(entries: readonly Entry[]): ListSlot[] {
+  const total = entries.length;
+  const full = Math.floor(total / POSTS_PER_PAGE);
+  const firstCount = full <= 1 ? total : total - POSTS_PER_PAGE * (full - 1);
+  const slots: ListSlot[] = [{ n: 0, entries: entries.slice(0, firstCount), older: full >= 2 ? full - 1 : undefined }];
+  for (let k = full - 1; k >= 1; k--) {
+    slots.push({
+      n: k,
+      entries: entries.slice(total - POSTS_PER_PAGE * k, total - POSTS_PER_PAGE * (k - 1)),
+      newer: k + 1 === full ? 0 : k + 1,
+      older: k > 1 ? k - 1 : undefined,
+    });
+  }
+  return slots;
+}
+
+function pageDir(listDir: string, n: number): string {
+  return n === 0 ? listDir : `${listDir}page/${n}/`;
+}
+
+function pagination(root: string, listDir: string, slot: ListSlot): string {
+  if (slot.newer === undefined && slot.older === undefined) return '';
   return '<nav class="pagination" aria-label="Pages">\n'
-    + (n > 1 ? `<a rel="prev" href="${href(root, pageDir(listDir, n - 1))}">← Billets plus récents</a>\n` : '')
-    + `<span class="current">Page ${n} sur ${count}</span>\n`
-    + (n < count ? `<a rel="next" href="${href(root, pageDir(listDir, n + 1))}">Billets plus anciens →</a>\n` : '')
+    + (slot.newer !== undefined ? `<a rel="prev" href="${href(root, pageDir(listDir, slot.newer))}">← Billets plus récents</a>\n` : '')
+    + (slot.n > 0 ? `<span class="current">Page ${slot.n}</span>\n` : '')
+    + (slot.older !== undefined ? `<a rel="next" href="${href(root, pageDir(listDir, slot.older))}">Billets plus anciens →</a>\n` : '')
     + '</nav>\n';
 }
 
-/** Index pages of a list (home or a tag), 20 entries a page, with previous/next links. */
+/** Index pages of a list (home or a tag), with newer/older links. */
 interface ListPageParts extends Partial<PageParts> {
   /** Markup before the entries (the tag page's h1) and after the pagination. */
   before?: string;
   after?: string;
 }
 
-function* listPages(model: ExportModel, entries: readonly Entry[], listDir: string, parts: (n: number, count: number, root: string) => ListPageParts): Generator<OutputFile> {
-  const count = Math.max(1, Math.ceil(entries.length / POSTS_PER_PAGE));
-  for (let n = 1; n <= count; n++) {
-    const dir = pageDir(listDir, n);
-    const root = rootFrom(dir);
-    const { before, after, ...page } = parts(n, count, root);
-    const slice = entries.slice((n - 1) * POSTS_PER_PAGE, n * POSTS_PER_PAGE);
-    const main = (before ?? '')
-      + (slice.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slice.map((e) => entryCard(root, e)).join(''))
-      + pagination(root, listDir, n, count)
-      + (after ?? '');
-    yield { path: `${dir}index.html`, content: layout({ model, dir, main, ...page }) };
-  }
+function listPage(model: ExportModel, listDir: string, slot: ListSlot, parts: (n: number, root: string) => ListPageParts): string {
+  const dir = pageDir(listDir, slot.n);
+  const root = rootFrom(dir);
+  const { before, after, ...page } = parts(slot.n, root);
+  const main = (before ?? '')
+    + (slot.entries.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slot.entries.map((e) => entryCard(root, e)).join(''))
+    + pagination(root, listDir, slot)
+    + (after ?? '');
+  return layout({ model, dir, main, ...page });
 }
 
 function postPage(model: ExportModel, entry: Entry, newer: Entry | undefined, older: Entry | undefined): OutputFile {
@@ -237,39 +293,94 @@ function tagsNav(model: ExportModel): string {
   return `<nav aria-label="Toutes les étiquettes">\n<h2>Étiquettes</h2>\n${tagList('', model.tags)}</nav>\n`;
 }
 
-/** Every file of the site. Posts already filtered and sorted newest first. */
-export function* renderHtmlSite(site: SiteSettings, posts: readonly Post[], options: ExportOptions): Generator<OutputFile> {
+/** What a list of entries shows, for keys: each entry's content and the tag links it shows. */
+function entriesKey(entries: readonly Entry[]): string {
+  let key = '';
+  for (const e of entries) key += `${e.slug}\u0001${e.key}\u0001${tagRefsKey(e.tags)}\u0002`;
+  return key;
+}
+
+function tagRefsKey(tags: readonly TagRef[]): string {
+  let key = '';
+  for (const t of tags) key += `${t.name}\u0003${t.slug}\u0003`;
+  return key;
+}
+
+function neighbourKey(entry: Entry | undefined): string {
+  return entry === undefined ? '' : `${entry.slug}\u0001${entry.title}`;
+}
+
+/**
+ * Every file of the site as a plan: its path, its key and how to render it. Posts already
+ * filtered and sorted newest first; given whole (Post) or as PostSource (read when rendered).
+ */
+export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): PlannedFile[] {
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
+  const siteKey = digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
+    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl]), options.inputsKey ?? '');
+  const files: PlannedFile[] = [];
+  const plan = (path: string, parts: readonly string[], render: () => string) => {
+    files.push({ path, key: digest(siteKey, path, ...parts), render });
+  };
   const { entries } = model;
-  // Post pages first, each body rendered once; only the HTML the feeds need is kept after.
+  // A post page's body is rendered once; only the HTML the feeds need is kept after.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    yield postPage(model, entry, entries[i - 1], entries[i + 1]);
-    if (!inFeeds.has(entry)) entry.release();
+    const newer = entries[i - 1];
+    const older = entries[i + 1];
+    plan(`${entry.slug}/index.html`, [entry.key, tagRefsKey(entry.tags), neighbourKey(newer), neighbourKey(older)], () => {
+      const page = postPage(model, entry, newer, older).content;
+      if (!inFeeds.has(entry)) entry.release();
+      return page;
+    });
   }
-  yield* listPages(model, entries, '', (n, count) => ({
+  const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}`).join('\u0002');
+  planListPages(plan, model, entries, '', (n) => ({
     home: true,
-    title: n === 1 ? undefined : `Page ${n} sur ${count}`,
+    title: n === 0 ? undefined : `Page ${n}`,
     description: model.description || undefined,
-    after: n === 1 ? tagsNav(model) : undefined,
-  }));
+    after: n === 0 ? tagsNav(model) : undefined,
+  }), (n) => (n === 0 ? allTags : ''));
   for (const tag of model.tags) {
     const dir = tagPath(tag);
     const feed = tagFeedAlternate(model, tag);
-    yield* listPages(model, tag.entries, dir, (n, count, root) => ({
-      title: `Étiquette « ${tag.name} »${n > 1 ? `, page ${n}` : ''}`,
+    const tagKey = `${tag.name}\u0003${tag.slug}`;
+    const total = tag.entries.length;
+    planListPages(plan, model, tag.entries, dir, (n, root) => ({
+      title: `Étiquette « ${tag.name} »${n > 0 ? `, page ${n}` : ''}`,
       feeds: [feed],
       before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
-        + `<p>${formatCountFr(tag.entries.length)} billet${tag.entries.length > 1 ? 's' : ''}${count > 1 ? `, page ${n} sur ${count}` : ''} · `
+        + `<p>${n === 0 ? `${formatCountFr(total)} billet${total > 1 ? 's' : ''}` : `Page ${n}`} · `
         + `<a href="${root}${dir}${FEED_FILES.rss}" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
-    }));
-    yield { path: `${dir}${FEED_FILES.rss}`, content: rssDocument(feedView(model, 'rss', { tag: tag.name })) };
+    }), (n) => (n === 0 ? `${tagKey}\u0003${total}` : tagKey));
+    plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT))],
+      () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
   }
-  yield { path: FEED_FILES.rss, content: rssDocument(feedView(model, 'rss', {})) };
-  yield { path: FEED_FILES.atom, content: atomDocument(feedView(model, 'atom', {})) };
-  yield { path: FEED_FILES.json, content: jsonFeedDocument(feedView(model, 'json', {})) };
-  yield { path: 'style.css', content: STYLESHEET };
-  for (const alias of model.aliases) yield aliasPage(alias.slug, alias.entry);
+  const feedEntries = entriesKey(entries.slice(0, DEFAULT_FEED_LIMIT));
+  plan(FEED_FILES.rss, ['rss', feedEntries], () => rssDocument(feedView(model, 'rss', {})));
+  plan(FEED_FILES.atom, ['atom', feedEntries], () => atomDocument(feedView(model, 'atom', {})));
+  plan(FEED_FILES.json, ['json', feedEntries], () => jsonFeedDocument(feedView(model, 'json', {})));
+  plan('style.css', ['style'], () => STYLESHEET);
+  for (const alias of model.aliases) {
+    plan(`${alias.slug}/index.html`, ['alias', neighbourKey(alias.entry), alias.entry.url], () => aliasPage(alias.slug, alias.entry).content);
+  }
+  return files;
+}
+
+type Plan = (path: string, parts: readonly string[], render: () => string) => void;
+
+/** Plans the index pages of a list (home or a tag); `extraKey` names what `parts` shows besides the entries. */
+function planListPages(plan: Plan, model: ExportModel, entries: readonly Entry[], listDir: string,
+  parts: (n: number, root: string) => ListPageParts, extraKey: (n: number) => string): void {
+  for (const slot of listSlots(entries)) {
+    plan(`${pageDir(listDir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), extraKey(slot.n), entriesKey(slot.entries)],
+      () => listPage(model, listDir, slot, parts));
+  }
+}
+
+/** Every file of the site, rendered. Posts already filtered and sorted newest first. */
+export function* renderHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): Generator<OutputFile> {
+  for (const file of planHtmlSite(site, posts, options)) yield { path: file.path, content: file.render() };
 }

@@ -1,6 +1,7 @@
 import { formatIsoDay, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
-import type { Post } from '../core/post.js';
+import { createHash } from 'node:crypto';
+import type { Post, PostListing } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
 import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
@@ -44,6 +45,33 @@ export function normalizeBaseUrl(value: string): string | undefined {
   return url.href;
 }
 
+/**
+ * A post as the site plan takes it: the fields that choose, order and link pages now, the whole
+ * post only when a page showing it is rendered (an export with nothing changed reads no post).
+ */
+export interface PostSource {
+  listing: PostListing;
+  /** Changes whenever anything in the post does (a digest of its file, or of the post). */
+  key: string;
+  full(): Post;
+}
+
+/** A digest of strings, for keys: 27 characters of base64url SHA-1 (collisions are out of reach). */
+export function digest(...parts: readonly string[]): string {
+  const hash = createHash('sha1');
+  for (const part of parts) hash.update(part).update('\u0000');
+  return hash.digest('base64url');
+}
+
+/** A post already in memory, as a PostSource (its key a digest of its fields). */
+export function postSource(post: Post): PostSource {
+  return { listing: post, key: digest(JSON.stringify(post)), full: () => post };
+}
+
+function isSource(value: Post | PostSource): value is PostSource {
+  return typeof (value as PostSource).full === 'function' && typeof (value as PostSource).key === 'string';
+}
+
 export interface TagRef {
   name: string;
   slug: string;
@@ -51,8 +79,13 @@ export interface TagRef {
 
 /** One post as every renderer needs it; the body is rendered on first use, once. */
 export interface Entry {
-  post: Post;
+  /** The whole post (read on first use when the entry came from a PostSource). */
+  readonly post: Post;
+  /** Changes whenever anything in the post does: pages showing the entry include it in their keys. */
+  key: string;
   slug: string;
+  /** Old slugs of this post (redirect pages). */
+  aliases: readonly string[];
   url: string;
   title: string;
   guid: string;
@@ -132,42 +165,70 @@ function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: 
   };
 }
 
-/** An Entry: plain fields and shared methods (no closures per post: 10,000 posts make 10,000 of these). */
+/**
+ * An Entry: plain fields and shared methods (no closures per post: 10,000 posts make 10,000 of these).
+ * What needs the whole post (summary, author, views, guid, body) is worked out on first use,
+ * so an incremental export that renders nothing reads nothing.
+ */
 class PostEntry implements Entry {
   readonly slug: string;
   readonly url: string;
   readonly title: string;
-  readonly guid: string;
-  readonly guidIsPermalink: boolean;
-  readonly summary?: string;
-  readonly author?: string;
+  readonly key: string;
+  readonly aliases: readonly string[];
   readonly dateFr: string;
   readonly datetime: string;
-  readonly viewsFr: string;
+  private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
   private leadText: string | undefined = undefined;
 
   constructor(
-    readonly post: Post,
+    private readonly source: PostSource,
     baseUrl: string,
     readonly date: PostDate,
     readonly instant: Date,
-    readonly updated: Date,
     readonly tags: TagRef[],
-    siteAuthor: string | undefined,
+    private readonly siteAuthor: string | undefined,
     timeZone: string,
   ) {
-    this.slug = post.slug;
-    this.url = `${baseUrl}${post.slug}/`;
-    this.title = cleanLine(post.title) || UNTITLED;
-    this.guid = post.id ?? this.url;
-    this.guidIsPermalink = post.id === undefined;
-    this.summary = cleanOptional(post.summary);
-    this.author = cleanOptional(post.author) ?? siteAuthor;
+    const { listing } = source;
+    this.slug = listing.slug;
+    this.key = source.key;
+    this.aliases = listing.aliases;
+    this.url = `${baseUrl}${listing.slug}/`;
+    this.title = cleanLine(listing.title) || UNTITLED;
     const shown = shownDates(date, instant, timeZone);
     this.dateFr = shown.dateFr;
     this.datetime = shown.datetime;
-    this.viewsFr = formatViewsBracketedFr(post.views);
+  }
+
+  get post(): Post {
+    return (this.loaded ??= this.source.full());
+  }
+
+  get guid(): string {
+    return this.post.id ?? this.url;
+  }
+
+  get guidIsPermalink(): boolean {
+    return this.post.id === undefined;
+  }
+
+  get summary(): string | undefined {
+    return cleanOptional(this.post.summary);
+  }
+
+  get author(): string | undefined {
+    return cleanOptional(this.post.author) ?? this.siteAuthor;
+  }
+
+  get viewsFr(): string {
+    return formatViewsBracketedFr(this.post.views);
+  }
+
+  get updated(): Date {
+    const updatedAt = this.post.updatedAt === undefined ? undefined : parsePostDate(this.post.updatedAt);
+    return updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
   }
 
   body(): RenderedBody {
@@ -181,6 +242,8 @@ class PostEntry implements Entry {
   release(): void {
     this.leadText ??= this.summary ?? this.rendered?.excerpt;
     this.rendered = undefined;
+    // A post read from its file is read again if needed; one given in memory stays.
+    this.loaded = undefined;
   }
 }
 
@@ -191,7 +254,7 @@ const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: tru
  * matches them) and aliases. Posts must already be filtered
  * and sorted (newest first). Linear in the number of posts and tags.
  */
-export function buildModel(site: SiteSettings, posts: readonly Post[], options: ExportOptions): ExportModel {
+export function buildModel(site: SiteSettings, posts: readonly (Post | PostSource)[], options: ExportOptions): ExportModel {
   const { baseUrl } = options;
   const timeZone = site.timeZone;
   const siteAuthor = cleanOptional(site.author);
@@ -212,13 +275,13 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
   const midnights = new Map<string, Date>();
   const entries: Entry[] = [];
   const postGroups: TagGroup[] = [];
-  for (const post of posts) {
+  for (const given of posts) {
+    const source = isSource(given) ? given : postSource(given);
+    const post = source.listing;
     const date = parsePostDate(post.date);
     if (!date) throw new RangeError(`date invalide : ${post.date}`);
     let instant = date.kind === 'calendar' ? midnights.get(post.date) : date.instant;
     if (instant === undefined) midnights.set(post.date, (instant = postInstant(date, timeZone)));
-    const updatedAt = post.updatedAt === undefined ? undefined : parsePostDate(post.updatedAt);
-    const updated = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > instant.getTime() ? updatedAt.instant : instant;
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
@@ -231,7 +294,7 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
       // The post keeps its own spelling; the link goes to the page of all its spellings.
       tags.push({ name, slug: group.slug });
     }
-    const entry = new PostEntry(post, baseUrl, date, instant, updated, tags, siteAuthor, timeZone);
+    const entry = new PostEntry(source, baseUrl, date, instant, tags, siteAuthor, timeZone);
     for (const group of postGroups) group.entries.push(entry);
     entries.push(entry);
   }
@@ -239,7 +302,7 @@ export function buildModel(site: SiteSettings, posts: readonly Post[], options: 
   const postSlugs = new Set(entries.map((e) => e.slug));
   const aliases: Alias[] = [];
   for (const entry of entries) {
-    for (const alias of entry.post.aliases) {
+    for (const alias of entry.aliases) {
       if (postSlugs.has(alias)) continue;
       postSlugs.add(alias);
       aliases.push({ slug: alias, entry });

@@ -5,10 +5,11 @@ import { NewsError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { postFile } from './content.js';
 import { parseJsonText, ReadProblem } from './read.js';
-import { ensureDurableDir, listRunIds, moveDurably, removeRunDir, runDir, trashedPostFile } from './trash.js';
+import { ensureDurableDir, listRunIds, moveDurably, newRunId, removeRunDir, runDir, trashedPostFile } from './trash.js';
 
 /**
- * The journal of a `news dedupe --apply` run, `.trash/<run-id>/journal.json`: the whole plan,
+ * The journal of a run that moves posts to the trash or rewrites them: `news dedupe --apply`
+ * (merges, collapses) and `news rm` (removals), `.trash/<run-id>/journal.json`: the whole plan,
  * written (atomically, fsynced) before any post is touched. Each step says what the file is
  * before and after, by SHA-256, so it can be redone safely: a step whose result is already
  * there is skipped, one whose file is in neither state (changed by hand since) is left alone
@@ -34,8 +35,8 @@ export type JournalStep =
   | {
       op: 'trash';
       slug: string;
-      /** The kept post this one was merged into. */
-      into: string;
+      /** The kept post this one was merged into (dedupe); absent for a post removed by `news rm`. */
+      into?: string;
       sha256: string;
     };
 
@@ -43,11 +44,23 @@ export interface Journal {
   format: typeof JOURNAL_FORMAT;
   version: typeof JOURNAL_VERSION;
   runId: string;
+  /** The command that made the run; absent in journals written before `news rm` existed (dedupe). */
+  command?: JournalCommand;
   createdAt: string;
-  threshold: number;
+  /** dedupe's similarity threshold. */
+  threshold?: number;
+  /** dedupe's `--window`, in days (absent in journals written before it existed). */
+  window?: number;
   steps: JournalStep[];
   /** The report the run acted on (for people reading the trash). */
   report?: unknown;
+}
+
+export type JournalCommand = 'dedupe' | 'rm';
+
+/** The command that made a run (journals without `command` were written by dedupe). */
+export function journalCommand(journal: Journal): JournalCommand {
+  return journal.command ?? 'dedupe';
 }
 
 export type RunStatus = 'unfinished' | 'applied' | 'undoing' | 'undone';
@@ -83,6 +96,23 @@ function readBytes(file: string): Buffer | undefined {
   }
 }
 
+/**
+ * Starts a run: picks a run id not used yet, writes the journal (folder created, fsynced).
+ * Nothing has moved yet; applyJournal carries the steps out.
+ */
+export function startRun(contentDir: string, now: Date, fields: Omit<Journal, 'format' | 'version' | 'runId'>): Journal {
+  let runId = newRunId(now);
+  while (fs.existsSync(runDir(contentDir, runId))) runId = newRunId(now);
+  const journal: Journal = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, runId, ...fields };
+  writeJournal(contentDir, journal);
+  return journal;
+}
+
+/** A step that moves a post file, as it is now, to the run's trash. */
+export function trashStep(contentDir: string, slug: string, into?: string): JournalStep {
+  return { op: 'trash', slug, ...(into !== undefined ? { into } : {}), sha256: sha256(fs.readFileSync(postFile(contentDir, slug))) };
+}
+
 /** Creates the run's folder and writes its journal, durably. */
 export function writeJournal(contentDir: string, journal: Journal): void {
   ensureDurableDir(path.join(runDir(contentDir, journal.runId), 'posts'));
@@ -103,7 +133,7 @@ export function readJournal(contentDir: string, runId: string): Journal {
   }
   const journal = value as Journal;
   if (journal?.format !== JOURNAL_FORMAT || journal.version !== JOURNAL_VERSION || !Array.isArray(journal.steps)) {
-    throw new NewsError(`${path.relative(contentDir, file)} n'est pas un journal de news dedupe (format ${JOURNAL_VERSION} attendu)`);
+    throw new NewsError(`${path.relative(contentDir, file)} n'est pas un journal de news (format ${JOURNAL_VERSION} attendu)`);
   }
   return journal;
 }

@@ -181,9 +181,9 @@ describe('news dedupe --apply', () => {
     const words = (seed: number) => Array.from({ length: 60_000 }, (_, i) => `mot${(i * 7919 + seed) % 10007}`).join(' ');
     const dir = tempContent({
       a: makePost('a', { title: 'Long A', body: words(1), views: 1 }),
-      'a-copie': makePost('a-copie', { title: 'Long A', body: words(1), views: 2, date: '2014-01-01' }),
+      'a-copie': makePost('a-copie', { title: 'Long A', body: words(1), views: 2, date: '2013-11-01' }),
       b: makePost('b', { title: 'Long B', body: words(2), views: 3 }),
-      'b-copie': makePost('b-copie', { title: 'Long B', body: words(2), views: 4, date: '2014-01-01' }),
+      'b-copie': makePost('b-copie', { title: 'Long B', body: words(2), views: 4, date: '2013-11-01' }),
     });
     const before = snapshotTree(dir);
     const { runId } = JSON.parse((await runNews(['dedupe', '--dir', dir, '--apply', '--json'])).stdout);

@@ -78,7 +78,8 @@ async function open(url: string): Promise<Page> {
 
 beforeAll(async () => {
   const posts: Record<string, unknown> = {};
-  for (let i = 1; i <= 25; i++) posts[`billet-${i}`] = makePost(`billet-${i}`, { date: `2020-02-${String(i).padStart(2, '0')}`, views: i });
+  const two = (n: number) => String(n).padStart(2, '0');
+  for (let i = 1; i <= 65; i++) posts[`billet-${i}`] = makePost(`billet-${i}`, { date: `2020-${two(Math.ceil(i / 28))}-${two((i - 1) % 28 + 1)}`, views: i });
   const pagedContent = tempContent(posts);
   const hostileContent = tempContent({
     hostile: makePost('hostile', {
@@ -197,15 +198,21 @@ test('in Chromium: an alias page lands on its post', async () => {
   expect(alias).toContain('<a href="../le-miroir-brise-des-reseaux-sociaux/" dir="auto">Le miroir brisé des réseaux sociaux</a>');
 });
 
-test('in Chromium: 25 posts make two index pages linked both ways', async () => {
+test('in Chromium: 65 posts make three index pages, numbered from the oldest, linked both ways', async () => {
   const page = await open(`${server.url}paged/`);
-  expect(await page.locator('article.entry').count()).toBe(20);
-  await expect(page.locator('article.entry h2').first().textContent()).resolves.toBe('Titre billet-25');
+  expect(await page.locator('article.entry').count()).toBe(25);
+  await expect(page.locator('article.entry h2').first().textContent()).resolves.toBe('Titre billet-65');
   await page.getByRole('link', { name: 'Billets plus anciens →' }).click();
   await page.waitForURL(`${server.url}paged/page/2/`);
-  expect(await page.locator('article.entry').count()).toBe(5);
+  expect(await page.locator('article.entry').count()).toBe(20);
+  await expect(page.locator('article.entry h2').first().textContent()).resolves.toBe('Titre billet-40');
+  expect(await page.locator('.pagination').innerText()).toContain('Page 2');
+  await page.getByRole('link', { name: 'Billets plus anciens →' }).click();
+  await page.waitForURL(`${server.url}paged/page/1/`);
   await expect(page.locator('article.entry h2').last().textContent()).resolves.toBe('Titre billet-1');
-  expect(await page.locator('.pagination').innerText()).toContain('Page 2 sur 2');
+  expect(await page.getByRole('link', { name: 'Billets plus anciens →' }).count()).toBe(0);
+  await page.getByRole('link', { name: '← Billets plus récents' }).click();
+  await page.waitForURL(`${server.url}paged/page/2/`);
   await page.getByRole('link', { name: '← Billets plus récents' }).click();
   await page.waitForURL(`${server.url}paged/`);
   await page.close();

@@ -106,10 +106,10 @@ describe('model', () => {
 
   test('posts named page or tag never collide with pagination or tag pages', () => {
     const posts = [post('page', { tags: ['tag'] }), post('tag', { tags: ['page'], aliases: ['index'] })];
-    for (let i = 1; i <= 25; i++) posts.push(post(`b-${i}`, { date: '2012-01-01' }));
+    for (let i = 1; i <= 45; i++) posts.push(post(`b-${i}`, { date: '2012-01-01' }));
     const paths = [...renderHtmlSite(PARIS, posts, { baseUrl: BASE })].map((f) => f.path);
     expect(new Set(paths).size).toBe(paths.length);
-    expect(paths).toEqual(expect.arrayContaining(['page/index.html', 'page/2/index.html', 'tag/index.html', 'tag/tag/index.html', 'tag/page/index.html', 'index/index.html', 'index.html']));
+    expect(paths).toEqual(expect.arrayContaining(['page/index.html', 'page/1/index.html', 'tag/index.html', 'tag/tag/index.html', 'tag/page/index.html', 'index/index.html', 'index.html']));
   });
 
   test('a title made only of forbidden characters still shows something', () => {
@@ -129,5 +129,5 @@ describe('model', () => {
 test('a tag page counts its posts as every export writes numbers (SPEC: same formatting everywhere)', () => {
   const posts = Array.from({ length: 1234 }, (_, i) => post(`b-${i}`, { tags: ['Web'], body: 'x' }));
   const page = [...renderHtmlSite(PARIS, posts, { baseUrl: BASE })].find((f) => f.path === 'tag/web/index.html');
-  expect(page?.content).toContain('1\u202F234 billets, page 1 sur 62');
+  expect(page?.content).toContain('1\u202F234 billets · ');
 });

@@ -35,7 +35,7 @@ describe('scripted answers', () => {
       'Texte, un paragraphe par ligne (ligne vide pour finir) :',
       'Paragraphe 2 (ligne vide pour finir) :',
       'Paragraphe 3 (ligne vide pour finir) :',
-      'Date (AAAA-MM-JJ) :',
+      'Date (AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure) :',
       'Auteur :',
       'Étiquettes (séparées par des virgules) :',
       'Statut :',
@@ -64,7 +64,7 @@ describe('scripted answers', () => {
     const prompter = scriptedPrompter(['Texte.', '', '2014-08-01', 'Moi']);
     const ctx = ttyContext(dir, prompter);
     expect(await runNew(options(dir, { title: 'Donné', summary: 'Chapeau', tag: ['a'], draft: true, yes: true }), ctx)).toBe(0);
-    expect(prompter.asked).toEqual(['Texte, un paragraphe par ligne (ligne vide pour finir) :', 'Paragraphe 2 (ligne vide pour finir) :', 'Date (AAAA-MM-JJ) :', 'Auteur :']);
+    expect(prompter.asked).toEqual(['Texte, un paragraphe par ligne (ligne vide pour finir) :', 'Paragraphe 2 (ligne vide pour finir) :', 'Date (AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure) :', 'Auteur :']);
     expect(readPost(dir, 'donne')).toMatchObject({ title: 'Donné', summary: 'Chapeau', tags: ['a'], status: 'draft', date: '2014-08-01', author: 'Moi' });
   });
 
@@ -170,7 +170,7 @@ describe('the real inquirer prompts', () => {
     await terminal.answer('Chapeau', 'Samedi matin.');
     await terminal.answer('Texte, un paragraphe', 'De 9 h à 17 h.');
     await terminal.answer('Paragraphe 2', '');
-    await terminal.answer('Date (AAAA-MM-JJ) :', '2014-08-01');
+    await terminal.answer('Date (AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure) :', '2014-08-01');
     await terminal.answer('Auteur :', '');
     await terminal.answer('Étiquettes', 'agenda');
     await terminal.waitFor('↑↓ pour choisir, Entrée pour valider');

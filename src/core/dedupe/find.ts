@@ -1,4 +1,4 @@
-import { parsePostDate, postInstant } from '../dates.js';
+import { calendarDayOf, epochDay, parsePostDate, postInstant } from '../dates.js';
 import type { Post } from '../post.js';
 import { scanForCompare, TokenBuffer, TOKEN_DIGIT, TOKEN_NAME, wordHash } from '../normalize.js';
 import { mix2, rangeKey } from './hash.js';
@@ -20,7 +20,12 @@ import { roundSimilarity, similarity } from './similarity.js';
  *    differences are mostly names, numbers, days and months on both sides (a template filled
  *    in twice) is rejected (differentFacts);
  * 5. groups are connected components of confirmed pairs; each member is checked again
- *    against the post kept, and leaves the group when it is not similar enough to it.
+ *    against the post kept, and leaves the group when it is not similar enough to it, or
+ *    dated more than the window (`--window`, 30 days by default) away from it: a yearly
+ *    announcement published again on purpose is not a duplicate of last year's.
+ *
+ * A post whose file says `"dedupe": false` is left out altogether: never merged into another,
+ * never kept over others, never cleaned of repeated blocks.
  *
  * The cost is linear in the number of posts plus the number of candidate pairs.
  */
@@ -47,6 +52,8 @@ export interface DedupeFindings {
   repeated: RepeatedEntry[];
   /** Posts examined. */
   posts: number;
+  /** Posts left out because their file says `"dedupe": false`, in slug order. */
+  excluded: string[];
   /** Candidate pairs measured (for --verbose and the benchmark). */
   candidates: number;
 }
@@ -54,6 +61,26 @@ export interface DedupeFindings {
 export interface FindOptions {
   threshold: number;
   timeZone: string;
+  /** Posts dated more than this many days apart (in the site's time zone) are never duplicates. Default 30. */
+  windowDays?: number;
+}
+
+export const DEFAULT_WINDOW_DAYS = 30;
+
+/** A post that asks, with `"dedupe": false`, to be left alone by `news dedupe`. */
+export function isExcludedFromDedupe(post: Pick<Post, 'dedupe'>): boolean {
+  return post.dedupe === false;
+}
+
+/** The day number of a post date in the site's time zone (NaN when it cannot be read). */
+function dayNumber(date: string, timeZone: string, cache: Map<string, number>): number {
+  let day = cache.get(date);
+  if (day === undefined) {
+    const parsed = parsePostDate(date);
+    day = parsed ? epochDay(calendarDayOf(parsed, timeZone)) : Number.NaN;
+    cache.set(date, day);
+  }
+  return day;
 }
 
 const MONTHS_AND_DAYS = new Set(
@@ -210,6 +237,8 @@ function fingerprintPost(post: Pick<Post, 'title' | 'body'>, buffer: TokenBuffer
 /** Fingerprints of posts in order, packed to cross from a worker thread (typed arrays transfer). */
 export interface PackedFingerprints {
   metas: PostMeta[];
+  /** Slugs of the posts left out (`"dedupe": false`). */
+  excluded: string[];
   counts: Uint32Array;
   keys: string[];
   repeated: Array<Omit<RepeatedEntry, 'slug'> | null>;
@@ -224,6 +253,7 @@ export class FingerprintPacker {
   private readonly buffer = new TokenBuffer({ capacity: 4096 });
   private readonly sig = new Uint32Array(BINS);
   private readonly metas: PostMeta[] = [];
+  private readonly excluded: string[] = [];
   private readonly keys: string[] = [];
   private readonly repeated: Array<Omit<RepeatedEntry, 'slug'> | null> = [];
   private readonly counts: GrowableUint32;
@@ -240,7 +270,12 @@ export class FingerprintPacker {
     this.long = new GrowableUint32(capacity * BANDS);
   }
 
-  add(post: Post): void {
+  /** Adds a post; false (and nothing added) for a post excluded with `"dedupe": false`. */
+  add(post: Post): boolean {
+    if (isExcludedFromDedupe(post)) {
+      this.excluded.push(post.slug);
+      return false;
+    }
     const k = this.metas.length;
     this.short.ensure((k + 1) * BANDS);
     this.long.ensure((k + 1) * BANDS);
@@ -252,12 +287,14 @@ export class FingerprintPacker {
     this.counts.data[k] = f.count;
     this.kinds.ensure(k + 1);
     this.kinds.data[k] = (f.hasShort ? 1 : 0) | (f.hasLong ? 2 : 0);
+    return true;
   }
 
   pack(): PackedFingerprints {
     const n = this.metas.length;
     return {
       metas: this.metas,
+      excluded: this.excluded,
       counts: this.counts.data.subarray(0, n),
       keys: this.keys,
       repeated: this.repeated,
@@ -313,18 +350,29 @@ export class DuplicateFinder {
   private readonly inLong: number[] = [];
   private readonly repeated: RepeatedEntry[] = [];
   private readonly classes = new Map<string, number[]>();
+  private readonly excluded: string[] = [];
+  /** Each post's day number in the site's time zone, for the window. */
+  private readonly days: number[] = [];
+  private readonly dayCache = new Map<string, number>();
 
   constructor(options: FinderOptions) {
     this.options = options;
   }
 
-  add(post: Post): void {
+  /** Adds a post; false (and nothing added: `load` will not be asked for it) for a post excluded with `"dedupe": false`. */
+  add(post: Post): boolean {
+    if (isExcludedFromDedupe(post)) {
+      this.excluded.push(post.slug);
+      return false;
+    }
     const f = fingerprintPost(post, this.buffer, this.sig, this.scratchShort, this.scratchLong);
     this.addOne({ slug: post.slug, status: post.status, date: post.date, views: post.views }, f.count, f.key, f.repeated, f.hasShort ? this.scratchShort : null, f.hasLong ? this.scratchLong : null, 0);
+    return true;
   }
 
   /** Fingerprints made elsewhere (a worker thread), in order. */
   addPacked(packed: PackedFingerprints): void {
+    this.excluded.push(...packed.excluded);
     for (let k = 0; k < packed.metas.length; k++) {
       const kind = packed.bandKinds[k]!;
       this.addOne(packed.metas[k]!, packed.counts[k]!, packed.keys[k]!, packed.repeated[k] ?? undefined, kind & 1 ? packed.short : null, kind & 2 ? packed.long : null, k * BANDS);
@@ -335,6 +383,7 @@ export class DuplicateFinder {
     const i = this.metas.length;
     if (i + 1 >= INDEX_BITS) throw new RangeError(`too many posts for one run: ${i + 1}`);
     this.metas.push(meta);
+    this.days.push(dayNumber(meta.date, this.options.timeZone, this.dayCache));
     if (repeated) this.repeated.push({ slug: meta.slug, ...repeated });
     this.lengths.ensure(i + 1);
     this.lengths.data[i] = count;
@@ -359,6 +408,10 @@ export class DuplicateFinder {
 
   finish(): DedupeFindings {
     const { threshold } = this.options;
+    const window = this.options.windowDays ?? DEFAULT_WINDOW_DAYS;
+    const days = this.days;
+    /** Dated close enough to be duplicates (a date that cannot be read is never close). */
+    const withinWindow = (a: number, b: number) => Math.abs(days[a]! - days[b]!) <= window;
     const n = this.metas.length;
     const lengths = this.lengths.data;
     const uf = new UnionFind(n);
@@ -390,6 +443,8 @@ export class DuplicateFinder {
     const confirm = (i: number, j: number) => {
       const a = Math.min(i, j);
       const b = Math.max(i, j);
+      // No window here: a and b stand for their whole exact classes, whose other members may
+      // be dated closer; the window is applied when each group is checked against its kept post.
       if (uf.find(a) === uf.find(b)) return;
       const pair = a * INDEX_BITS + b;
       if (tried.has(pair)) return;
@@ -452,6 +507,10 @@ export class DuplicateFinder {
         const duplicates: DuplicateEntry[] = [];
         const left: number[] = [];
         for (const other of pending.slice(1)) {
+          if (!withinWindow(keep, other)) {
+            left.push(other);
+            continue;
+          }
           if (exactClass[other] === exactClass[keep]) {
             duplicates.push({ slug: metas[other]!.slug, kind: 'exact', similarity: 1 });
             continue;
@@ -475,7 +534,8 @@ export class DuplicateFinder {
     // A post merged away is not cleaned: it goes to the trash whole.
     const merged = new Set(groups.flatMap((g) => g.duplicates.map((d) => d.slug)));
     const repeated = this.repeated.filter((r) => !merged.has(r.slug)).sort((x, y) => compareText(x.slug, y.slug));
-    return { groups, repeated, posts: n, candidates };
+    const excluded = [...this.excluded].sort(compareText);
+    return { groups, repeated, posts: n, excluded, candidates };
   }
 }
 

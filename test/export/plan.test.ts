@@ -1,0 +1,69 @@
+import { planHtmlSite, renderHtmlSite } from '../../src/export/html.js';
+import type { Post } from '../../src/core/post.js';
+import { postSource, type SiteSettings } from '../../src/export/model.js';
+
+const PARIS: SiteSettings = { title: 'Actualités', timeZone: 'Europe/Paris' };
+const BASE = 'https://exemple.fr/actualites/';
+
+function post(slug: string, fields: Partial<Post> = {}): Post {
+  return { schemaVersion: 1, slug, title: `Titre ${slug}`, date: '2013-10-29', status: 'published', tags: [], body: `Corps de ${slug}.`, views: 1, aliases: [], ...fields };
+}
+
+function keys(posts: Post[], inputsKey?: string): Map<string, string> {
+  return new Map(planHtmlSite(PARIS, posts, { baseUrl: BASE, inputsKey }).map((f) => [f.path, f.key]));
+}
+
+function changed(a: Map<string, string>, b: Map<string, string>): string[] {
+  return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p)).sort();
+}
+
+describe('the site plan', () => {
+  const posts = [post('c', { date: '2013-10-31', tags: ['x'] }), post('b', { date: '2013-10-30', aliases: ['vieux'] }), post('a', { tags: ['x'] })];
+
+  test('renders what renderHtmlSite gives, and plans without rendering', () => {
+    let read = 0;
+    const sources = posts.map((p) => ({ ...postSource(p), full: () => { read++; return p; } }));
+    const plan = planHtmlSite(PARIS, sources, { baseUrl: BASE });
+    expect(read).toBe(0);
+    expect(plan.map((f) => ({ path: f.path, content: f.render() }))).toEqual([...renderHtmlSite(PARIS, posts, { baseUrl: BASE })]);
+  });
+
+  test('the same inputs give the same keys; other inputs change every key', () => {
+    expect(keys(posts)).toEqual(keys(posts));
+    const themed = keys(posts, 'thème 2');
+    for (const [p, k] of keys(posts)) expect(themed.get(p)).not.toBe(k);
+  });
+
+  test('a post’s views change its page, the lists and feeds that show it, not its neighbours', () => {
+    const after = posts.map((p) => (p.slug === 'a' ? { ...p, views: 2 } : p));
+    expect(changed(keys(posts), keys(after))).toEqual(['a/index.html', 'atom.xml', 'feed.json', 'feed.xml', 'index.html', 'tag/x/feed.xml', 'tag/x/index.html']);
+  });
+
+  test('a new title changes the neighbours’ pages and the alias page too', () => {
+    const after = posts.map((p) => (p.slug === 'b' ? { ...p, title: 'Nouveau' } : p));
+    expect(changed(keys(posts), keys(after))).toEqual(['a/index.html', 'atom.xml', 'b/index.html', 'c/index.html', 'feed.json', 'feed.xml', 'index.html', 'vieux/index.html']);
+  });
+});
+
+describe('pages counted from the oldest post', () => {
+  const many = (n: number) => Array.from({ length: n }, (_, i) => post(`b-${n - i}`, { date: `2013-10-29T10:${String(Math.floor((n - i) / 60)).padStart(2, '0')}:${String((n - i) % 60).padStart(2, '0')}Z` }));
+
+  test('each post on exactly one page; the first holds 20 to 39 posts', () => {
+    for (const n of [0, 1, 19, 20, 39, 40, 41, 59, 60, 61, 99, 100]) {
+      const files = [...renderHtmlSite(PARIS, many(n), { baseUrl: BASE })].filter((f) => /^(page\/\d+\/)?index\.html$/.test(f.path));
+      const cards = files.flatMap((f) => [...f.content.matchAll(/<h2><a href="[^"]*" dir="auto">Titre (b-\d+)<\/a>/g)].map((m) => m[1]));
+      expect(cards.sort()).toEqual(many(n).map((p) => p.slug).sort());
+      const first = files.find((f) => f.path === 'index.html')!.content.match(/class="entry"/g)?.length ?? 0;
+      expect(first).toBe(n < 40 ? n : 20 + (n % 20));
+    }
+  });
+
+  test('a new post changes the first page and leaves the numbered ones alone (one more at each twentieth)', () => {
+    for (const n of [70, 79]) {
+      const before = keys(many(n));
+      const after = keys(many(n + 1));
+      const lists = changed(before, after).filter((p) => /^(page\/\d+\/)?index\.html$/.test(p));
+      expect(lists).toEqual(n === 79 ? ['index.html', 'page/2/index.html', 'page/3/index.html'] : ['index.html']);
+    }
+  });
+});
