@@ -37,7 +37,7 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-t, --tag <étiquette>', 'seulement les billets portant cette étiquette')
     .option('--since <AAAA-MM-JJ>', 'billets datés de ce jour ou après', parseDayFlag('--since'))
     .option('--until <AAAA-MM-JJ>', 'billets datés de ce jour ou avant', parseDayFlag('--until'))
-    .option('-s, --sort <clé>', 'tri : date, vues ou titre (ou views, title)', parseChoice('--sort', SORT_KEYS), 'date')
+    .option('-s, --sort <clé>', 'tri : date, vues ou titre', parseChoice('--sort', SORT_KEYS), 'date')
     .option('-r, --reverse', 'ordre inverse', false)
     .option('-n, --limit <n>', 'au plus n billets', parsePositiveInt('--limit'))
     .option('--json', 'tableau JSON des billets tels que stockés', false)

@@ -175,7 +175,7 @@ export function failOnProblems(problems: PostProblem[], what: string): void {
   if (problems.length === 0) return;
   const shown = problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
   const more = problems.length > 10 ? `\n  … et ${problems.length - 10} autre(s)` : '';
-  throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`);
+  throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`, undefined, { code: 'INVALID_CONTENT' });
 }
 
 /** Rewrites an existing post atomically (unknown fields kept by serializePost). */
