@@ -123,9 +123,9 @@ export async function importFiles(content: Content | string, paths: string[], op
   });
   const work = () => addImportedPosts(dir, candidates, { dryRun: options.dryRun, tags: options.tags });
   const added = candidates.length === 0
-    ? { created: [], skipped: [], contentProblems: [] }
+    ? { created: [], skipped: [], refused: [], contentProblems: [] }
     : options.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: options.lockTimeoutMs });
-  return { ...added, problems, warnings };
+  return { created: added.created, skipped: added.skipped, problems: [...problems, ...added.refused], warnings, contentProblems: added.contentProblems };
 }
 
 function dirOf(content: Content | string): string {

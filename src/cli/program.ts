@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   import: () => import('../commands/import.js'),
   dedupe: () => import('../commands/dedupe.js'),
   export: () => import('../commands/export.js'),
+  views: () => import('../commands/views.js'),
   completion: () => import('../commands/completion.js'),
 };
 

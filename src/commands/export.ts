@@ -17,7 +17,9 @@ import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
-import { warningLabel } from './shared.js';
+import { reportFinishedRun, warningLabel } from './shared.js';
+import { finishMarkedRuns } from '../store/unfinished.js';
+import { formatIsoInstant } from '../core/dates.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -75,7 +77,9 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const limit = opts.format === 'html' ? opts.limit : opts.limit ?? DEFAULT_FEED_LIMIT;
   // Read under the content lock: a dedupe --apply running at the same moment is seen
   // before or after, never half done. Rendering and writing happen after the lock is released.
-  const { sorted, matching } = await withContentLock(contentDir, () => {
+  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
+    // A run killed half-way is finished first (or, without write access, the export is refused naming it).
+    for (const run of await finishMarkedRuns(contentDir, held, formatIsoInstant(ctx.now(), site.timeZone))) reportFinishedRun(ctx, run);
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
     /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
     const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {

@@ -7,7 +7,7 @@ import { writeJson } from '../cli/json.js';
 import { loadSite, resolveContentDir } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { addImportedPosts, type AlreadyThere, type ImportedFile } from '../store/import-posts.js';
-import { collectImportFiles, IMPORT_SOURCES, readImportSource, type ImportCandidate, type ImportSource } from '../import/sources.js';
+import { collectImportFiles, IMPORT_SOURCES, readImportSource, type ImportCandidate, type ImportProblem, type ImportSource } from '../import/sources.js';
 import { ProgressBar } from '../import/progress.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
@@ -81,7 +81,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   });
   progress.clear();
 
-  const work = (): { created: ImportedFile[]; skipped: AlreadyThere[] } => {
+  const work = (): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[] } => {
     const added = addImportedPosts(dir, candidates, {
       dryRun: opts.dryRun,
       tags: opts.tag,
@@ -92,12 +92,14 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
     return {
       created: added.created.map((c) => ({ ...c, file: shownPath(c.file, ctx.cwd) })),
       skipped: added.skipped.map((s) => ({ ...s, file: shownPath(s.file, ctx.cwd) })),
+      refused: added.refused,
     };
   };
   // A dry run writes nothing, so it needs no lock and never waits for one.
-  const { created, skipped } = candidates.length === 0
-    ? { created: [], skipped: [] }
+  const { created, skipped, refused } = candidates.length === 0
+    ? { created: [], skipped: [], refused: [] }
     : opts.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  problems.push(...refused);
 
   if (opts.json) {
     writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems });

@@ -11,7 +11,7 @@ import { loadPostListings } from '../store/cache.js';
 import { formatDateFr, formatViewsFr } from '../format/french.js';
 import { renderTable } from '../format/table.js';
 import { colors } from '../format/color.js';
-import { warnProblems } from './shared.js';
+import { readFinishedContent, warnProblems } from './shared.js';
 
 export interface ListOptions {
   dir?: string;
@@ -50,7 +50,7 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runList(opts: ListOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const { posts, problems } = loadPostListings(dir, site.timeZone, ctx.env);
+  const { posts, problems } = await readFinishedContent(ctx, dir, site.timeZone, () => loadPostListings(dir, site.timeZone, ctx.env));
   warnProblems(ctx, problems);
   const statuses = new Set<Post['status']>(opts.drafts ? ['draft'] : opts.all ? ['published', 'draft'] : ['published']);
   // Staff see their scheduled posts too (marked); only exports hold them back.

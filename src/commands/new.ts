@@ -11,7 +11,7 @@ import { isValidSlug } from '../core/slug.js';
 import { loadSite, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv } from '../store/lock.js';
 import { addPost } from '../store/new-post.js';
-import { readInputText, ReadProblem } from '../store/read.js';
+import { readBodyFile } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import type { Prompter } from '../prompts/prompter.js';
@@ -64,26 +64,6 @@ export function register(program: Command, env: CommandEnv): void {
   prepareCommand(program, command, env).action(async (opts: Omit<NewOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runNew({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch {
-    throw new NewsError("--body-file - : l'entrée standard n'est pas en UTF-8 : convertissez le texte en UTF-8");
-  }
-}
-
-async function readBodyFile(spec: string, ctx: Context): Promise<string> {
-  if (spec === '-') return readAll(ctx.stdin);
-  try {
-    return readInputText(path.resolve(ctx.cwd, spec));
-  } catch (error) {
-    if (error instanceof ReadProblem) throw new NewsError(`--body-file ${error.describe(spec)}`);
-    throw error;
-  }
 }
 
 function checkSlugFlag(value: string): string {
@@ -179,7 +159,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
       throw new NewsError(`il manque ${missing.join(' et ')} : sans terminal, news new ne pose pas de questions. Exemple : news new --title "Titre" --body "Texte"`);
     }
   }
-  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx) : opts.body;
+  const body = opts.bodyFile !== undefined ? await readBodyFile(opts.bodyFile, ctx.cwd, ctx.stdin) : opts.body;
   if (body !== undefined && !body.trim()) throw new NewsError(`${opts.bodyFile !== undefined ? '--body-file' : '--body'} : le texte du billet est vide`);
   if (opts.title !== undefined && !opts.title.trim()) throw new NewsError('--title : le titre est vide');
 
@@ -220,7 +200,8 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     };
   }
 
-  const { file, post, lookalikes } = await addPost(dir, { ...draft, slug: opts.slug }, { now: ctx.now(), lockTimeoutMs: lockTimeoutFromEnv(ctx.env) });
+  const sizeLabel = opts.bodyFile !== undefined ? `--body-file ${opts.bodyFile}` : opts.body !== undefined ? '--body' : 'texte du billet';
+  const { file, post, lookalikes } = await addPost(dir, { ...draft, slug: opts.slug }, { now: ctx.now(), lockTimeoutMs: lockTimeoutFromEnv(ctx.env), sizeLabel });
 
   if (lookalikes.length > 0) {
     ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);

@@ -13,6 +13,7 @@ import { loadPostListings } from '../store/cache.js';
 import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
+import { readFinishedContent } from './shared.js';
 
 export interface ShowOptions {
   dir?: string;
@@ -67,7 +68,7 @@ function entryExists(file: string): boolean {
 export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const post = findPost(dir, opts.slug, site.timeZone, ctx.env);
+  const post = await readFinishedContent(ctx, dir, site.timeZone, () => findPost(dir, opts.slug, site.timeZone, ctx.env));
   if (opts.json) {
     writeJson(ctx.stdout, post);
     return 0;

@@ -3,9 +3,10 @@ import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { resolveContentDir } from '../store/content.js';
-import { validateContent } from '../store/validate.js';
+import { loadPosts, resolveContentDir } from '../store/content.js';
+import { checkSiteFile, validateLoaded } from '../store/validate.js';
 import path from 'node:path';
+import { readFinishedContent } from './shared.js';
 
 export interface ValidateOptions {
   dir?: string;
@@ -27,7 +28,9 @@ export function register(program: Command, env: CommandEnv): void {
 
 export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
-  const { checked, problems } = validateContent(dir);
+  const site = checkSiteFile(dir);
+  const loaded = await readFinishedContent(ctx, dir, site.timeZone, () => loadPosts(dir));
+  const { checked, problems } = validateLoaded(dir, site.problems, loaded);
   if (opts.json) {
     writeJson(ctx.stdout, {
       ok: problems.length === 0,

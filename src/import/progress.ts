@@ -4,11 +4,11 @@ const BAR_WIDTH = 24;
 const LABEL_WIDTH = 40;
 
 /** `[██████░░░░…] 12/40 nom.txt`: one line, redrawn in place. */
-function renderProgressLine(done: number, total: number, label: string): string {
+function renderProgressLine(done: number, total: number, label: string, amount: (n: number) => string): string {
   const ratio = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(ratio * BAR_WIDTH);
   const name = label.length > LABEL_WIDTH ? `…${label.slice(-(LABEL_WIDTH - 1))}` : label;
-  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${done}/${total} ${name}`;
+  return `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${amount(done)}/${amount(total)} ${name}`;
 }
 
 /**
@@ -18,7 +18,8 @@ function renderProgressLine(done: number, total: number, label: string): string 
 export class ProgressBar {
   private shown = false;
   private last = '';
-  constructor(private readonly sink: TextSink, private readonly enabled: boolean) {}
+  /** `amount` writes the counts (bytes for a log: `12,5 Mio`); plain numbers by default. */
+  constructor(private readonly sink: TextSink, private readonly enabled: boolean, private readonly amount: (n: number) => string = String) {}
 
   /** Redrawn only when the shown percentage moves: thousands of files cost a hundred redraws, not thousands. */
   update(done: number, total: number, label: string): void {
@@ -26,7 +27,7 @@ export class ProgressBar {
     const step = `${total}:${Math.floor((done * 100) / Math.max(total, 1))}`;
     if (this.shown && step === this.last) return;
     this.last = step;
-    this.sink.write(`\r\u001b[K${renderProgressLine(done, total, label)}`);
+    this.sink.write(`\r\u001b[K${renderProgressLine(done, total, label, this.amount)}`);
     this.shown = true;
   }
 

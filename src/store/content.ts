@@ -8,7 +8,7 @@ import { DEFAULT_TIME_ZONE } from '../format/french.js';
 
 export type { Site } from '../core/site.js';
 import { createFileExclusive, writeFileAtomic, type WriteFs } from './atomic.js';
-import { parseJsonText, readJsonStrict, readRegularTextStrict, readTextStrict, ReadProblem } from './read.js';
+import { MAX_FILE_BYTES, parseJsonText, readJsonStrict, readRegularTextStrict, readTextStrict, ReadProblem } from './read.js';
 
 export const POSTS_DIR = 'posts';
 export const TRASH_DIR = '.trash';
@@ -178,17 +178,47 @@ export function failOnProblems(problems: PostProblem[], what: string): void {
   throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`, undefined, { code: 'INVALID_CONTENT' });
 }
 
+/**
+ * The size of the file a post makes, in bytes, when it is more than readers accept
+ * (MAX_FILE_BYTES: `validate`, every export and `dedupe` refuse a larger file); undefined
+ * when it fits. Every writer checks it first, so nothing is written that is then refused.
+ */
+export function oversizedPostBytes(post: Post): number | undefined {
+  return oversizedText(serializePost(post));
+}
+
+function oversizedText(text: string): number | undefined {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most posts are measured without encoding them.
+  if (text.length * 3 <= MAX_FILE_BYTES) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return bytes > MAX_FILE_BYTES ? bytes : undefined;
+}
+
+/** The French reason a post is too big to be written (see oversizedPostBytes). */
+export function postTooBigReason(bytes: number): string {
+  return `le fichier du billet ferait ${bytes} octets, au plus ${MAX_FILE_BYTES} (1 Mio) : raccourcissez le texte ou découpez-le en plusieurs billets`;
+}
+
+/** The file's text, or a NewsError when it would be more than readers accept. */
+function postFileText(file: string, post: Post): string {
+  const text = serializePost(post);
+  const bytes = oversizedText(text);
+  if (bytes !== undefined) throw new NewsError(`${file} : ${postTooBigReason(bytes)} ; rien n’est écrit`, 2, { code: 'INVALID_CONTENT' });
+  return text;
+}
+
 /** Rewrites an existing post atomically (unknown fields kept by serializePost). */
 export function savePost(contentDir: string, post: Post, options: { fs?: WriteFs } = {}): string {
   const file = postFile(contentDir, post.slug);
-  writeFileAtomic(file, serializePost(post), options);
+  writeFileAtomic(file, postFileText(file, post), options);
   return file;
 }
 
 /** Creates a new post file; throws an error with code EEXIST if the slug is taken. */
 export function createPost(contentDir: string, post: Post, options: { fs?: WriteFs } = {}): string {
-  fs.mkdirSync(postsDir(contentDir), { recursive: true });
   const file = postFile(contentDir, post.slug);
-  createFileExclusive(file, serializePost(post), options);
+  const text = postFileText(file, post);
+  fs.mkdirSync(postsDir(contentDir), { recursive: true });
+  createFileExclusive(file, text, options);
   return file;
 }

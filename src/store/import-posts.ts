@@ -4,8 +4,8 @@ import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
 import { uniqueTags } from '../core/tags.js';
-import type { ImportCandidate } from '../import/sources.js';
-import { createPost, loadPosts, postFile, type PostProblem } from './content.js';
+import type { ImportCandidate, ImportProblem } from '../import/sources.js';
+import { createPost, loadPosts, oversizedPostBytes, postFile, postTooBigReason, type PostProblem } from './content.js';
 
 export interface ImportedFile {
   source: string;
@@ -44,7 +44,7 @@ function contentKey(title: string, date: string, body: string): string {
  * post without id) or a new post, and writes it unless dryRun. Call it under the content
  * lock. Broken post files already there are returned, not thrown: the import goes on.
  */
-export function addImportedPosts(contentDir: string, candidates: readonly ImportCandidate[], options: AddImportedOptions = {}): { created: ImportedFile[]; skipped: AlreadyThere[]; contentProblems: PostProblem[] } {
+export function addImportedPosts(contentDir: string, candidates: readonly ImportCandidate[], options: AddImportedOptions = {}): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[]; contentProblems: PostProblem[] } {
   const { posts, problems: contentProblems } = loadPosts(contentDir);
   const byId = new Map<string, Post>();
   const byContent = new Map<string, Post>();
@@ -57,6 +57,7 @@ export function addImportedPosts(contentDir: string, candidates: readonly Import
   }
   const created: ImportedFile[] = [];
   const skipped: AlreadyThere[] = [];
+  const refused: ImportProblem[] = [];
   const extraTags = options.tags ?? [];
   candidates.forEach((candidate, index) => {
     options.onProgress?.(index + 1, candidates.length, candidate);
@@ -90,6 +91,12 @@ export function addImportedPosts(contentDir: string, candidates: readonly Import
         throw new NewsError(`${where} : billet invalide : ${check.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`, undefined, { code: 'INVALID_CONTENT' });
       }
       const post = check.post;
+      // Too big for readers (validate, exports, dedupe): not written, named with the others.
+      const bytes = oversizedPostBytes(post);
+      if (bytes !== undefined) {
+        refused.push({ source: candidate.source, item: candidate.item, missing: [], reasons: [postTooBigReason(bytes)] });
+        return;
+      }
       let file = postFile(contentDir, slug);
       if (!options.dryRun) {
         try {
@@ -107,5 +114,5 @@ export function addImportedPosts(contentDir: string, candidates: readonly Import
       return;
     }
   });
-  return { created, skipped, contentProblems };
+  return { created, skipped, refused, contentProblems };
 }

@@ -6,7 +6,7 @@ import { normalizeForCompare } from '../core/normalize.js';
 import { checkPost, SCHEMA_VERSION, type Post, type Status } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
 import { uniqueTags } from '../core/tags.js';
-import { createPost, loadPosts, loadSite, postFile } from './content.js';
+import { createPost, loadPosts, loadSite, oversizedPostBytes, postFile, postTooBigReason } from './content.js';
 import { withContentLock } from './lock.js';
 
 /** A new post as a person or a script gives it: everything else (id, slug, views, stamps) is made. */
@@ -29,6 +29,8 @@ export interface NewPostOptions {
   now: Date;
   /** How long to wait for the content lock (ms). */
   lockTimeoutMs?: number;
+  /** What a post too big is blamed on (`--body-file x` for the command); default `texte du billet`. */
+  sizeLabel?: string;
 }
 
 export interface NewPostResult {
@@ -54,6 +56,28 @@ export async function addPost(contentDir: string, input: NewPostInput, options: 
   }
   const title = input.title.trim();
   const stamp = formatIsoInstant(options.now, site.timeZone);
+  const id = randomUUID();
+  const postOf = (slug: string): unknown => ({
+    schemaVersion: SCHEMA_VERSION,
+    id,
+    slug,
+    title,
+    date: input.date ?? formatIsoDay(today(options.now, site.timeZone)),
+    status: input.status ?? 'published',
+    author: input.author,
+    tags: uniqueTags(input.tags ?? []),
+    summary: input.summary,
+    body: input.body,
+    views: 0,
+    aliases: [],
+    createdAt: stamp,
+    updatedAt: stamp,
+  });
+  // Refused before the lock is taken: nothing is written that validate and the exports would refuse.
+  const bytes = oversizedPostBytes(postOf(input.slug ?? (slugify(title) || 'billet')) as Post);
+  if (bytes !== undefined) {
+    throw new NewsError(`${options.sizeLabel ?? 'texte du billet'} : ${postTooBigReason(bytes)} ; aucun billet créé`, 2, { code: 'INVALID_CONTENT' });
+  }
   return withContentLock(contentDir, () => {
     const { posts } = loadPosts(contentDir);
     const taken = new Set<string>();
@@ -72,22 +96,7 @@ export async function addPost(contentDir: string, input: NewPostInput, options: 
     const base = input.slug ?? (slugify(title) || 'billet');
     for (;;) {
       const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(postFile(contentDir, s)));
-      const candidate = checkPost({
-        schemaVersion: SCHEMA_VERSION,
-        id: randomUUID(),
-        slug,
-        title,
-        date: input.date ?? formatIsoDay(today(options.now, site.timeZone)),
-        status: input.status ?? 'published',
-        author: input.author,
-        tags: uniqueTags(input.tags ?? []),
-        summary: input.summary,
-        body: input.body,
-        views: 0,
-        aliases: [],
-        createdAt: stamp,
-        updatedAt: stamp,
-      });
+      const candidate = checkPost(postOf(slug));
       if (!candidate.ok) {
         throw new NewsError(`billet invalide : ${candidate.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`, undefined, { code: 'USAGE' });
       }

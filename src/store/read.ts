@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { NewsError } from '../core/errors.js';
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -88,7 +90,7 @@ export function readRegularTextStrict(file: string): string {
 const REMOVE_HINT = ' : réduisez-le ou retirez-le du dossier';
 
 function tooBig(file: string, size?: number, hint = REMOVE_HINT, maxBytes = MAX_FILE_BYTES): ReadProblem {
-  const limit = size === undefined ? `au plus ${maxBytes} octets` : `${size} octets, au plus ${maxBytes}`;
+  const limit = size === undefined ? `plus de ${maxBytes} octets, au plus ${maxBytes}` : `${size} octets, au plus ${maxBytes}`;
   return new ReadProblem(file, `fichier trop gros (${limit})${hint}`);
 }
 
@@ -147,30 +149,87 @@ function lineColumnOfByte(bytes: Uint8Array, offset: number): { line: number; co
   return { line, column: offset - lineStart + 1 };
 }
 
-/**
- * Text a user hands in (`--body-file`): links are followed and pipes read (`<(…)`,
- * /dev/stdin), unlike post files; still strict UTF-8, BOM skipped, at most 1 MiB.
- */
-export function readInputText(file: string): string {
-  return decodeUtf8Strict(readInputBytes(file, MAX_FILE_BYTES), file);
-}
+/** Read size for inputs of unknown length (pipes, devices): the buffer never grows past the limit plus one chunk. */
+const INPUT_CHUNK = 64 * 1024;
 
 /**
  * The bytes of a file a user hands in (`--body-file`, the pages and feeds of `news import`):
- * links followed, pipes read, at most `maxBytes` (a regular file is measured before it is read).
+ * links followed, pipes read, at most `maxBytes`. A regular file is measured before it is
+ * read; anything else (a pipe, /dev/zero, a file still growing) is read in chunks and
+ * refused as soon as it passes the limit, so memory never grows beyond it.
  */
 export function readInputBytes(file: string, maxBytes: number): Buffer {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    const stat = fs.statSync(file);
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    throw new ReadProblem(file, describeOpenError(error));
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new ReadProblem(file, "c'est un dossier, pas un fichier");
     if (stat.isFile() && stat.size > maxBytes) throw tooBig(file, stat.size, '', maxBytes);
-    bytes = fs.readFileSync(file);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(INPUT_CHUNK, maxBytes + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+    }
+    if (total > maxBytes) throw tooBig(file, undefined, '', maxBytes);
+    return Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof ReadProblem) throw error;
     throw new ReadProblem(file, describeOpenError(error));
+  } finally {
+    fs.closeSync(fd);
   }
-  if (bytes.length > maxBytes) throw tooBig(file, bytes.length, '', maxBytes);
-  return bytes;
+}
+
+/**
+ * The bytes of a stream (`--body-file -`: standard input), at most `maxBytes`: reading stops
+ * at the first byte past the limit (`< /dev/zero` never fills memory) and the stream is closed.
+ */
+export async function readStreamBytes(stream: NodeJS.ReadableStream, maxBytes: number, name: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > maxBytes) throw tooBig(name, undefined, '', maxBytes); // leaving the loop closes the stream
+  }
+  return Buffer.concat(chunks, total);
+}
+
+const BODY_TOO_BIG_HINT = ' : un billet fait au plus 1 Mio ; raccourcissez le texte ou découpez-le en plusieurs billets';
+
+/**
+ * The text of `--body-file <path|->` (`news new`, `news edit`): a file (links followed, pipes
+ * read) or standard input with `-`; strict UTF-8, BOM skipped, at most MAX_FILE_BYTES read,
+ * never more. Any problem is a NewsError naming `--body-file` and the file; nothing is written
+ * by the caller then. (The written post must fit too: see checkPostSize in store/content.ts.)
+ */
+export async function readBodyFile(spec: string, cwd: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  const refuse = (reason: string, cause: unknown) =>
+    new NewsError(`--body-file ${spec} : ${reason} ; aucun billet écrit`, 2, { code: 'INVALID_CONTENT', cause });
+  let bytes: Buffer;
+  try {
+    bytes = spec === '-' ? await readStreamBytes(stdin, MAX_FILE_BYTES, '-') : readInputBytes(path.resolve(cwd, spec), MAX_FILE_BYTES);
+  } catch (error) {
+    if (!(error instanceof ReadProblem)) throw error;
+    const reason = spec === '-' ? `l'entrée standard dépasse ${MAX_FILE_BYTES} octets (lecture arrêtée là)` : error.message;
+    throw refuse(`${reason}${/^fichier trop gros/.test(error.message) ? BODY_TOO_BIG_HINT : ''}`, error);
+  }
+  try {
+    return decodeUtf8Strict(bytes, spec);
+  } catch (error) {
+    if (!(error instanceof ReadProblem)) throw error;
+    if (spec === '-') throw refuse("l'entrée standard n'est pas en UTF-8 : convertissez le texte en UTF-8", error);
+    throw new NewsError(`--body-file ${error.describe(spec)} ; aucun billet écrit`, 2, { code: 'INVALID_CONTENT', cause: error });
+  }
 }
 
 /** JSON.parse with the error turned into a French reason and a line and column. */

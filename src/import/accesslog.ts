@@ -1,0 +1,475 @@
+import { isbot } from 'isbot';
+import { offsetMinutes } from '../core/dates.js';
+
+/*
+ * Web server access logs, nginx or Apache, `combined` or `common`:
+ *
+ *   203.0.113.7 - - [29/Oct/2013:09:12:00 +0100] "GET /actualites/un-billet/ HTTP/1.1" 200 5120 "https://ref/" "Mozilla/5.0 …"
+ *
+ * Lines are handled as latin1 strings (one character per byte), so offsets are byte offsets
+ * and no UTF-8 decoding is paid for; the fields that matter (method, path, status, time) are
+ * ASCII, and a user agent is only compared with itself and with the robot list.
+ */
+
+export const LOG_FORMATS = ['combined', 'common'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** Why a line did not add a read. */
+export const SKIP_REASONS = ['robot', 'status', 'method', 'notPost', 'unreadable', 'alreadyCounted', 'repeat'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** The fields of one line, as text (see parseAccessLine). */
+export interface AccessLine {
+  address: string;
+  time: string;
+  request: string;
+  status: number;
+  size: string;
+  referer?: string;
+  agent?: string;
+  format: LogFormat;
+}
+
+const BACKSLASH = 92;
+const QUOTE = 34;
+const SPACE = 32;
+
+/** Index of the quote that closes a quoted field opened before `from`, skipping `\"`; -1 when none before `end`. */
+export function closingQuote(text: string, from: number, end: number): number {
+  let q = text.indexOf('"', from);
+  while (q !== -1 && q < end) {
+    let backslashes = 0;
+    for (let i = q - 1; i >= from && text.charCodeAt(i) === BACKSLASH; i--) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
+  }
+  return -1;
+}
+
+/** Where the request field opens: the `"` after `address ident user [time] `; -1 when the line is not shaped so. */
+function requestStart(text: string, start: number, end: number): number {
+  const space = text.indexOf(' ', start);
+  if (space <= start || space >= end) return -1;
+  const bracket = text.indexOf(' [', space);
+  if (bracket === -1 || bracket >= end) return -1;
+  const close = text.indexOf('] "', bracket + 2);
+  if (close === -1 || close >= end) return -1;
+  return close + 2;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * What follows the request: ` status size` then, in `combined`, ` "referer" "agent"`
+ * (nginx's `main` format adds fields after them: ignored). `afterRequest` is the index just
+ * after the request's closing quote. Returns undefined when the line is not readable.
+ */
+export function readTail(text: string, afterRequest: number, end: number): { status: number; sizeEnd: number; agentStart: number; agentEnd: number } | undefined {
+  let i = afterRequest;
+  if (text.charCodeAt(i) !== SPACE || !isDigit(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return undefined;
+  const status = (text.charCodeAt(i + 1) - 48) * 100 + (text.charCodeAt(i + 2) - 48) * 10 + (text.charCodeAt(i + 3) - 48);
+  i += 4;
+  if (text.charCodeAt(i) !== SPACE) return undefined;
+  i++;
+  if (text.charCodeAt(i) === 45 /* - */) i++;
+  else {
+    const digits = i;
+    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    if (i === digits) return undefined;
+  }
+  const sizeEnd = i;
+  if (i >= end || text.charCodeAt(i) === 13 /* \r */) return { status, sizeEnd, agentStart: -1, agentEnd: -1 };
+  if (text.charCodeAt(i) !== SPACE || text.charCodeAt(i + 1) !== QUOTE) return undefined;
+  const refererEnd = closingQuote(text, i + 2, end);
+  if (refererEnd === -1 || text.charCodeAt(refererEnd + 1) !== SPACE || text.charCodeAt(refererEnd + 2) !== QUOTE) return undefined;
+  const agentEnd = closingQuote(text, refererEnd + 3, end);
+  if (agentEnd === -1) return undefined;
+  return { status, sizeEnd, agentStart: refererEnd + 3, agentEnd };
+}
+
+/**
+ * The whole line in fields, or undefined when it is neither `combined` nor `common`. Used to
+ * recognise a file's format and by tests; the import itself reads only what it needs
+ * (LogScanner.scanLine).
+ */
+export function parseAccessLine(line: string): AccessLine | undefined {
+  const end = line.length;
+  const open = requestStart(line, 0, end);
+  if (open === -1) return undefined;
+  const close = closingQuote(line, open + 1, end);
+  if (close === -1) return undefined;
+  const tail = readTail(line, close + 1, end);
+  if (!tail) return undefined;
+  const timeStart = line.indexOf(' [') + 2;
+  const time = line.slice(timeStart, open - 2);
+  if (parseLogTime(line, timeStart, open - 2) === undefined) return undefined;
+  const fields: AccessLine = {
+    address: line.slice(0, line.indexOf(' ')),
+    time,
+    request: line.slice(open + 1, close),
+    status: tail.status,
+    size: line.slice(close + 5, tail.sizeEnd),
+    format: tail.agentStart === -1 ? 'common' : 'combined',
+  };
+  if (tail.agentStart !== -1) {
+    fields.referer = line.slice(line.indexOf('"', tail.sizeEnd) + 1, tail.agentStart - 3);
+    fields.agent = line.slice(tail.agentStart, tail.agentEnd);
+  }
+  return fields;
+}
+
+const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `29/Oct/2013:09:12:00 +0100` → milliseconds since the epoch (UTC), or undefined. */
+export function parseLogTime(text: string, start: number, end: number): number | undefined {
+  if (end - start !== 26) return undefined;
+  const t = start;
+  const day = twoDigits(text, t);
+  const month = MONTHS[text.slice(t + 3, t + 6)];
+  const century = twoDigits(text, t + 7);
+  const year = twoDigits(text, t + 9);
+  const hour = twoDigits(text, t + 12);
+  const minute = twoDigits(text, t + 15);
+  const second = twoDigits(text, t + 18);
+  const sign = text.charCodeAt(t + 21);
+  const offH = twoDigits(text, t + 22);
+  const offM = twoDigits(text, t + 24);
+  if (month === undefined || day < 1 || day > 31 || century < 0 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 60 || offH < 0 || offM < 0 || (sign !== 43 && sign !== 45) ||
+      text.charCodeAt(t + 2) !== 47 || text.charCodeAt(t + 6) !== 47 || text.charCodeAt(t + 11) !== 58 ||
+      text.charCodeAt(t + 14) !== 58 || text.charCodeAt(t + 17) !== 58 || text.charCodeAt(t + 20) !== SPACE) return undefined;
+  const fullYear = century * 100 + year;
+  const local = Date.UTC(fullYear, month, day, hour, minute, second);
+  if (new Date(local).getUTCDate() !== day) return undefined; // 31/Feb
+  const offset = (offH * 60 + offM) * (sign === 45 ? -1 : 1);
+  return local - offset * 60_000;
+}
+
+/**
+ * A file's format from its first lines: the format most of its readable lines have; undefined
+ * when fewer than half of them are readable (a JSON log, an error log, anything else).
+ */
+export function detectLogFormat(lines: string[]): LogFormat | undefined {
+  let combined = 0;
+  let common = 0;
+  let total = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    total++;
+    const parsed = parseAccessLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (parsed?.format === 'combined') combined++;
+    else if (parsed?.format === 'common') common++;
+  }
+  if (total === 0 || (combined + common) * 2 < total) return undefined;
+  return combined >= common ? 'combined' : 'common';
+}
+
+/** Whether this share of a file's first lines reads as `format` (when --format names it). */
+export function readableShare(lines: string[], format: LogFormat): number {
+  let total = 0;
+  let readable = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    total++;
+    const parsed = parseAccessLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (parsed && (format === 'common' || parsed.format === 'combined')) readable++;
+  }
+  return total === 0 ? 1 : readable / total;
+}
+
+/** A 53-bit hash of `text[start, end)` (cyrb53), stable across runs and machines. */
+export function hashText(text: string, start = 0, end = text.length, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = start; i < end; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** The same mixing over four numbers (53-bit hashes or small integers): a visitor's key. */
+export function hashNumbers(a: number, b: number, c: number, d: number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const words = [a >>> 0, (a / 4294967296) >>> 0, b >>> 0, (b / 4294967296) >>> 0, c >>> 0, (c / 4294967296) >>> 0, d >>> 0, (d / 4294967296) >>> 0];
+  for (const w of words) {
+    h1 = Math.imul(h1 ^ w, 2654435761);
+    h2 = Math.imul(h2 ^ w, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** What the scanner needs to know about the site: its posts' URLs and its clock. */
+export interface PostCatalog {
+  /** Every slug and alias → the index of its post in `slugs`. */
+  bySlugOrAlias: Map<string, number>;
+  /** The posts' own slugs (an alias counts for its post). */
+  slugs: string[];
+}
+
+export function buildCatalog(posts: Iterable<{ slug: string; aliases: readonly string[] }>): PostCatalog {
+  const bySlugOrAlias = new Map<string, number>();
+  const slugs: string[] = [];
+  for (const post of posts) {
+    const index = slugs.length;
+    slugs.push(post.slug);
+    for (const alias of post.aliases) if (!bySlugOrAlias.has(alias)) bySlugOrAlias.set(alias, index);
+  }
+  // A post's own slug wins over another post's alias.
+  slugs.forEach((slug, index) => bySlugOrAlias.set(slug, index));
+  return { bySlugOrAlias, slugs };
+}
+
+/** Days since 1970-01-01 → `YYYY-MM-DD`. */
+export function dayName(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function dayNumber(name: string): number {
+  return Math.floor(Date.parse(`${name}T00:00:00Z`) / 86_400_000);
+}
+
+/** Unique reads already counted: per calendar day (site time zone), the visitors' keys. */
+export type VisitorDays = Map<number, Set<number>>;
+
+export interface ScanCounters {
+  skipped: Record<SkipReason, number>;
+  /** Reads added, by index in the catalog. */
+  added: Uint32Array;
+}
+
+export function emptyCounters(postCount: number): ScanCounters {
+  return {
+    skipped: { robot: 0, status: 0, method: 0, notPost: 0, unreadable: 0, alreadyCounted: 0, repeat: 0 },
+    added: new Uint32Array(postCount),
+  };
+}
+
+export type LineVerdict = 'read' | SkipReason;
+
+const FIFTEEN_MINUTES = 15 * 60_000;
+const CODE_a = 97;
+const CODE_z = 122;
+const CODE_0 = 48;
+const CODE_9 = 57;
+const CODE_DASH = 45;
+const CODE_SLASH = 47;
+
+/**
+ * Decides, line by line, whether a line is a new read of a post. Most lines of a real log
+ * are not posts, so the path is looked at first and the rest of such a line is never parsed.
+ * The robot list runs once per distinct user agent.
+ */
+export class LogScanner {
+  private readonly basePath: string;
+  private readonly decodedBasePath: string;
+  private readonly slugHashes: number[];
+  private readonly agents = new Map<string, number>(); // agent → its hash, or -1 for a robot
+  private readonly offsets = new Map<number, number>(); // 15-minute slot (UTC) → site offset in minutes
+  private lastDay = NaN;
+  private lastDaySet: Set<number> | undefined;
+
+  constructor(
+    private readonly catalog: PostCatalog,
+    basePath: string,
+    private readonly timeZone: string,
+    readonly visitors: VisitorDays,
+    readonly counters: ScanCounters,
+  ) {
+    this.basePath = basePath.endsWith('/') ? basePath : `${basePath}/`;
+    this.decodedBasePath = safeDecode(this.basePath) ?? this.basePath;
+    this.slugHashes = catalog.slugs.map((slug) => hashText(slug));
+  }
+
+  /**
+   * Classifies the line `text[start, end)` (without its line break) of a file in `format`,
+   * counts it, and returns the verdict.
+   */
+  scanLine(text: string, start: number, end: number, format: LogFormat): LineVerdict {
+    const verdict = this.classify(text, start, end, format);
+    if (verdict !== 'read') this.counters.skipped[verdict]++;
+    return verdict;
+  }
+
+  private classify(text: string, start: number, end: number, format: LogFormat): LineVerdict {
+    if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
+    const open = requestStart(text, start, end);
+    if (open === -1) return 'unreadable';
+    if (!text.startsWith('GET ', open + 1)) return this.otherRequest(text, open, end);
+    const pathStart = open + 5;
+    const post = this.postAt(text, pathStart, end);
+    if (post === -2) return this.otherRequest(text, open, end);
+    if (post === -1) return 'notPost';
+
+    const close = closingQuote(text, pathStart, end);
+    if (close === -1) return 'unreadable';
+    const tail = readTail(text, close + 1, end);
+    if (!tail) return 'unreadable';
+    let agentHash = 0;
+    if (format === 'combined') {
+      if (tail.agentStart === -1) return 'unreadable';
+    }
+    const timeStart = text.indexOf(' [', start) + 2;
+    const instant = parseLogTime(text, timeStart, open - 2);
+    if (instant === undefined) return 'unreadable';
+    if (tail.status !== 200 && tail.status !== 304) return 'status';
+    if (format === 'combined') {
+      agentHash = this.agentHash(text.slice(tail.agentStart, tail.agentEnd));
+      if (agentHash === -1) return 'robot';
+    }
+    const day = this.dayOf(instant);
+    const addressHash = hashText(text, start, text.indexOf(' ', start));
+    const key = hashNumbers(addressHash, agentHash, this.slugHashes[post]!, day);
+    const seen = this.daySet(day);
+    if (seen.has(key)) return 'repeat';
+    seen.add(key);
+    this.counters.added[post]!++;
+    return 'read';
+  }
+
+  /** Not a GET: a readable line with another method (or `"-"`, junk, CONNECT), else unreadable. */
+  private otherRequest(text: string, open: number, end: number): LineVerdict {
+    const close = closingQuote(text, open + 1, end);
+    if (close === -1 || !readTail(text, close + 1, end)) return 'unreadable';
+    return 'method';
+  }
+
+  /**
+   * The catalog index of the post whose page the path starting at `p` is; -1 when it is
+   * another page; -2 when the request is not `GET <path>` at all.
+   */
+  private postAt(text: string, p: number, end: number): number {
+    const base = this.basePath;
+    if (!text.startsWith(base, p)) {
+      // Not below the base path, unless written with percent escapes.
+      const stop = pathEnd(text, p, end);
+      if (stop === -1) return -2;
+      const percent = text.indexOf('%', p);
+      if (percent === -1 || percent >= stop) return -1;
+      return this.decodedPost(text.slice(p, stop));
+    }
+    let i = p + base.length;
+    const slugStart = i;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if ((c >= CODE_a && c <= CODE_z) || (c >= CODE_0 && c <= CODE_9) || c === CODE_DASH) i++;
+      else break;
+    }
+    const slugEnd = i;
+    if (slugEnd === slugStart) return this.slowPath(text, p, end);
+    let c = text.charCodeAt(i);
+    if (c === CODE_SLASH) {
+      i++;
+      if (text.startsWith('index.html', i)) i += 10;
+      c = text.charCodeAt(i);
+    }
+    // The path ends here: a space (then the protocol), a query, a fragment, or the closing quote.
+    if (c !== SPACE && c !== 63 /* ? */ && c !== 35 /* # */ && c !== QUOTE) return this.slowPath(text, p, end);
+    if (i >= end) return -2;
+    return this.catalog.bySlugOrAlias.get(text.slice(slugStart, slugEnd)) ?? -1;
+  }
+
+  private slowPath(text: string, p: number, end: number): number {
+    const stop = pathEnd(text, p, end);
+    if (stop === -1) return -2;
+    const raw = text.slice(p, stop);
+    if (!raw.includes('%')) return -1;
+    return this.decodedPost(raw);
+  }
+
+  /** A path with percent escapes: decoded (as UTF-8), then compared. */
+  private decodedPost(raw: string): number {
+    const cut = raw.search(/[?#]/);
+    const decoded = safeDecode(cut === -1 ? raw : raw.slice(0, cut));
+    if (decoded === undefined || !decoded.startsWith(this.decodedBasePath)) return -1;
+    let rel = decoded.slice(this.decodedBasePath.length);
+    if (rel.endsWith('/index.html')) rel = rel.slice(0, -'/index.html'.length);
+    else if (rel.endsWith('/')) rel = rel.slice(0, -1);
+    if (!/^[a-z0-9-]+$/.test(rel)) return -1;
+    return this.catalog.bySlugOrAlias.get(rel) ?? -1;
+  }
+
+  /** An agent's hash, or -1 for a robot (isbot, or an empty or `-` agent); judged once per agent. */
+  private agentHash(agent: string): number {
+    let hash = this.agents.get(agent);
+    if (hash === undefined) {
+      hash = agent === '' || agent === '-' || isbot(agent) ? -1 : hashText(agent);
+      if (this.agents.size > 200_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
+      this.agents.set(agent, hash);
+    }
+    return hash;
+  }
+
+  /** The calendar day (days since 1970-01-01) of an instant in the site's time zone. */
+  private dayOf(instant: number): number {
+    const slot = Math.floor(instant / FIFTEEN_MINUTES);
+    let offset = this.offsets.get(slot);
+    if (offset === undefined) {
+      offset = offsetMinutes(new Date(slot * FIFTEEN_MINUTES), this.timeZone);
+      this.offsets.set(slot, offset);
+    }
+    return Math.floor((instant + offset * 60_000) / 86_400_000);
+  }
+
+  private daySet(day: number): Set<number> {
+    if (day === this.lastDay) return this.lastDaySet!;
+    let set = this.visitors.get(day);
+    if (!set) {
+      set = new Set();
+      this.visitors.set(day, set);
+    }
+    this.lastDay = day;
+    this.lastDaySet = set;
+    return set;
+  }
+}
+
+/** End of the path starting at `p` (a space or the request's closing quote); -1 when none. */
+function pathEnd(text: string, p: number, end: number): number {
+  for (let i = p; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE || c === QUOTE) return i;
+  }
+  return -1;
+}
+
+/** Percent-decoding of a path written in latin1 (one char per byte) as UTF-8; undefined when malformed. */
+function safeDecode(latin1Path: string): string | undefined {
+  try {
+    return Buffer.from(decodeURIComponentBytes(latin1Path)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeURIComponentBytes(text: string): Uint8Array {
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 37 /* % */) {
+      const hex = text.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new URIError('bad escape');
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(c & 0xff);
+  }
+  return Uint8Array.from(bytes);
+}
