@@ -12,6 +12,8 @@ import { failOnProblems, loadPosts, loadSite, resolveContentDir, type PostProble
 import { addPost, type NewPostInput, type NewPostResult } from './store/new-post.js';
 import { addImportedPosts, type AlreadyThere, type ImportedFile } from './store/import-posts.js';
 import { withContentLock } from './store/lock.js';
+import { validateContent as validateIn, type ValidationReport } from './store/validate.js';
+import type { FinishedRun } from './store/unfinished.js';
 import { collectImportFiles, readImportSource, type ImportProblem, type ImportSource } from './import/sources.js';
 
 export { NewsError, isNewsError, EXIT_OK, EXIT_FOUND, EXIT_ERROR, type NewsErrorCode } from './core/errors.js';
@@ -22,7 +24,8 @@ export { parsePostDate, type PostDate, type CalendarDay } from './core/dates.js'
 export { formatDateFr, formatViewsFr } from './format/french.js';
 export { jsonSchemas, SCHEMA_FILES } from './core/schemas.js';
 export { loadPosts, loadSite, type LoadedPost, type LoadResult, type PostProblem } from './store/content.js';
-export { validateContent, type ValidationReport } from './store/validate.js';
+export type { ValidationReport } from './store/validate.js';
+export type { FinishedRun } from './store/unfinished.js';
 export type { NewPostInput, NewPostResult } from './store/new-post.js';
 export type { DedupeFindings, DuplicateGroup, DuplicateEntry, RepeatedEntry } from './core/dedupe/find.js';
 export type { ImportedFile, AlreadyThere } from './store/import-posts.js';
@@ -58,6 +61,16 @@ export interface ClockOptions {
  */
 export function createPost(content: Content | string, input: NewPostInput, options: ClockOptions = {}): Promise<NewPostResult> {
   return addPost(dirOf(content), input, { now: options.now ?? new Date(), lockTimeoutMs: options.lockTimeoutMs });
+}
+
+/**
+ * What `news validate` checks: site.json, every post file (JSON, schema, slug equal to the
+ * file name), slugs and aliases claimed twice; `ok` is false when anything is wrong. A
+ * `dedupe --apply` or `rm` killed half-way is finished first, as every reader does
+ * (`onFinished` hears of it).
+ */
+export function validateContent(content: Content | string, options: ClockOptions & { onFinished?: (run: FinishedRun) => void } = {}): Promise<ValidationReport> {
+  return validateIn(dirOf(content), { now: options.now ?? new Date(), lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, onFinished: options.onFinished });
 }
 
 export interface FindDuplicatesOptions {
@@ -127,6 +140,8 @@ export async function importFiles(content: Content | string, paths: string[], op
     : options.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: options.lockTimeoutMs });
   return { created: added.created, skipped: added.skipped, problems: [...problems, ...added.refused], warnings, contentProblems: added.contentProblems };
 }
+
+const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 
 function dirOf(content: Content | string): string {
   return typeof content === 'string' ? openContent(content).dir : content.dir;

@@ -93,7 +93,8 @@ export async function runProgram(argv: string[], ctx: Context): Promise<number> 
 export async function buildFullProgram(ctx: Context): Promise<Command> {
   const program = buildProgram(ctx);
   const env: CommandEnv = { ctx, setExitCode: () => undefined };
-  for (const loaded of await Promise.all(Object.keys(COMMANDS).map((n) => COMMANDS[n]!()))) loaded.register(program, env);
+  // One after the other: nothing here is in a hurry (and jest's ESM loader trips on parallel imports).
+  for (const name of Object.keys(COMMANDS)) (await COMMANDS[name]!()).register(program, env);
   return program;
 }
 
