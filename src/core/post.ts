@@ -179,3 +179,37 @@ export function serializePost(post: Post): string {
   }
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
+
+/**
+ * The post as a file already holds it, with some fields changed: the keys keep the file's
+ * order (unknown ones included), a field set to undefined goes, a field the file did not have
+ * is put where FIELD_ORDER places it. So a rewrite differs from the file only in what changed.
+ */
+export function withFields(post: Record<string, unknown>, changes: Readonly<Record<string, unknown>>): Post {
+  const keys = Object.keys(post);
+  for (const key of Object.keys(changes)) {
+    if (Object.hasOwn(post, key) || changes[key] === undefined) continue;
+    const rank = (FIELD_ORDER as readonly string[]).indexOf(key);
+    let at = keys.length;
+    if (rank >= 0) {
+      // After the last present field that comes before it, else before the first that comes after it.
+      const before = keys.map((k) => (FIELD_ORDER as readonly string[]).indexOf(k));
+      const previous = before.reduce((found, r, i) => (r >= 0 && r < rank ? i : found), -1);
+      const next = before.findIndex((r) => r > rank);
+      at = previous >= 0 ? previous + 1 : next >= 0 ? next : keys.length;
+    }
+    keys.splice(at, 0, key);
+  }
+  // No prototype, as in serializePost: a `__proto__` key from the file stays an own key.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of keys) {
+    const value = Object.hasOwn(changes, key) ? changes[key] : post[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as Post;
+}
+
+/** A post written with its keys in the order it holds them (see withFields). */
+export function serializeInOrder(post: Post): string {
+  return `${JSON.stringify(post, null, 2)}\n`;
+}

@@ -7,7 +7,8 @@ import { jest } from '@jest/globals';
 import { ROOT } from '../helpers/cli.js';
 
 /*
- * package.json lists exactly what the code imports (knip: no unused, no missing dependency),
+ * package.json lists exactly what the code imports (knip: no unused, no missing dependency;
+ * knip.json names what tests use by file path, not by import: axe-core.min.js, vnu.jar),
  * and the import graph of src/ keeps the layering a library needs: nothing outside src/cli
  * and src/commands imports them, and no module imports itself through others.
  */
