@@ -190,3 +190,30 @@ test('a "$schema" key is kept first when news rewrites a post, and is not a prob
   expect(Object.keys(JSON.parse(text))[0]).toBe('$schema');
   expect(JSON.parse(text)).toEqual(post);
 });
+
+test('news init writes .vscode/settings.json mapping posts and site.json to the schemas, copied beside it', () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'news-init-editor-'));
+  const dir = path.join(parent, 'actualites');
+  const init = runNewsSync(['init', dir, '--title', 'Essai', '--base-url', 'https://exemple.fr/actualites/']);
+  expect(init.code).toBe(0);
+  expect(init.stderr).toContain('.vscode/');
+  const settings = JSON.parse(fs.readFileSync(path.join(dir, '.vscode', 'settings.json'), 'utf8')) as { 'json.schemas': Array<{ fileMatch: string[]; url: string }> };
+  expect(settings['json.schemas']).toEqual([
+    { fileMatch: ['/posts/*.json'], url: './.vscode/news-post.schema.json' },
+    { fileMatch: ['/site.json'], url: './.vscode/news-site.schema.json' },
+  ]);
+  const made = jsonSchemas();
+  for (const { url } of settings['json.schemas']) {
+    const copy = JSON.parse(fs.readFileSync(path.join(dir, url), 'utf8')) as Record<string, unknown>;
+    expect(copy).toEqual(url.includes('post') ? made.post : made.site);
+  }
+  // What init and new write is valid under those schemas.
+  const created = runNewsSync(['new', '--dir', dir, '--title', 'Portes ouvertes', '--body', 'Samedi.', '--tag', 'agenda']);
+  expect(created.code).toBe(0);
+  const post = JSON.parse(fs.readFileSync(path.join(dir, 'posts', 'portes-ouvertes.json'), 'utf8'));
+  expect(validator('post')(post)).toBe(true);
+  expect(validator('site')(JSON.parse(fs.readFileSync(path.join(dir, 'site.json'), 'utf8')))).toBe(true);
+  // .vscode/ is not content: validate and list see the post alone.
+  expect(runNewsSync(['validate', '--dir', dir, '--json']).stdout).toContain('"checked": 1');
+  fs.rmSync(parent, { recursive: true, force: true });
+});
