@@ -1,6 +1,6 @@
 import { zod } from './zod.js';
-import { isValidSlug, SLUG_MAX_LENGTH, SLUG_PATTERN } from './slug.js';
-import { INSTANT_PATTERN, parsePostDate, POST_DATE_PATTERN } from './dates.js';
+import { SLUG_MAX_LENGTH, SLUG_PATTERN, isValidSlug } from './slug.js';
+import { INSTANT_PATTERN, parsePostDate, POST_DATE_PATTERN, yearProblem } from './dates.js';
 
 export const SCHEMA_VERSION = 1;
 export const STATUSES = ['published', 'draft'] as const;
@@ -23,9 +23,12 @@ function buildPostSchema() {
   const { z } = zod();
   const slugMessage = `slug invalide : lettres minuscules sans accent, chiffres et tirets simples (^[a-z0-9]+(-[a-z0-9]+)*$), au plus ${SLUG_MAX_LENGTH} caractères`;
   const slugField = () => z.string().regex(SLUG_PATTERN, { message: slugMessage }).max(SLUG_MAX_LENGTH, { message: slugMessage });
-  const instantMessage = 'date-heure invalide : attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)';
+  /** A date refused for its year says so (`année 0099 hors des années acceptées…`); otherwise the expected forms. */
+  const dateMessage = (what: string, expected: string) => (issue: { input?: unknown }) =>
+    `${what} invalide : ${(typeof issue.input === 'string' ? yearProblem(issue.input) : undefined) ?? expected}`;
   const instantField = (description: string) =>
-    z.string().regex(new RegExp(INSTANT_PATTERN), { message: instantMessage }).optional().describe(description);
+    z.string().regex(new RegExp(INSTANT_PATTERN), { error: dateMessage('date-heure', 'attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)') })
+      .optional().describe(description);
   const nonBlank = /\S/;
 
   /** schemaVersion 1. Unknown fields are kept (loose object) so a rewrite never drops them. */
@@ -37,7 +40,7 @@ function buildPostSchema() {
     slug: slugField().describe('Nom du fichier sans .json : minuscules sans accent, chiffres, tirets.'),
     title: z.string().regex(nonBlank, { message: 'le titre ne doit pas être vide' }).describe('Titre du billet.'),
     date: z.string().regex(new RegExp(POST_DATE_PATTERN), {
-      message: 'date invalide : attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)',
+      error: dateMessage('date', 'attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)'),
     }).describe('Jour AAAA-MM-JJ, ou date-heure ISO 8601 avec Z ou un décalage.'),
     status: z.enum(STATUSES, { message: 'status doit valoir "published" ou "draft"' }).describe('published (publié) ou draft (brouillon).'),
     author: z.string().optional().describe('Auteur affiché.'),
