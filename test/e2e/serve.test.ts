@@ -92,14 +92,14 @@ test('a saved change shows in the open page within a second, without reloading i
   const page = await browser.newPage();
   await page.goto(`${url}premier-billet/`);
   await expect(page.locator('h1').textContent()).resolves.toBe('Premier billet');
-  await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+  await page.evaluate('window.marker = 1');
   const saved = Date.now();
   writePost('premier-billet', { title: 'Titre corrigé', date: '2024-03-01', tags: ['formation'] });
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Titre corrigé', undefined, { timeout: 1000, polling: 20 });
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Titre corrigé'", undefined, { timeout: 1000, polling: 20 });
   const seenAfter = Date.now() - saved;
   expect(seenAfter).toBeLessThan(1000);
   // The page reloaded itself (the marker set in the old page is gone).
-  expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+  expect(await page.evaluate('window.marker')).toBeUndefined();
   await page.close();
 });
 
@@ -122,11 +122,11 @@ test('a broken post shows its problem in the page; the server keeps running and 
   const file = path.join(content, 'posts', 'second-billet.json');
   const good = fs.readFileSync(file, 'utf8');
   fs.writeFileSync(file, '{ "slug": "second-billet", "title": ');
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Le site ne peut pas être construit', undefined, { timeout: 5000, polling: 20 });
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Le site ne peut pas être construit'", undefined, { timeout: 5000, polling: 20 });
   expect(await page.locator('pre').textContent()).toContain('posts/second-billet.json');
   expect(server.exitCode).toBeNull();
   fs.writeFileSync(file, good);
-  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Second billet', undefined, { timeout: 5000, polling: 20 });
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Second billet'", undefined, { timeout: 5000, polling: 20 });
   await page.close();
 });
 
