@@ -8,10 +8,11 @@ import { NewsError } from '../core/errors.js';
 import { addQuietOption, collect, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { formatIsoDay, formatIsoInstant, parseTypedDate, today } from '../core/dates.js';
-import { normalizeForCompare } from '../core/normalize.js';
+import { lookKey, looksAlike } from '../core/normalize.js';
+import { loadPostListings } from '../store/cache.js';
 import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
-import { createPost, loadPosts, loadSite, oversizedPostBytes, postTooBigReason, resolveContentDir, type Site } from '../store/content.js';
+import { createPost, loadSite, oversizedPostBytes, postTooBigReason, resolveContentDir, type Site } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { readBodyFile } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
@@ -226,7 +227,9 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     throw new NewsError(`${source} : ${postTooBigReason(bytes)} ; aucun billet créé`, 2, { code: 'INVALID_CONTENT' });
   }
   const { file, post, lookalikes } = await withContentLock(dir, () => {
-    const { posts } = loadPosts(dir);
+    // The metadata cache gives every post's slugs and look-alike key, reading only the files
+    // changed since the last run (not every post, as a full load would).
+    const { posts } = loadPostListings(dir, site.timeZone, ctx.env, { lookKey });
     const taken = new Set<string>();
     for (const { post: p } of posts) {
       taken.add(p.slug);
@@ -236,11 +239,8 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     if (opts.slug !== undefined && taken.has(opts.slug)) {
       throw new NewsError(`--slug « ${opts.slug} » est déjà pris par un billet (ou un alias) : choisissez-en un autre`);
     }
-    const normalizedTitle = normalizeForCompare(draft.title);
-    const normalizedBody = normalizeForCompare(draft.body);
-    const lookalikes = posts
-      .filter(({ post: p }) => normalizeForCompare(p.title) === normalizedTitle || normalizeForCompare(p.body) === normalizedBody)
-      .map(({ post: p }) => p.slug);
+    const key = lookKey(draft);
+    const lookalikes = posts.filter(({ look }) => look !== undefined && looksAlike(look, key)).map(({ post: p }) => p.slug);
     for (;;) {
       const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(path.join(dir, 'posts', `${s}.json`)));
       const candidate = checkPost(postOf(slug));

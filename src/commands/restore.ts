@@ -7,7 +7,8 @@ import { loadPostListings } from '../store/cache.js';
 import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { restorePost } from '../store/removal.js';
-import { reportChange } from './shared.js';
+import { reportChange, reportFinishedRun } from './shared.js';
+import { finishPendingRuns } from '../store/unfinished.js';
 
 export interface RestoreOptions {
   dir?: string;
@@ -33,7 +34,8 @@ export async function runRestore(opts: RestoreOptions, ctx: Context): Promise<nu
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
   const at = formatIsoInstant(ctx.now(), site.timeZone);
-  const restored = await withContentLock(dir, () => {
+  const restored = await withContentLock(dir, async () => {
+    for (const run of await finishPendingRuns(dir, at)) reportFinishedRun(ctx, run);
     const claims = new Map<string, string>();
     for (const { post } of loadPostListings(dir, site.timeZone, ctx.env).posts) {
       for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);

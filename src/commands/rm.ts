@@ -11,7 +11,8 @@ import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { removePosts } from '../store/removal.js';
 import { trashedPostFile } from '../store/trash.js';
-import { shownPath, warningLabel } from './shared.js';
+import { reportFinishedRun, shownPath, warningLabel } from './shared.js';
+import { finishPendingRuns } from '../store/unfinished.js';
 
 export interface RmOptions {
   dir?: string;
@@ -48,7 +49,8 @@ export async function runRm(opts: RmOptions, ctx: Context): Promise<number> {
   const site = loadSite(dir);
   const now = ctx.now();
   const at = formatIsoInstant(now, site.timeZone);
-  const { runId, removed, skipped } = await withContentLock(dir, async () => {
+  const { runId, removed, skipped, finished } = await withContentLock(dir, async () => {
+    const finished = await finishPendingRuns(dir, at);
     const posts: Post[] = [];
     for (const slug of new Set(opts.slugs)) {
       const located = locatePost(dir, slug, site.timeZone, ctx.env);
@@ -65,8 +67,9 @@ export async function runRm(opts: RmOptions, ctx: Context): Promise<number> {
     }
     const run = await removePosts(dir, posts.map((p) => p.slug), now, at);
     const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
-    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped') };
+    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped'), finished };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  for (const run of finished) reportFinishedRun(ctx, run);
   for (const s of skipped) ctx.stderr.write(`${warningLabel(ctx)} : ${s.reason}\n`);
   if (!opts.quiet && removed.length > 0) {
     const names = removed.map((p) => p.slug).join(', ');

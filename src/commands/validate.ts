@@ -4,10 +4,12 @@ import type { Context } from '../core/context.js';
 import { isNewsError } from '../core/errors.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
+import { listPostFiles, loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
 import path from 'node:path';
+import { duplicateKeys, misspeltKey } from '../core/jsonkeys.js';
+import { readRegularTextStrict } from '../store/read.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
-import { readFinishedContent } from './shared.js';
+import { readFinishedContent, warningLabel } from './shared.js';
 
 export interface ValidateOptions {
   dir?: string;
@@ -59,12 +61,23 @@ export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<
     }
   }
 
+  // What JSON.parse lets through: a key given twice (a problem), a misspelt known key (a warning).
+  const warnings: string[] = [];
+  for (const file of listPostFiles(dir).files) {
+    const found = checkKeys(dir, file);
+    problems.push(...found.problems);
+    warnings.push(...found.warnings);
+  }
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const warning of warnings) ctx.stderr.write(`${warningLabel(ctx)} : ${warning}\n`);
+
   const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
   if (opts.json) {
     writeJson(ctx.stdout, {
       ok: problems.length === 0,
       checked,
       problems: problems.map((p) => ({ file: path.relative(dir, p.file), field: p.field, line: p.line, column: p.column, message: p.message })),
+      warnings,
     });
   } else {
     for (const problem of problems) ctx.stdout.write(`${problem.message}\n`);
@@ -75,4 +88,32 @@ export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<
     );
   }
   return problems.length === 0 ? 0 : 1;
+}
+
+/** Keys given twice in one object (problems) and top-level keys that look misspelt (warnings) in one post file. */
+function checkKeys(dir: string, file: string): { problems: PostProblem[]; warnings: string[] } {
+  let text: string;
+  let value: unknown;
+  try {
+    text = readRegularTextStrict(file);
+    value = JSON.parse(text);
+  } catch {
+    return { problems: [], warnings: [] }; // already reported by loadPosts
+  }
+  const shown = path.relative(dir, file);
+  const problems = duplicateKeys(text).map((d): PostProblem => ({
+    file,
+    field: d.path === '(racine)' ? d.key : `${d.path}.${d.key}`,
+    line: d.line,
+    column: d.column,
+    message: `${shown}:${d.line}:${d.column} : la clé « ${d.key} » est donnée deux fois dans le même objet${d.path === "(racine)" ? "" : ` (${d.path})`} : gardez-en une seule (JSON n’en retiendrait que la dernière)`,
+  }));
+  const warnings: string[] = [];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const key of Object.keys(value)) {
+      const meant = misspeltKey(key);
+      if (meant !== undefined && !Object.hasOwn(value, meant)) warnings.push(`${shown} : clé inconnue « ${key} » : vouliez-vous dire « ${meant} » ? (elle est gardée telle quelle, mais news l’ignore)`);
+    }
+  }
+  return { problems, warnings };
 }
