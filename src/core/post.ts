@@ -1,6 +1,6 @@
 import { zod } from './zod.js';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.js';
-import { parsePostDate } from './dates.js';
+import { parsePostDate, yearProblem } from './dates.js';
 
 export const SCHEMA_VERSION = 1;
 export const STATUSES = ['published', 'draft'] as const;
@@ -22,13 +22,19 @@ function buildPostSchema() {
       message: `slug invalide : lettres minuscules sans accent, chiffres et tirets simples (^[a-z0-9]+(-[a-z0-9]+)*$), au plus ${SLUG_MAX_LENGTH} caractères`,
     });
 
-  const dateField = z.string().refine((v) => parsePostDate(v) !== undefined, {
-    message: 'date invalide : attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)',
-  });
+  /** A date refused for its year says so (`année 0099 hors des années acceptées…`); otherwise the expected forms. */
+  const dateCheck = (accepts: (v: string) => boolean, what: string, expected: string) =>
+    z.string().superRefine((v, ctx) => {
+      if (accepts(v)) return;
+      const year = yearProblem(v);
+      ctx.addIssue({ code: 'custom', message: `${what} invalide : ${year ?? expected}` });
+    });
 
-  const isoInstantField = z.string().refine((v) => parsePostDate(v)?.kind === 'instant', {
-    message: 'date-heure invalide : attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)',
-  });
+  const dateField = dateCheck((v) => parsePostDate(v) !== undefined, 'date',
+    'attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)');
+
+  const isoInstantField = dateCheck((v) => parsePostDate(v)?.kind === 'instant', 'date-heure',
+    'attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)');
 
   /** schemaVersion 1. Unknown fields are kept (loose object) so a rewrite never drops them. */
   const schema = z.looseObject({
