@@ -5,6 +5,7 @@ import { NewsError } from '../core/errors.js';
 import { checkPost, serializePost, type Post } from '../core/post.js';
 import { isValidTimeZone } from '../core/dates.js';
 import { isValidSlug } from '../core/slug.js';
+import { BASE_URL_REASON, normalizeBaseUrl } from '../core/site.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
 import { createFileExclusive, writeFileAtomic, type WriteFs } from './atomic.js';
 import { MAX_FILE_BYTES, parseJsonText, readJsonStrict, readRegularTextStrict, readTextStrict, ReadProblem } from './read.js';
@@ -50,7 +51,7 @@ function siteSchema() {
   return z.looseObject({
     title: z.string().optional(),
     description: z.string().optional(),
-    baseUrl: z.url({ message: 'baseUrl doit être une URL absolue (ex. https://exemple.fr/actualites/)' }).optional(),
+    baseUrl: z.string().refine((v) => normalizeBaseUrl(v) !== undefined, { message: BASE_URL_REASON }).optional(),
     language: z.string().optional(),
     timeZone: z
       .string()
@@ -67,7 +68,7 @@ function isSoundSite(value: unknown): value is Omit<Site, 'timeZone'> & { timeZo
   const optionalText = (x: unknown) => x === undefined || typeof x === 'string';
   return (
     optionalText(v.title) && optionalText(v.description) && optionalText(v.language) && optionalText(v.author) &&
-    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && /^https?:\/\/[^\s/]+/.test(v.baseUrl) && URL.canParse(v.baseUrl))) &&
+    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && normalizeBaseUrl(v.baseUrl) !== undefined)) &&
     (v.timeZone === undefined || (typeof v.timeZone === 'string' && isValidTimeZone(v.timeZone)))
   );
 }
@@ -204,6 +205,37 @@ export function loadPosts(contentDir: string): LoadResult {
   // Problems in file-name order, links among the others (the sort is stable within a file).
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { posts, problems };
+}
+
+/**
+ * Every slug and alias must lead to exactly one post (the same rule for `validate` and every
+ * export, which would otherwise drop the alias page): a name claimed twice is a problem on
+ * each file that claims it, naming the others.
+ */
+export function claimProblems(contentDir: string, posts: ReadonlyArray<{ post: { slug: string; aliases: readonly string[] }; file: string }>): PostProblem[] {
+  const claims = new Map<string, Array<{ file: string; field: 'slug' | 'aliases' }>>();
+  const claim = (name: string, file: string, field: 'slug' | 'aliases') => {
+    const owners = claims.get(name);
+    if (owners) owners.push({ file, field });
+    else claims.set(name, [{ file, field }]);
+  };
+  for (const { post, file } of posts) {
+    claim(post.slug, file, 'slug');
+    for (const alias of new Set(post.aliases)) claim(alias, file, 'aliases');
+  }
+  const problems: PostProblem[] = [];
+  for (const [name, owners] of claims) {
+    if (owners.length < 2) continue;
+    const named = owners.map((o) => `${path.basename(o.file)} (${o.field === 'slug' ? 'slug' : 'alias'})`).join(', ');
+    for (const owner of owners) {
+      problems.push({
+        file: owner.file,
+        field: owner.field,
+        message: `${displayPath(contentDir, owner.file)} : « ${name} » est revendiqué plusieurs fois (${named}) : gardez-le sur un seul billet`,
+      });
+    }
+  }
+  return problems;
 }
 
 /** Turns the first problems into one error (exit 2) for commands that need every post sound. */
