@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
-import { NewsError } from '../core/errors.js';
+import { isNewsError, NewsError } from '../core/errors.js';
+import { fileSystemError } from '../store/errors.js';
 import { addQuietOption, collect, globalOptions, parseChoice } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { normalizeForCompare } from '../core/normalize.js';
@@ -213,7 +214,7 @@ function contentKey(title: string, date: string, body: string): string {
 }
 
 /** Decides, for each candidate, "déjà présent" or a new post; writes unless dry run. Runs under the lock. */
-function importCandidates(dir: string, candidates: Candidate[], opts: ImportOptions, ctx: Context, progress: ProgressBar): { created: Created[]; skipped: Skipped[]; refused: Problem[] } {
+function importCandidates(dir: string, candidates: Candidate[], opts: ImportOptions, ctx: Context, progress: ProgressBar): { created: Created[]; skipped: Skipped[]; refused: Problem[]; failure?: unknown } {
   const { posts, problems } = loadPosts(dir);
   if (problems.length > 0) {
     progress.clear();
@@ -232,6 +233,7 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
   const skipped: Skipped[] = [];
   const refused: Problem[] = [];
   const extraTags = opts.tag ?? [];
+  try {
   candidates.forEach((candidate, index) => {
     progress.update(index + 1, candidates.length, where(candidate.source));
     const { imported } = candidate;
@@ -285,6 +287,11 @@ function importCandidates(dir: string, candidates: Candidate[], opts: ImportOpti
       return;
     }
   });
+  } catch (failure) {
+    // A full disk, a permission… after some posts were written: they are reported with the error.
+    progress.clear();
+    return { created, skipped, refused, failure };
+  }
   progress.clear();
   return { created, skipped, refused };
 }
@@ -315,13 +322,18 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
 
   const work = () => importCandidates(dir, candidates, opts, ctx, progress);
   // A dry run writes nothing, so it needs no lock and never waits for one.
-  const { created, skipped, refused } = candidates.length === 0
+  const { created, skipped, refused, failure } = candidates.length === 0
     ? { created: [], skipped: [], refused: [] }
     : opts.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
   problems.push(...refused);
+  const failed = failure === undefined ? undefined : fileSystemError(failure, dir);
+  if (failed !== undefined && !isNewsError(failed)) throw failed;
 
   if (opts.json) {
-    writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems });
+    writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems, ...(failed ? { error: (failed as Error).message } : {}) });
+  } else if (failed) {
+    // What was written before the failure is listed even with --quiet: it is part of the error report.
+    if (created.length > 0) ctx.stdout.write(`${created.map((c) => `${colors.green('créé')} : ${c.file} ← ${where(c.source, c.item)}`).join('\n')}\n`);
   } else {
     const verb = opts.dryRun ? 'serait créé' : 'créé';
     const lines = [
@@ -329,6 +341,12 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
       ...skipped.map((s) => `${colors.dim('déjà présent')} : ${where(s.source, s.item)} (${s.file})`),
     ];
     if (lines.length > 0 && !opts.quiet) ctx.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (failed) {
+    const done = created.length === 0
+      ? 'aucun billet n’a été créé avant l’erreur'
+      : `${created.length} billet(s) créé(s) avant l’erreur, listé(s) ci-dessus (${created.slice(0, 5).map((c) => c.file).join(', ')}${created.length > 5 ? ', …' : ''})`;
+    throw new NewsError(`${(failed as Error).message}\nnews import interrompu : ${done} ; une fois le problème réglé, relancez la même commande : ce qui est déjà importé sera signalé « déjà présent ».`, 2, { cause: failure, code: 'IO' });
   }
   for (const problem of problems) {
     const what = problem.missing.length > 0 ? `non importé, il manque : ${problem.missing.join(', ')} — ` : 'non importé : ';

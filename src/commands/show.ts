@@ -8,7 +8,7 @@ import { writeJson } from '../cli/json.js';
 import type { Post } from '../core/post.js';
 import { isValidSlug } from '../core/slug.js';
 import { nearestSlugs } from '../core/suggest.js';
-import { loadPostFile, loadSite, postFile, resolveContentDir } from '../store/content.js';
+import { checkContentFolders, loadPostFile, loadSite, postFile, resolveContentDir } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
 import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
 import { colors } from '../format/color.js';
@@ -35,6 +35,7 @@ export function register(program: Command, env: CommandEnv): void {
 
 /** The post with this slug, or the post that lists it among its aliases. */
 function findPost(dir: string, slug: string, timeZone: string, env: Context['env']): Post {
+  checkContentFolders(dir);
   if (isValidSlug(slug)) {
     const file = postFile(dir, slug);
     if (entryExists(file)) return readWholePost(dir, file);
