@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests drive for real, when they are missing:
 # chromium (headless browser), python3-feedparser (feed parser), libxml2-utils (xmllint), tmux (pseudo-terminal),
 # strace (a SIGKILL or an error injected at an exact system call),
-# nginx and curl (a real web server whose access log news views import reads).
+# nginx and curl (a real web server whose access log news views import reads),
+# a Java runtime for the Nu Html Checker (vnu-jar from npm).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -12,6 +13,7 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

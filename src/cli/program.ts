@@ -16,7 +16,17 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   import: () => import('../commands/import.js'),
   dedupe: () => import('../commands/dedupe.js'),
   export: () => import('../commands/export.js'),
+  edit: () => import('../commands/edit.js'),
+  publish: () => import('../commands/publish.js'),
+  unpublish: () => import('../commands/unpublish.js'),
+  rename: () => import('../commands/rename.js'),
+  rm: () => import('../commands/rm.js'),
+  restore: () => import('../commands/restore.js'),
+  trash: () => import('../commands/trash.js'),
+  tags: () => import('../commands/tags.js'),
+  init: () => import('../commands/init.js'),
   views: () => import('../commands/views.js'),
+  theme: () => import('../commands/theme.js'),
 };
 
 
@@ -76,7 +86,9 @@ export async function runProgram(argv: string[], ctx: Context): Promise<number> 
   const env: CommandEnv = { ctx, setExitCode: (code) => (exitCode = code) };
   const name = commandName(argv.slice(2));
   const names = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
-  for (const loaded of await Promise.all(names.map((n) => COMMANDS[n]!()))) loaded.register(program, env);
+  // One after the other: jest's ESM loader (vm modules) fails on many parallel imports sharing node:fs
+  // ("not in cache"), and only help or an unknown command loads them all.
+  for (const n of names) (await COMMANDS[n]!()).register(program, env);
   await program.parseAsync(argv);
   return exitCode;
 }

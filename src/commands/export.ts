@@ -13,6 +13,7 @@ import { renderHtmlSite } from '../export/html.js';
 import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
+import { listStaticFiles, loadTheme } from '../export/theme.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
@@ -101,7 +102,11 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
-    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl }));
+    // The theme and static files are read and every template parsed before any page is made.
+    const theme = loadTheme(contentDir);
+    const staticFiles = listStaticFiles(contentDir);
+    const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
+    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl, theme, staticFiles, publisher }));
     if (!opts.quiet) ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
     return 0;
   }
@@ -220,7 +225,7 @@ function fsError(error: unknown, what: string, file?: string): NewsError {
  * a failed export leaves the previous one untouched. Plain synchronous writes inside the
  * build folder (the swap gives the atomicity). Returns the number of files written.
  */
-function writeSite(out: string, files: Iterable<{ path: string; content: string }>): number {
+function writeSite(out: string, files: Iterable<{ path: string; content: string | Uint8Array }>): number {
   const parent = path.dirname(out);
   const name = path.basename(out);
   removeLeftovers(parent, name);

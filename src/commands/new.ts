@@ -116,7 +116,7 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
     validate: (v) => {
       const typed = parseTypedDate(v, site.timeZone);
-      return typed.ok ? true : `${typed.reason ? `${typed.reason} ; ` : ''}attendu par exemple 2026-11-30 ou 2026-11-30 08:00`;
+      return typed.ok ? true : typed.reason ?? 'attendu par exemple 2026-11-30 ou 2026-11-30 08:00';
     },
   })).trim(), site.timeZone);
   const author = opts.author !== undefined

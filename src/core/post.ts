@@ -1,6 +1,6 @@
 import { zod } from './zod.js';
 import { isValidSlug, SLUG_MAX_LENGTH } from './slug.js';
-import { parsePostDate } from './dates.js';
+import { parsePostDate, yearProblem } from './dates.js';
 
 export const SCHEMA_VERSION = 1;
 export const STATUSES = ['published', 'draft'] as const;
@@ -22,13 +22,19 @@ function buildPostSchema() {
       message: `slug invalide : lettres minuscules sans accent, chiffres et tirets simples (^[a-z0-9]+(-[a-z0-9]+)*$), au plus ${SLUG_MAX_LENGTH} caractères`,
     });
 
-  const dateField = z.string().refine((v) => parsePostDate(v) !== undefined, {
-    message: 'date invalide : attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)',
-  });
+  /** A date refused for its year says so (`année 0099 hors des années acceptées…`); otherwise the expected forms. */
+  const dateCheck = (accepts: (v: string) => boolean, what: string, expected: string) =>
+    z.string().superRefine((v, ctx) => {
+      if (accepts(v)) return;
+      const year = yearProblem(v);
+      ctx.addIssue({ code: 'custom', message: `${what} invalide : ${year ?? expected}` });
+    });
 
-  const isoInstantField = z.string().refine((v) => parsePostDate(v)?.kind === 'instant', {
-    message: 'date-heure invalide : attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)',
-  });
+  const dateField = dateCheck((v) => parsePostDate(v) !== undefined, 'date',
+    'attendu AAAA-MM-JJ (ex. 2013-10-29) ou une date-heure ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)');
+
+  const isoInstantField = dateCheck((v) => parsePostDate(v)?.kind === 'instant', 'date-heure',
+    'attendu ISO 8601 avec Z ou un décalage (ex. 2013-10-29T09:12:00+01:00)');
 
   /** schemaVersion 1. Unknown fields are kept (loose object) so a rewrite never drops them. */
   const schema = z.looseObject({
@@ -173,4 +179,38 @@ export function serializePost(post: Post): string {
     if (!Object.hasOwn(ordered, key) && value !== undefined) ordered[key] = value;
   }
   return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/**
+ * The post as a file already holds it, with some fields changed: the keys keep the file's
+ * order (unknown ones included), a field set to undefined goes, a field the file did not have
+ * is put where FIELD_ORDER places it. So a rewrite differs from the file only in what changed.
+ */
+export function withFields(post: Record<string, unknown>, changes: Readonly<Record<string, unknown>>): Post {
+  const keys = Object.keys(post);
+  for (const key of Object.keys(changes)) {
+    if (Object.hasOwn(post, key) || changes[key] === undefined) continue;
+    const rank = (FIELD_ORDER as readonly string[]).indexOf(key);
+    let at = keys.length;
+    if (rank >= 0) {
+      // After the last present field that comes before it, else before the first that comes after it.
+      const before = keys.map((k) => (FIELD_ORDER as readonly string[]).indexOf(k));
+      const previous = before.reduce((found, r, i) => (r >= 0 && r < rank ? i : found), -1);
+      const next = before.findIndex((r) => r > rank);
+      at = previous >= 0 ? previous + 1 : next >= 0 ? next : keys.length;
+    }
+    keys.splice(at, 0, key);
+  }
+  // No prototype, as in serializePost: a `__proto__` key from the file stays an own key.
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of keys) {
+    const value = Object.hasOwn(changes, key) ? changes[key] : post[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as Post;
+}
+
+/** A post written with its keys in the order it holds them (see withFields). */
+export function serializeInOrder(post: Post): string {
+  return `${JSON.stringify(post, null, 2)}\n`;
 }

@@ -44,7 +44,7 @@ describe('news new: bad flags are exit 2, name the flag, write nothing', () => {
   test.each([
     ['--slug with capitals', ['--title', 'T', '--body', 'x', '--slug', 'Grand'], '--slug « Grand » : un slug ne contient que des lettres minuscules'],
     ['--slug taken by a post', ['--title', 'T', '--body', 'x', '--slug', 'a'], '--slug « a » est déjà pris par un billet (ou un alias) : choisissez-en un autre'],
-    ['--date impossible', ['--title', 'T', '--body', 'x', '--date', '2014-02-30'], '--date « 2014-02-30 » : le 2014-02-30 n’existe pas ; attendu AAAA-MM-JJ'],
+    ['--date impossible', ['--title', 'T', '--body', 'x', '--date', '2014-02-30'], '--date « 2014-02-30 » : le 2014-02-30 n’existe pas'],
     ['--date without offset', ['--title', 'T', '--body', 'x', '--date', '2014-02-03T10:00:00'], '--date « 2014-02-03T10:00:00 »'],
     ['--body and --body-file', ['--title', 'T', '--body', 'x', '--body-file', '-'], '--body et --body-file ne vont pas ensemble : choisissez-en un'],
     ['empty --title', ['--title', '  ', '--body', 'x'], 'il manque --title'],
