@@ -7,6 +7,7 @@ import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { isValidTimeZone } from '../core/dates.js';
 import { existingContent, initContentFolder, type NewSite } from '../store/init.js';
+import { writeEditorSettings } from '../store/editor.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
 import { shownPath } from './shared.js';
 
@@ -102,9 +103,13 @@ export async function runInit(opts: InitOptions, ctx: Context): Promise<number> 
     }
   }
   initContentFolder(dir, site);
+  const editor = writeEditorSettings(dir);
   if (!opts.quiet) {
     const shown = shownPath(dir, ctx.cwd);
     ctx.stderr.write(`news init : dossier de contenu créé : ${shown}/site.json et ${shown}/posts/.${site.baseUrl ? '' : ' Ajoutez baseUrl à site.json avant d’exporter.'} Ensuite : news new --dir ${shown}\n`);
+    ctx.stderr.write(editor.kept.length === 0
+      ? `news init : ${shown}/.vscode/ : les schémas JSON des billets et de site.json, pour l’éditeur.\n`
+      : `news init : ${shown}/.vscode/ : ${editor.kept.map((f) => path.basename(f)).join(', ')} existai(en)t déjà, laissé(s) tel(s) quel(s).\n`);
   }
   if (opts.json) writeJson(ctx.stdout, Object.fromEntries(Object.entries(site).filter(([, v]) => v !== undefined)));
   else ctx.stdout.write(`${shownPath(dir, ctx.cwd)}\n`);

@@ -41,11 +41,11 @@ export function register(program: Command, env: CommandEnv): void {
     .option('-t, --tag <étiquette>', 'seulement les billets portant cette étiquette')
     .option('--since <AAAA-MM-JJ>', 'billets datés de ce jour ou après', parseDayFlag('--since'))
     .option('--until <AAAA-MM-JJ>', 'billets datés de ce jour ou avant', parseDayFlag('--until'))
-    .option('-s, --sort <clé>', 'tri : date, views ou title', parseChoice('--sort', SORT_KEYS), 'date')
+    .option('-s, --sort <clé>', 'tri : date, vues ou titre', parseChoice('--sort', SORT_KEYS), 'date')
     .option('-r, --reverse', 'ordre inverse', false)
     .option('-n, --limit <n>', 'au plus n billets', parsePositiveInt('--limit'))
     .option('--json', 'tableau JSON des billets tels que stockés', false)
-    .addHelpText('after', '\nExemples :\n  news list\n  news list --all --sort views --limit 10\n  news list --tag "réseaux sociaux" --since 2013-01-01 --json\n  news list --scheduled\n');
+    .addHelpText('after', '\nExemples :\n  news list\n  news list --all --sort vues --limit 10\n  news list --tag "réseaux sociaux" --since 2013-01-01 --json\n  news list --scheduled\n');
   prepareCommand(program, command, env).action(async (opts: Omit<ListOptions, 'dir'>, cmd: Command) => {
     env.setExitCode(await runList({ ...opts, dir: globalOptions(cmd).dir }, env.ctx));
   });

@@ -31,6 +31,22 @@ export function yearProblem(value: string): string | undefined {
     : undefined;
 }
 
+/*
+ * The same two forms as one regular expression, exact to the day (month lengths and leap
+ * years included), so a JSON Schema (schemas/post.schema.json, for editors) accepts exactly
+ * what parsePostDate accepts (years 1000–9999). test/package/schemas.test.ts checks that they agree.
+ */
+const MONTH_DAY = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
+const LEAP_YEAR = '(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)';
+const DAY_PART = `(?:[1-9]\\d{3}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
+const TIME_PART = 'T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,9})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)';
+/** A calendar date `AAAA-MM-JJ` that exists. */
+export const CALENDAR_DATE_PATTERN = `^${DAY_PART}$`;
+/** An ISO 8601 date-time with `Z` or an offset, on a day that exists. */
+export const INSTANT_PATTERN = `^${DAY_PART}${TIME_PART}$`;
+/** Either form: what a post's `date` may hold. */
+export const POST_DATE_PATTERN = `^${DAY_PART}(?:${TIME_PART})?$`;
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function isRealDay(year: number, month: number, day: number): boolean {
