@@ -33,7 +33,7 @@ export function register(program: Command, env: CommandEnv): void {
     .description("importe des pages de l'ancien site, ou les éléments d'un flux RSS, Atom ou JSON Feed")
     .argument('<fichier|dossier...>', 'pages (.txt) ou flux ; un dossier est parcouru avec ses sous-dossiers')
     .option('--from <format>', 'legacy (pages de l’ancien site), rss, atom ou json', parseChoice('--from', SOURCES), 'legacy')
-    .option('-n, --dry-run', 'montre ce qui serait créé, sans rien écrire', false)
+    .option('--dry-run', 'montre ce qui serait créé, sans rien écrire', false)
     .option('--json', 'rapport JSON : billets créés, déjà présents, et problèmes', false)
     .option('-t, --tag <étiquette>', 'étiquette ajoutée à chaque billet importé (répétable)', collect)
     .addHelpText('after', [

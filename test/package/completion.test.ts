@@ -97,6 +97,12 @@ test('slugs of the content folder for show, from --dir, --dir=, $NEWS_DIR or ./c
   expect(complete(['news', 'show', `--dir=${content}`, 'le'])).toEqual(['le-miroir-brise']);
   expect(complete(['news', 'show', 'p'], os.tmpdir(), { NEWS_DIR: content })).toEqual(['portes-closes', 'portes-ouvertes']);
   expect(complete(['news', 'show', 'p'], contentParent())).toEqual(['portes-closes', 'portes-ouvertes']);
+  // Every command whose argument is <slug> gets them, the ones added by others included.
+  for (const command of [['edit'], ['rm'], ['rename'], ['publish'], ['unpublish'], ['views', 'set']]) {
+    expect([command, complete(['news', ...command, '--dir', content, 'portes-o'])]).toEqual([command, ['portes-ouvertes']]);
+  }
+  expect(complete(['news', 'rm', '--dir', content, 'portes-ouvertes', 'p'])).toEqual(['portes-closes', 'portes-ouvertes']); // rm <slug...>
+  expect(complete(['news', 'rename', '--dir', content, 'portes-ouvertes', ''])).toEqual([]); // the new slug is free text
   // No content folder: nothing offered, nothing printed on the command line.
   expect(complete(['news', 'show', ''], os.tmpdir(), { NEWS_DIR: path.join(os.tmpdir(), 'no-such-news-folder') })).toEqual([]);
 });
