@@ -19,7 +19,7 @@ import { claimProblems, failOnProblems, loadPostFile, loadSite, type PostProblem
 import { loadPostListings } from '../store/cache.js';
 import { loadPostSources, postTableId } from '../store/post-sources.js';
 import { EXPORT_MARKER, readPreviousExport, writeSite } from '../store/site-output.js';
-import { reportFinishedRun, warningLabel } from './shared.js';
+import { reportFinishedRun, warningLabel, warnProblems } from './shared.js';
 import { finishMarkedRuns } from '../store/unfinished.js';
 import { formatIsoInstant } from '../core/dates.js';
 
@@ -78,8 +78,9 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
   /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
   const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
-    // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export.
-    failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé');
+    // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
+    // an entry that is no post file at all (a FIFO, a folder) is named and left out.
+    warnProblems(ctx, failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
     const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
     return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
   };

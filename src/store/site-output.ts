@@ -6,6 +6,7 @@ import type { PlannedFile } from '../export/html.js';
 import { packageVersion } from '../version.js';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
+import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
 
 /**
@@ -129,9 +130,12 @@ function hashBytes(bytes: Uint8Array): string {
   return createHash('sha1').update(bytes).digest('base64url');
 }
 
+/** A system error of the writer, in French naming the file (store/errors.ts), with what it means for --out. */
 function fsError(error: unknown, what: string): NewsError {
   if (error instanceof NewsError) return error;
   const err = error as NodeJS.ErrnoException;
+  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? '', undefined, what);
+  if (mapped instanceof NewsError) return mapped;
   return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
 }
 
