@@ -131,10 +131,10 @@ function hashBytes(bytes: Uint8Array): string {
 }
 
 /** A system error of the writer, in French naming the file (store/errors.ts), with what it means for --out. */
-function fsError(error: unknown, what: string): NewsError {
+function fsError(error: unknown, what: string, file?: string): NewsError {
   if (error instanceof NewsError) return error;
   const err = error as NodeJS.ErrnoException;
-  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? '', undefined, what);
+  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? file ?? '', file !== undefined && err.path === undefined ? 'write' : undefined, what);
   if (mapped instanceof NewsError) return mapped;
   return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
 }
@@ -266,6 +266,8 @@ function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTab
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const rows = new FileRows();
+  /** The file being written, for the message when the disk refuses it. */
+  let current = build;
   try {
     fs.mkdirSync(parent, { recursive: true });
     fs.mkdirSync(build);
@@ -285,14 +287,15 @@ function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTab
         made.add(dir);
       }
       const bytes = Buffer.from(file.render());
-      const target = root + file.path;
+      const target = (current = root + file.path);
       fs.writeFileSync(target, bytes);
       rows.add(file.path, file.key, hashBytes(bytes), fs.lstatSync(target), false);
     }
-    fs.writeFileSync(path.join(build, EXPORT_MARKER), MARKER_TEXT);
+    current = path.join(build, EXPORT_MARKER);
+    fs.writeFileSync(current, MARKER_TEXT);
   } catch (error) {
     fs.rmSync(build, { recursive: true, force: true });
-    throw fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`);
+    throw fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`, current);
   }
   const dirs = emptyDirs();
   try {
@@ -407,6 +410,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   // 3. Write: each file aside in its own folder, then renamed over; removals last.
   const flag = writingFlagOf(out);
   const touched = new Set<string>();
+  let current = flag;
   try {
     fs.writeFileSync(flag, `${process.pid}\n`);
     for (const s of staged) {
@@ -417,6 +421,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
       if (s.inTheWay) fs.rmSync(target, { recursive: true, force: true });
       const temp = join(out, `${dir === '' ? '' : `${dir}/`}.${s.file.path.slice(slash + 1)}${TEMP_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
       try {
+        current = temp;
         fs.writeFileSync(temp, s.bytes, { flag: 'wx' });
         fs.renameSync(temp, target);
       } catch (error) {
@@ -435,7 +440,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
     }
     fsyncDir(out);
   } catch (error) {
-    throw fsError(error, `mise à jour du site ${out} interrompue (les fichiers déjà remplacés sont complets ; relancez l’export pour finir)`);
+    throw fsError(error, `mise à jour du site ${out} interrompue (les fichiers déjà remplacés sont complets ; relancez l’export pour finir)`, current);
   }
   saveRecord(out, site.key, postsId, posts, rows.table, dirTable(out, watched, dirStats, touched));
   fs.rmSync(flag, { force: true });
