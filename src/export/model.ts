@@ -1,4 +1,4 @@
-import { formatIsoDay, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
+import { formatIsoDay, formatIsoInstantOfParts, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
 import { createHash } from 'node:crypto';
 import type { Post, PostListing } from '../core/post.js';
@@ -31,20 +31,8 @@ export const DEFAULT_FEED_LIMIT = 20;
 export const DEFAULT_SITE_TITLE = 'Actualités';
 export const UNTITLED = '(sans titre)';
 
-/** `https://x.fr/actualites` → `https://x.fr/actualites/`; undefined when not an absolute http(s) URL. */
-export function normalizeBaseUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  url.hash = '';
-  url.search = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url.href;
-}
+/** The one rule for base URLs lives with the other site.json rules (core/site.ts). */
+export { normalizeBaseUrl } from '../core/site.js';
 
 /**
  * A post as the site plan takes it: the fields that choose, order and link pages now, the whole
@@ -162,14 +150,7 @@ function tagSlug(name: string): string {
 function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: string; datetime: string } {
   if (date.kind === 'calendar') return { dateFr: `le ${formatDayFr(date.day)}`, datetime: formatIsoDay(date.day) };
   const p = zonedParts(instant, timeZone);
-  const offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return {
-    dateFr: `le ${formatDayFr(p)}`,
-    datetime: `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`,
-  };
+  return { dateFr: `le ${formatDayFr(p)}`, datetime: formatIsoInstantOfParts(instant, p) };
 }
 
 /**

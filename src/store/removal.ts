@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import { NewsError } from '../core/errors.js';
+import { formatIsoInstant } from '../core/dates.js';
+import { loadPostListings } from './cache.js';
+import { locatePost, readPostForChange } from './change.js';
+import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import type { Post } from '../core/post.js';
-import { loadPostFile, postFile, savePost } from './content.js';
+import { loadPostFile, savePost } from './content.js';
 import {
   applyJournal, journalCommand, readJournal, runStatus, startRun, trashStep, undoStep,
   type JournalCommand, type StepHook, type StepOutcome,
@@ -106,3 +110,49 @@ export function restorePost(
   return { file, post: restored, runId: entry.runId };
 }
 
+
+export interface RemovalOptions {
+  now: Date;
+  timeZone: string;
+  /** For the metadata cache and NEWS_LOCK_TIMEOUT (`{}`: no cache, the default wait). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * `news rm`, under the lock: each slug must name a post (an alias is refused, naming its
+ * post); the posts go to a new run of the trash. A broken file is removed as it is (rm is also
+ * how staff get rid of one). Returns the run, the posts removed and the steps left undone.
+ */
+export async function trashPosts(contentDir: string, slugs: readonly string[], options: RemovalOptions): Promise<{ runId: string; removed: Post[]; skipped: StepOutcome[] }> {
+  const at = formatIsoInstant(options.now, options.timeZone);
+  return withContentLock(contentDir, async () => {
+    const posts: Post[] = [];
+    for (const slug of new Set(slugs)) {
+      const located = locatePost(contentDir, slug, options.timeZone, options.env);
+      if (located.viaAlias) {
+        throw new NewsError(`« ${slug} » est un alias du billet « ${located.slug} », pas un billet : pour supprimer ce billet, news rm ${located.slug}`, 2, { code: 'USAGE' });
+      }
+      try {
+        posts.push(readPostForChange(contentDir, located.file).post);
+      } catch (error) {
+        if (!(error instanceof NewsError)) throw error;
+        posts.push({ slug } as Post);
+      }
+    }
+    const run = await removePosts(contentDir, posts.map((p) => p.slug), options.now, at);
+    const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
+    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped') };
+  }, { timeoutMs: lockTimeoutFromEnv(options.env) });
+}
+
+/** `news restore`, under the lock: refused when its slug or an alias is taken meanwhile. */
+export async function restoreTrashedPost(contentDir: string, slug: string, options: RemovalOptions): Promise<{ file: string; post: Post; runId: string }> {
+  const at = formatIsoInstant(options.now, options.timeZone);
+  return withContentLock(contentDir, () => {
+    const claims = new Map<string, string>();
+    for (const { post } of loadPostListings(contentDir, options.timeZone, options.env).posts) {
+      for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);
+    }
+    return restorePost(contentDir, slug, at, (name) => claims.get(name));
+  }, { timeoutMs: lockTimeoutFromEnv(options.env) });
+}
