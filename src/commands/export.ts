@@ -16,7 +16,7 @@ import { renderRss } from '../export/rss.js';
 import { listStaticFiles, loadTheme } from '../export/theme.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
+import { claimProblems, failOnProblems, loadPostFile, loadPosts, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
 import { reportFinishedRun, warningLabel } from './shared.js';
 import { finishMarkedRuns } from '../store/unfinished.js';
@@ -84,7 +84,8 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
     /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
     const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
-      failOnProblems(problems, 'export annulé');
+      // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export.
+      failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé');
       const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
       return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
     };

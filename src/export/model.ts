@@ -31,20 +31,8 @@ export const DEFAULT_FEED_LIMIT = 20;
 export const DEFAULT_SITE_TITLE = 'Actualités';
 export const UNTITLED = '(sans titre)';
 
-/** `https://x.fr/actualites` → `https://x.fr/actualites/`; undefined when not an absolute http(s) URL. */
-export function normalizeBaseUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  url.hash = '';
-  url.search = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url.href;
-}
+/** The one rule for base URLs lives with the other site.json rules (core/site.ts). */
+export { normalizeBaseUrl } from '../core/site.js';
 
 /**
  * A post as the site plan takes it: the fields that choose, order and link pages now, the whole

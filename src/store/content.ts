@@ -170,6 +170,37 @@ export function loadPosts(contentDir: string): LoadResult {
   return { posts, problems };
 }
 
+/**
+ * Every slug and alias must lead to exactly one post (the same rule for `validate` and every
+ * export, which would otherwise drop the alias page): a name claimed twice is a problem on
+ * each file that claims it, naming the others.
+ */
+export function claimProblems(contentDir: string, posts: ReadonlyArray<{ post: { slug: string; aliases: readonly string[] }; file: string }>): PostProblem[] {
+  const claims = new Map<string, Array<{ file: string; field: 'slug' | 'aliases' }>>();
+  const claim = (name: string, file: string, field: 'slug' | 'aliases') => {
+    const owners = claims.get(name);
+    if (owners) owners.push({ file, field });
+    else claims.set(name, [{ file, field }]);
+  };
+  for (const { post, file } of posts) {
+    claim(post.slug, file, 'slug');
+    for (const alias of new Set(post.aliases)) claim(alias, file, 'aliases');
+  }
+  const problems: PostProblem[] = [];
+  for (const [name, owners] of claims) {
+    if (owners.length < 2) continue;
+    const named = owners.map((o) => `${path.basename(o.file)} (${o.field === 'slug' ? 'slug' : 'alias'})`).join(', ');
+    for (const owner of owners) {
+      problems.push({
+        file: owner.file,
+        field: owner.field,
+        message: `${displayPath(contentDir, owner.file)} : « ${name} » est revendiqué plusieurs fois (${named}) : gardez-le sur un seul billet`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** Turns the first problems into one error (exit 2) for commands that need every post sound. */
 export function failOnProblems(problems: PostProblem[], what: string): void {
   if (problems.length === 0) return;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { formatIsoInstant } from '../core/dates.js';
 import { isNewsError } from '../core/errors.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
-import { loadPosts, loadSite, SITE_FILE, type LoadResult, type PostProblem } from './content.js';
+import { claimProblems, loadPosts, loadSite, SITE_FILE, type LoadResult, type PostProblem } from './content.js';
 import { readFinished, type FinishedRun } from './unfinished.js';
 
 export interface ValidationReport {
@@ -30,23 +30,7 @@ export function checkSiteFile(contentDir: string): { timeZone: string; problems:
 export function validateLoaded(contentDir: string, siteProblems: PostProblem[], loaded: LoadResult): ValidationReport {
   const { posts, problems: fileProblems } = loaded;
   const problems = [...siteProblems, ...fileProblems];
-  const claims = new Map<string, string[]>();
-  const claim = (name: string, by: string) => claims.set(name, [...(claims.get(name) ?? []), by]);
-  for (const { post } of posts) {
-    claim(post.slug, `${post.slug}.json (slug)`);
-    for (const alias of new Set(post.aliases)) claim(alias, `${post.slug}.json (alias)`);
-  }
-  for (const [name, owners] of claims) {
-    if (owners.length < 2) continue;
-    for (const owner of owners) {
-      const file = path.join(contentDir, 'posts', owner.replace(/ \(.*$/, ''));
-      problems.push({
-        file,
-        field: owner.endsWith('(alias)') ? 'aliases' : 'slug',
-        message: `${path.relative(contentDir, file)} : « ${name} » est revendiqué plusieurs fois (${owners.join(', ')}) : gardez-le sur un seul billet`,
-      });
-    }
-  }
+  problems.push(...claimProblems(contentDir, posts));
   const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
   return { ok: problems.length === 0, checked, problems };
 }
