@@ -4,7 +4,7 @@ import type { Context } from '../core/context.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
 import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
 import { restoreTrashedPost } from '../store/removal.js';
-import { reportChange } from './shared.js';
+import { reportChange, reportFinishedRun } from './shared.js';
 
 export interface RestoreOptions {
   dir?: string;
@@ -30,6 +30,7 @@ export async function runRestore(opts: RestoreOptions, ctx: Context): Promise<nu
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
   const restored = await restoreTrashedPost(dir, opts.slug, { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
+  for (const run of restored.finished) reportFinishedRun(ctx, run);
   reportChange(ctx, 'restore', { file: restored.file, post: restored.post, changes: [] }, { json: opts.json, quiet: true });
   if (!opts.quiet) ctx.stderr.write(`news restore : ${restored.post.slug} remis en place (depuis ${TRASH_DIR}/${restored.runId}/).\n`);
   return 0;

@@ -6,7 +6,7 @@ import { writeJson } from '../cli/json.js';
 import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
 import { trashPosts } from '../store/removal.js';
 import { trashedPostFile } from '../store/trash.js';
-import { shownPath, warningLabel } from './shared.js';
+import { reportFinishedRun, shownPath, warningLabel } from './shared.js';
 
 export interface RmOptions {
   dir?: string;
@@ -41,7 +41,8 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runRm(opts: RmOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const { runId, removed, skipped } = await trashPosts(dir, opts.slugs, { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
+  const { runId, removed, skipped, finished } = await trashPosts(dir, opts.slugs, { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
+  for (const run of finished) reportFinishedRun(ctx, run);
   for (const s of skipped) ctx.stderr.write(`${warningLabel(ctx)} : ${s.reason}\n`);
   if (!opts.quiet && removed.length > 0) {
     const names = removed.map((p) => p.slug).join(', ');

@@ -11,6 +11,7 @@ import {
   type JournalCommand, type StepHook, type StepOutcome,
 } from './journal.js';
 import { listRunIds, removeRunDir, trashedPostFile } from './trash.js';
+import { finishPendingRuns, type FinishedRun } from './unfinished.js';
 
 /**
  * `news rm` and `news restore`, on the dedupe journal: a removal is a run whose steps are all
@@ -123,9 +124,11 @@ export interface RemovalOptions {
  * post); the posts go to a new run of the trash. A broken file is removed as it is (rm is also
  * how staff get rid of one). Returns the run, the posts removed and the steps left undone.
  */
-export async function trashPosts(contentDir: string, slugs: readonly string[], options: RemovalOptions): Promise<{ runId: string; removed: Post[]; skipped: StepOutcome[] }> {
+export async function trashPosts(contentDir: string, slugs: readonly string[], options: RemovalOptions): Promise<{ runId: string; removed: Post[]; skipped: StepOutcome[]; finished: FinishedRun[] }> {
   const at = formatIsoInstant(options.now, options.timeZone);
   return withContentLock(contentDir, async () => {
+    // A run a crash left half done is finished first: a new run never lands on a half-merged folder.
+    const finished = await finishPendingRuns(contentDir, at);
     const posts: Post[] = [];
     for (const slug of new Set(slugs)) {
       const located = locatePost(contentDir, slug, options.timeZone, options.env);
@@ -141,18 +144,19 @@ export async function trashPosts(contentDir: string, slugs: readonly string[], o
     }
     const run = await removePosts(contentDir, posts.map((p) => p.slug), options.now, at);
     const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
-    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped') };
+    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped'), finished };
   }, { timeoutMs: lockTimeoutFromEnv(options.env) });
 }
 
 /** `news restore`, under the lock: refused when its slug or an alias is taken meanwhile. */
-export async function restoreTrashedPost(contentDir: string, slug: string, options: RemovalOptions): Promise<{ file: string; post: Post; runId: string }> {
+export async function restoreTrashedPost(contentDir: string, slug: string, options: RemovalOptions): Promise<{ file: string; post: Post; runId: string; finished: FinishedRun[] }> {
   const at = formatIsoInstant(options.now, options.timeZone);
-  return withContentLock(contentDir, () => {
+  return withContentLock(contentDir, async () => {
+    const finished = await finishPendingRuns(contentDir, at);
     const claims = new Map<string, string>();
     for (const { post } of loadPostListings(contentDir, options.timeZone, options.env).posts) {
       for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);
     }
-    return restorePost(contentDir, slug, at, (name) => claims.get(name));
+    return { ...restorePost(contentDir, slug, at, (name) => claims.get(name)), finished };
   }, { timeoutMs: lockTimeoutFromEnv(options.env) });
 }
