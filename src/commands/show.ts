@@ -63,7 +63,7 @@ export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> 
   if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.map(line).join(', ')}`);
   if (post.summary) lines.push('', colors.italic(printableText(post.summary)));
   // The body as a reader sees it: Markdown rendered to plain text (no `\*` escapes, no markup).
-  lines.push('', printableText(markdownToText(post.body)).trimEnd());
+  lines.push('', markdownToText(printableText(post.body), { heading: (text) => colors.bold(text) }).trimEnd());
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -18,7 +18,8 @@ interface Container {
   rank: number;
 }
 
-export function markdownToText(source: string): string {
+/** `heading` styles a heading's text (bold on a terminal); by default it is left as it is. */
+export function markdownToText(source: string, style: { heading?: (text: string) => string } = {}): string {
   const tokens = md.parse(source, {});
   const out: string[] = [];
   const containers: Container[] = [];
@@ -26,6 +27,7 @@ export function markdownToText(source: string): string {
   let tight = false;
   let row: string[] | undefined;
   let tableRows = 0;
+  let inHeading = false;
 
   const emit = (text: string, joinTight: boolean) => {
     if (out.length > 0 && !joinTight) out.push(blankLine(containers));
@@ -59,9 +61,14 @@ export function markdownToText(source: string): string {
         break;
       case 'heading_open':
         tight = false;
+        inHeading = true;
+        break;
+      case 'heading_close':
+        inHeading = false;
         break;
       case 'inline':
         if (row) row.push(inlineText(token.children ?? []));
+        else if (inHeading) emit(style.heading ? style.heading(inlineText(token.children ?? [])) : inlineText(token.children ?? []), false);
         else emit(inlineText(token.children ?? []), tight && followsItem(containers));
         break;
       case 'fence':
