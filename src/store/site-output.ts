@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
 import type { PlannedFile } from '../export/html.js';
 import { packageVersion } from '../version.js';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { fsyncDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
@@ -528,7 +528,7 @@ export function removeLeftoversBeside(out: string): void {
   for (const entry of names.sort()) {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(build|old)-(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
-    if (!match || isRunning(Number(match[2]))) continue;
+    if (!match || Number(match[2]) === process.pid || isProcessRunning(Number(match[2]))) continue;
     const leftover = path.join(parent, entry);
     if (match[1] === 'old' && !fs.existsSync(out) && fs.existsSync(path.join(leftover, EXPORT_MARKER))) {
       try {
@@ -539,15 +539,5 @@ export function removeLeftoversBeside(out: string): void {
       }
     }
     fs.rmSync(leftover, { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
