@@ -235,26 +235,30 @@ export function hashText(text: string, start = 0, end = text.length, seed = 0): 
 
 /** The same mixing over four numbers (53-bit hashes or small integers): a visitor's key. */
 export function hashNumbers(a: number, b: number, c: number, d: number): number {
+  const words = HASH_WORDS;
+  words[0] = a >>> 0;
+  words[1] = (a / 4294967296) >>> 0;
+  words[2] = b >>> 0;
+  words[3] = (b / 4294967296) >>> 0;
+  words[4] = c >>> 0;
+  words[5] = (c / 4294967296) >>> 0;
+  words[6] = d >>> 0;
+  words[7] = (d / 4294967296) >>> 0;
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  const mix = (w: number) => {
-    h1 = Math.imul(h1 ^ w, 2654435761);
-    h2 = Math.imul(h2 ^ w, 1597334677);
-  };
-  mix(a >>> 0);
-  mix((a / 4294967296) >>> 0);
-  mix(b >>> 0);
-  mix((b / 4294967296) >>> 0);
-  mix(c >>> 0);
-  mix((c / 4294967296) >>> 0);
-  mix(d >>> 0);
-  mix((d / 4294967296) >>> 0);
+  for (let i = 0; i < 8; i++) {
+    h1 = Math.imul(h1 ^ words[i]!, 2654435761);
+    h2 = Math.imul(h2 ^ words[i]!, 1597334677);
+  }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/** hashNumbers' words, reused (nothing allocated per line). */
+const HASH_WORDS = new Uint32Array(8);
 
 /** What the scanner needs to know about the site: its posts' URLs and its clock. */
 export interface PostCatalog {
