@@ -324,8 +324,8 @@ export const READ = 7;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-/** The rest of a path below the base path: a post's page (group 1 = slug), or a path holding a `%`. */
-const SLUG_PATH = /([a-z0-9-]+)(?:\/(?:index\.html)?)?[ ?#"]|[^ "%\n]*%/y;
+/** The rest of a path below the base path: a post's page (slug, then `/`, `/index.html` or nothing, then its end), or a path holding a `%`. */
+const SLUG_PATH = /[a-z0-9-]+(?:\/(?:index\.html)?)?[ ?#"]|[^ "%\n]*%/y;
 
 /**
  * Decides, line by line, whether a line is a new read of a post. Most lines of a real log
@@ -423,12 +423,16 @@ export class LogScanner {
     // One native match decides: a slug, then `/`, `/index.html` or nothing, then the end of
     // the path (a space, a query, a fragment, the closing quote); or a `%` somewhere in the path.
     const re = SLUG_PATH;
-    re.lastIndex = p + base.length;
-    const m = re.exec(text);
-    if (m === null || re.lastIndex > end) return p < end ? -1 : -2;
-    const slug = m[1];
-    if (slug === undefined) return this.escapedPost(text, p, end);
-    return this.catalog.bySlugOrAlias.get(slug) ?? -1;
+    const slugStart = p + base.length;
+    re.lastIndex = slugStart;
+    // test(), not exec(): no match array is made; the slug's end is read back from lastIndex.
+    if (!re.test(text) || re.lastIndex > end) return p < end ? -1 : -2;
+    const after = re.lastIndex - 1; // the character that ended the path, or the `%`
+    if (text.charCodeAt(after) === 37 /* % */) return this.escapedPost(text, p, end);
+    let slugEnd = after;
+    if (text.charCodeAt(slugEnd - 1) === 47 /* / */) slugEnd--;
+    else if (slugEnd - 11 > slugStart && text.startsWith('/index.html', slugEnd - 11)) slugEnd -= 11;
+    return this.catalog.bySlugOrAlias.get(text.slice(slugStart, slugEnd)) ?? -1;
   }
 
   /** A path with `%` escapes, from its start to its end (a space or the closing quote). */
