@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests drive for real, when they are missing:
 # chromium (headless browser), python3-feedparser (feed parser), libxml2-utils (xmllint), tmux (pseudo-terminal),
-# nginx and curl (a real web server whose access log news views import reads).
+# strace (a SIGKILL or an error injected at an exact system call),
+# nginx and curl (a real web server whose access log news views import reads),
+# a Java runtime for the Nu Html Checker (vnu-jar from npm).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 /usr/bin/python3 -c 'import feedparser' 2>/dev/null || missing+=(python3-feedparser)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

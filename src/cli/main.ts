@@ -16,6 +16,10 @@ export async function main(argv: string[], ctx: Context): Promise<number> {
     ctx.stdout.write(`${packageVersion()}\n`);
     return EXIT_OK;
   }
+  if (args[0] === '__complete') {
+    const { runComplete } = await import('./complete.js');
+    return runComplete(args.slice(1), ctx);
+  }
   const optionWords = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
   if (optionWords.includes('--no-color')) noColorRequested.add(ctx);
   try {

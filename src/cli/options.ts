@@ -54,13 +54,44 @@ export function parseDayFlag(flag: string) {
   };
 }
 
-export function parseChoice<T extends string>(flag: string, choices: readonly T[]) {
-  return (value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`${flag} attend l'une des valeurs ${choices.join(', ')} (reçu « ${value} »)`);
+/**
+ * Words a user may type in French for a value the program knows in English: `--sort vues`
+ * is `--sort views`, `brouillon` is `draft`. Accents and case do not matter (`publie`, `Publié`).
+ */
+export const FRENCH_VALUES: Readonly<Record<string, string>> = {
+  brouillon: 'draft',
+  publie: 'published',
+  vues: 'views',
+  titre: 'title',
+  ancien: 'legacy',
+};
+
+/** A choice parser: also tells shell completion which words it accepts (see cli/completion.ts). */
+export interface ChoiceParser<T extends string> {
+  (value: string): T;
+  /** Every word accepted, French ones included, in the order completion offers them. */
+  completionValues: string[];
+}
+
+const fold = (word: string): string => word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+export function parseChoice<T extends string>(flag: string, choices: readonly T[]): ChoiceParser<T> {
+  const french = Object.entries(FRENCH_VALUES).filter(([, english]) => (choices as readonly string[]).includes(english));
+  const parse = (value: string): T => {
+    const folded = fold(value.trim());
+    const chosen = choices.find((c) => fold(c) === folded) ?? french.find(([word]) => word === folded)?.[1];
+    if (chosen === undefined) {
+      const words = [...choices, ...french.map(([word]) => frenchSpelling(word))];
+      throw new InvalidArgumentError(`${flag} attend l’une des valeurs ${words.join(', ')} (reçu « ${value} »)`);
     }
-    return value as T;
+    return chosen as T;
   };
+  return Object.assign(parse, { completionValues: [...choices, ...french.map(([word]) => frenchSpelling(word))] });
+}
+
+/** The word as it is written (the table keys are folded). */
+function frenchSpelling(word: string): string {
+  return word === 'publie' ? 'publié' : word;
 }
 
 export function collect(value: string, previous: string[] | undefined): string[] {

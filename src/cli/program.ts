@@ -16,8 +16,22 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   import: () => import('../commands/import.js'),
   dedupe: () => import('../commands/dedupe.js'),
   export: () => import('../commands/export.js'),
+  edit: () => import('../commands/edit.js'),
+  publish: () => import('../commands/publish.js'),
+  unpublish: () => import('../commands/unpublish.js'),
+  rename: () => import('../commands/rename.js'),
+  rm: () => import('../commands/rm.js'),
+  restore: () => import('../commands/restore.js'),
+  trash: () => import('../commands/trash.js'),
+  tags: () => import('../commands/tags.js'),
+  init: () => import('../commands/init.js'),
   views: () => import('../commands/views.js'),
+  theme: () => import('../commands/theme.js'),
+  completion: () => import('../commands/completion.js'),
 };
+
+/** Commands that describe the whole program, so they need every command registered. */
+const WHOLE_PROGRAM = new Set(['completion']);
 
 
 /** The command a user named: the first word that is not an option or an option's value. */
@@ -75,10 +89,25 @@ export async function runProgram(argv: string[], ctx: Context): Promise<number> 
   const program = buildProgram(ctx);
   const env: CommandEnv = { ctx, setExitCode: (code) => (exitCode = code) };
   const name = commandName(argv.slice(2));
-  const names = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
-  for (const loaded of await Promise.all(names.map((n) => COMMANDS[n]!()))) loaded.register(program, env);
+  const names = name !== undefined && name in COMMANDS && !WHOLE_PROGRAM.has(name) ? [name] : Object.keys(COMMANDS);
+  // One after the other: jest's ESM loader (vm modules) fails on many parallel imports sharing node:fs
+  // ("not in cache"), and only help or an unknown command loads them all.
+  for (const n of names) (await COMMANDS[n]!()).register(program, env);
   await program.parseAsync(argv);
   return exitCode;
+}
+
+/**
+ * The program with every command registered, for what describes it whole: the man page
+ * (scripts/build-assets.js) and the help test. Nothing runs: an action would report its exit
+ * code into the void.
+ */
+export async function buildFullProgram(ctx: Context): Promise<Command> {
+  const program = buildProgram(ctx);
+  const env: CommandEnv = { ctx, setExitCode: () => undefined };
+  // One after the other: nothing here is in a hurry (and jest's ESM loader trips on parallel imports).
+  for (const name of Object.keys(COMMANDS)) (await COMMANDS[name]!()).register(program, env);
+  return program;
 }
 
 /**

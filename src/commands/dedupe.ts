@@ -18,7 +18,8 @@ import {
   applyJournal, pendingRuns, readJournal, runStatus, sha256, startRun, trashStep, undoJournal,
   type JournalStep, type StepHook, type StepOutcome,
 } from '../store/journal.js';
-import { isRunId, listRunIds, removeLeftovers } from '../store/trash.js';
+import { isRunId, listRunIds } from '../store/trash.js';
+import { finishPendingRuns } from '../store/unfinished.js';
 import { colors } from '../format/color.js';
 import { formatCountFr } from '../format/french.js';
 import { warnProblems, warningLabel } from './shared.js';
@@ -341,24 +342,21 @@ function journalSteps(dir: string, plan: MergePlan): JournalStep[] {
   return steps;
 }
 
-/** Finishes the runs a crash left half done (an apply, or an undo), before anything else. */
-async function finishPendingRuns(dir: string, ctx: Context, at: string, hook: StepHook, quiet: boolean): Promise<void> {
-  for (const { runId, status } of pendingRuns(dir)) {
-    const journal = readJournal(dir, runId);
-    const outcomes = status === 'undoing' ? await undoJournal(dir, journal, at, hook) : await applyJournal(dir, journal, at, hook);
-    reportSkipped(ctx, outcomes, quiet);
+/** Finishes the runs a crash left half done (an apply, an undo, an rm), before anything else. */
+async function finishInterrupted(dir: string, ctx: Context, at: string, hook: StepHook, quiet: boolean): Promise<void> {
+  for (const run of await finishPendingRuns(dir, at, hook)) {
+    reportSkipped(ctx, run.outcomes, quiet);
     if (!quiet) {
-      ctx.stderr.write(`news dedupe : l'exécution interrompue ${runId} a été ${status === 'undoing' ? 'annulée' : 'terminée'}.\n`);
+      ctx.stderr.write(`news dedupe : l'exécution interrompue ${run.runId} a été ${run.status === 'undoing' ? 'annulée' : 'terminée'}.\n`);
     }
   }
-  removeLeftovers(dir);
 }
 
 async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone: string): Promise<number> {
   const hook = stepHook(ctx);
   const at = formatIsoInstant(ctx.now(), timeZone);
   const result = await withContentLock(dir, async () => {
-    await finishPendingRuns(dir, ctx, at, hook, opts.quiet);
+    await finishInterrupted(dir, ctx, at, hook, opts.quiet);
     const { findings, problems } = await scanFolder(dir, opts, timeZone, ctx);
     failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);

@@ -13,11 +13,14 @@ import { renderHtmlSite } from '../export/html.js';
 import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
+import { listStaticFiles, loadTheme } from '../export/theme.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { failOnProblems, loadPostFile, loadPosts, loadSite, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR, type PostProblem } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
-import { warningLabel } from './shared.js';
+import { reportFinishedRun, warningLabel } from './shared.js';
+import { finishMarkedRuns } from '../store/unfinished.js';
+import { formatIsoInstant } from '../core/dates.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -75,7 +78,9 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const limit = opts.format === 'html' ? opts.limit : opts.limit ?? DEFAULT_FEED_LIMIT;
   // Read under the content lock: a dedupe --apply running at the same moment is seen
   // before or after, never half done. Rendering and writing happen after the lock is released.
-  const { sorted, matching } = await withContentLock(contentDir, () => {
+  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
+    // A run killed half-way is finished first (or, without write access, the export is refused naming it).
+    for (const run of await finishMarkedRuns(contentDir, held, formatIsoInstant(ctx.now(), site.timeZone))) reportFinishedRun(ctx, run);
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
     /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
     const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
@@ -96,7 +101,11 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
-    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl }));
+    // The theme and static files are read and every template parsed before any page is made.
+    const theme = loadTheme(contentDir);
+    const staticFiles = listStaticFiles(contentDir);
+    const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
+    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl, theme, staticFiles, publisher }));
     if (!opts.quiet) ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
     return 0;
   }
@@ -212,7 +221,7 @@ function fsError(error: unknown, what: string): NewsError {
  * a failed export leaves the previous one untouched. Plain synchronous writes inside the
  * build folder (the swap gives the atomicity). Returns the number of files written.
  */
-function writeSite(out: string, files: Iterable<{ path: string; content: string }>): number {
+function writeSite(out: string, files: Iterable<{ path: string; content: string | Uint8Array }>): number {
   const parent = path.dirname(out);
   const name = path.basename(out);
   removeLeftovers(parent, name);

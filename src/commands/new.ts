@@ -1,18 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
 import { addQuietOption, collect, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { formatIsoDay, formatIsoInstant, parseTypedDate, today } from '../core/dates.js';
-import { normalizeForCompare } from '../core/normalize.js';
-import { checkPost, SCHEMA_VERSION, type Post } from '../core/post.js';
-import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
-import { createPost, loadPosts, loadSite, oversizedPostBytes, postTooBigReason, resolveContentDir, type Site } from '../store/content.js';
-import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { formatIsoDay, parseTypedDate, today } from '../core/dates.js';
+import type { Post } from '../core/post.js';
+import { isValidSlug } from '../core/slug.js';
+import { loadSite, resolveContentDir, type Site } from '../store/content.js';
+import { lockTimeoutFromEnv } from '../store/lock.js';
+import { addPost } from '../store/new-post.js';
 import { readBodyFile } from '../store/read.js';
 import { formatDateFr } from '../format/french.js';
 import { colors } from '../format/color.js';
@@ -116,7 +114,7 @@ async function askMissing(opts: NewOptions, given: Partial<Draft>, site: Site, c
     default: formatIsoDay(today(ctx.now(), site.timeZone)),
     validate: (v) => {
       const typed = parseTypedDate(v, site.timeZone);
-      return typed.ok ? true : `${typed.reason ? `${typed.reason} ; ` : ''}attendu par exemple 2026-11-30 ou 2026-11-30 08:00`;
+      return typed.ok ? true : typed.reason ?? 'attendu par exemple 2026-11-30 ou 2026-11-30 08:00';
     },
   })).trim(), site.timeZone);
   const author = opts.author !== undefined
@@ -202,61 +200,8 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
     };
   }
 
-  const stamp = formatIsoInstant(ctx.now(), site.timeZone);
-  const postOf = (slug: string): unknown => ({
-    schemaVersion: SCHEMA_VERSION,
-    id: randomUUID(),
-    slug,
-    title: draft.title,
-    date: draft.date,
-    status: draft.status,
-    author: draft.author,
-    tags: draft.tags,
-    summary: draft.summary,
-    body: draft.body,
-    views: 0,
-    aliases: [],
-    createdAt: stamp,
-    updatedAt: stamp,
-  });
-  // Refused before the lock is taken: nothing is written that validate and the exports would refuse.
-  const bytes = oversizedPostBytes(postOf(opts.slug ?? (slugify(draft.title) || 'billet')) as Post);
-  if (bytes !== undefined) {
-    const source = opts.bodyFile !== undefined ? `--body-file ${opts.bodyFile}` : opts.body !== undefined ? '--body' : 'texte du billet';
-    throw new NewsError(`${source} : ${postTooBigReason(bytes)} ; aucun billet créé`, 2, { code: 'INVALID_CONTENT' });
-  }
-  const { file, post, lookalikes } = await withContentLock(dir, () => {
-    const { posts } = loadPosts(dir);
-    const taken = new Set<string>();
-    for (const { post: p } of posts) {
-      taken.add(p.slug);
-      for (const alias of p.aliases) taken.add(alias);
-    }
-    const base = opts.slug ?? (slugify(draft.title) || 'billet');
-    if (opts.slug !== undefined && taken.has(opts.slug)) {
-      throw new NewsError(`--slug « ${opts.slug} » est déjà pris par un billet (ou un alias) : choisissez-en un autre`);
-    }
-    const normalizedTitle = normalizeForCompare(draft.title);
-    const normalizedBody = normalizeForCompare(draft.body);
-    const lookalikes = posts
-      .filter(({ post: p }) => normalizeForCompare(p.title) === normalizedTitle || normalizeForCompare(p.body) === normalizedBody)
-      .map(({ post: p }) => p.slug);
-    for (;;) {
-      const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(path.join(dir, 'posts', `${s}.json`)));
-      const candidate = checkPost(postOf(slug));
-      if (!candidate.ok) {
-        throw new NewsError(`billet invalide : ${candidate.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`);
-      }
-      try {
-        return { file: createPost(dir, candidate.post), post: candidate.post, lookalikes };
-      } catch (error) {
-        // Someone wrote this name without the lock: take the next free one, never overwrite.
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (opts.slug !== undefined) throw new NewsError(`--slug « ${opts.slug} » est déjà pris : choisissez-en un autre`);
-        taken.add(slug);
-      }
-    }
-  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  const sizeLabel = opts.bodyFile !== undefined ? `--body-file ${opts.bodyFile}` : opts.body !== undefined ? '--body' : 'texte du billet';
+  const { file, post, lookalikes } = await addPost(dir, { ...draft, slug: opts.slug }, { now: ctx.now(), lockTimeoutMs: lockTimeoutFromEnv(ctx.env), sizeLabel });
 
   if (lookalikes.length > 0) {
     ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);

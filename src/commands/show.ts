@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
@@ -6,13 +5,13 @@ import { NewsError } from '../core/errors.js';
 import { globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import type { Post } from '../core/post.js';
-import { isValidSlug } from '../core/slug.js';
-import { nearestSlugs } from '../core/suggest.js';
-import { loadPostFile, loadSite, postFile, resolveContentDir } from '../store/content.js';
-import { loadPostListings } from '../store/cache.js';
-import { formatDateFr, formatViewsBracketedFr } from '../format/french.js';
+import { loadPostFile, loadSite, resolveContentDir } from '../store/content.js';
+import { locatePost } from '../store/change.js';
+import { formatDateTimeFr, formatViewsBracketedFr } from '../format/french.js';
+import { isDue } from '../core/filters.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
+import { readFinishedContent } from './shared.js';
 
 export interface ShowOptions {
   dir?: string;
@@ -34,16 +33,7 @@ export function register(program: Command, env: CommandEnv): void {
 
 /** The post with this slug, or the post that lists it among its aliases. */
 function findPost(dir: string, slug: string, timeZone: string, env: Context['env']): Post {
-  if (isValidSlug(slug)) {
-    const file = postFile(dir, slug);
-    if (entryExists(file)) return readWholePost(dir, file);
-  }
-  const { posts } = loadPostListings(dir, timeZone, env);
-  const byAlias = posts.find(({ post }) => post.aliases.includes(slug));
-  if (byAlias) return readWholePost(dir, byAlias.file); // the listing has no body
-  const suggestions = nearestSlugs(slug, posts.map(({ post }) => post.slug));
-  const hint = suggestions.length > 0 ? ` Slugs proches : ${suggestions.join(', ')}.` : ' Voir news list --all pour les slugs existants.';
-  throw new NewsError(`aucun billet « ${slug} » (ni slug ni alias).${hint}`);
+  return readWholePost(dir, locatePost(dir, slug, timeZone, env).file);
 }
 
 function readWholePost(dir: string, file: string): Post {
@@ -54,28 +44,20 @@ function readWholePost(dir: string, file: string): Post {
   return loaded.post!;
 }
 
-/** Anything under that name, a link or a FIFO included: loadPostFile says what is wrong with it. */
-function entryExists(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const post = findPost(dir, opts.slug, site.timeZone, ctx.env);
+  const post = await readFinishedContent(ctx, dir, site.timeZone, () => findPost(dir, opts.slug, site.timeZone, ctx.env));
   if (opts.json) {
     writeJson(ctx.stdout, post);
     return 0;
   }
   const line = (text: string) => printableText(text, true);
   const lines = [colors.bold(line(post.title))];
-  const status = post.status === 'draft' ? ` ${colors.yellow('[brouillon]')}` : '';
-  lines.push(`${formatDateFr(post.date, site.timeZone)} ${formatViewsBracketedFr(post.views)}${status}`);
+  const status = post.status === 'draft'
+    ? ` ${colors.yellow('[brouillon]')}`
+    : isDue(post, ctx.now(), site.timeZone) ? '' : ` ${colors.yellow('[programmé]')}`;
+  lines.push(`${formatDateTimeFr(post.date, site.timeZone)} ${formatViewsBracketedFr(post.views)}${status}`);
   if (post.author) lines.push(`par ${line(post.author)}`);
   if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.map(line).join(', ')}`);
   if (post.summary) lines.push('', colors.italic(printableText(post.summary)));

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
-import { isNewsError } from '../core/errors.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { loadPosts, loadSite, resolveContentDir, SITE_FILE, type PostProblem } from '../store/content.js';
+import { loadPosts, resolveContentDir } from '../store/content.js';
+import { checkSiteFile, validateLoaded } from '../store/validate.js';
 import path from 'node:path';
+import { readFinishedContent } from './shared.js';
 
 export interface ValidateOptions {
   dir?: string;
@@ -27,36 +28,9 @@ export function register(program: Command, env: CommandEnv): void {
 
 export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
-  const problems: PostProblem[] = [];
-  try {
-    loadSite(dir);
-  } catch (error) {
-    if (!isNewsError(error)) throw error;
-    problems.push({ file: path.join(dir, SITE_FILE), message: error.message });
-  }
-  const { posts, problems: fileProblems } = loadPosts(dir);
-  problems.push(...fileProblems);
-
-  // Every slug and alias must lead to exactly one post.
-  const claims = new Map<string, string[]>();
-  const claim = (name: string, by: string) => claims.set(name, [...(claims.get(name) ?? []), by]);
-  for (const { post } of posts) {
-    claim(post.slug, `${post.slug}.json (slug)`);
-    for (const alias of new Set(post.aliases)) claim(alias, `${post.slug}.json (alias)`);
-  }
-  for (const [name, owners] of claims) {
-    if (owners.length < 2) continue;
-    for (const owner of owners) {
-      const file = path.join(dir, 'posts', owner.replace(/ \(.*$/, ''));
-      problems.push({
-        file,
-        field: owner.endsWith('(alias)') ? 'aliases' : 'slug',
-        message: `${path.relative(dir, file)} : « ${name} » est revendiqué plusieurs fois (${owners.join(', ')}) : gardez-le sur un seul billet`,
-      });
-    }
-  }
-
-  const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
+  const site = checkSiteFile(dir);
+  const loaded = await readFinishedContent(ctx, dir, site.timeZone, () => loadPosts(dir));
+  const { checked, problems } = validateLoaded(dir, site.problems, loaded);
   if (opts.json) {
     writeJson(ctx.stdout, {
       ok: problems.length === 0,

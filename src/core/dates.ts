@@ -17,6 +17,36 @@ export type PostDate =
 const CALENDAR = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** SPEC: years 1000–9999 (four digits, and no year that Date.UTC would read as 19xx). */
+export const MIN_YEAR = 1000;
+export const MAX_YEAR = 9999;
+
+/** Why a date string shaped as a post date is refused, in French, or undefined when it is not about the year. */
+export function yearProblem(value: string): string | undefined {
+  const m = /^([+-]?\d+)-\d{2}-\d{2}/.exec(value.trim());
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  return year < MIN_YEAR || year > MAX_YEAR || m[1]!.length !== 4
+    ? `année ${m[1]} hors des années acceptées (${MIN_YEAR} à ${MAX_YEAR}, sur quatre chiffres)`
+    : undefined;
+}
+
+/*
+ * The same two forms as one regular expression, exact to the day (month lengths and leap
+ * years included), so a JSON Schema (schemas/post.schema.json, for editors) accepts exactly
+ * what parsePostDate accepts (years 1000–9999). test/package/schemas.test.ts checks that they agree.
+ */
+const MONTH_DAY = '(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|02-(?:0[1-9]|1\\d|2[0-8]))';
+const LEAP_YEAR = '(?:[1-9]\\d(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[13579][26])00)';
+const DAY_PART = `(?:[1-9]\\d{3}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
+const TIME_PART = 'T(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d(?:\\.\\d{1,9})?)?(?:Z|[+-](?:[01]\\d|2[0-3]):[0-5]\\d)';
+/** A calendar date `AAAA-MM-JJ` that exists. */
+export const CALENDAR_DATE_PATTERN = `^${DAY_PART}$`;
+/** An ISO 8601 date-time with `Z` or an offset, on a day that exists. */
+export const INSTANT_PATTERN = `^${DAY_PART}${TIME_PART}$`;
+/** Either form: what a post's `date` may hold. */
+export const POST_DATE_PATTERN = `^${DAY_PART}(?:${TIME_PART})?$`;
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function isRealDay(year: number, month: number, day: number): boolean {
@@ -46,13 +76,13 @@ function parsePostDateUncached(value: string): PostDate | undefined {
     const year = Number(calendar[1]);
     const month = Number(calendar[2]);
     const day = Number(calendar[3]);
-    return isRealDay(year, month, day) ? { kind: 'calendar', day: { year, month, day } } : undefined;
+    return year >= MIN_YEAR && isRealDay(year, month, day) ? { kind: 'calendar', day: { year, month, day } } : undefined;
   }
   const dateTime = DATE_TIME.exec(value);
   if (!dateTime) return undefined;
   const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(dateTime[i]));
   const second = Number(dateTime[6] ?? '0');
-  if (!isRealDay(year!, month!, day!) || hour! > 23 || minute! > 59 || second > 59) return undefined;
+  if (year! < MIN_YEAR || !isRealDay(year!, month!, day!) || hour! > 23 || minute! > 59 || second > 59) return undefined;
   const offset = dateTime[8]!;
   if (offset !== 'Z') {
     const [oh, om] = offset.slice(1).split(':').map(Number);
@@ -112,19 +142,38 @@ export function calendarDayOf(date: PostDate, timeZone: string): CalendarDay {
   return { year, month, day };
 }
 
-/** Offset of a time zone from UTC at an instant, in minutes (Paris: +60 in winter, +120 in summer). */
-export function offsetMinutes(instant: Date, timeZone: string): number {
-  const p = zonedParts(instant, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+/**
+ * Milliseconds since the epoch of a UTC wall-clock time. Not Date.UTC, which reads the years
+ * 0–99 as 1900–1999 (`0099-12-31` would come out in 1999).
+ */
+export function utcMilliseconds(p: CalendarDay & { hour?: number; minute?: number; second?: number }): number {
+  const date = new Date(0);
+  date.setUTCFullYear(p.year, p.month - 1, p.day);
+  date.setUTCHours(p.hour ?? 0, p.minute ?? 0, p.second ?? 0, 0);
+  return date.getTime();
 }
 
-/** The instant a calendar day starts in a time zone (midnight local time). */
+/** Offset from UTC, in seconds, of wall-clock parts seen at an instant (Paris in 1900, local mean time: +561). */
+function partsOffsetSeconds(p: ReturnType<typeof zonedParts>, instant: Date): number {
+  return Math.round((utcMilliseconds(p) - Math.floor(instant.getTime() / 1000) * 1000) / 1000);
+}
+
+/** Offset of a time zone from UTC at an instant, in seconds: exact, local mean times before 1911 included. */
+export function offsetSeconds(instant: Date, timeZone: string): number {
+  return partsOffsetSeconds(zonedParts(instant, timeZone), instant);
+}
+
+/** Offset of a time zone from UTC at an instant, in minutes (Paris: +60 in winter, +120 in summer), rounded. */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  return Math.round(offsetSeconds(instant, timeZone) / 60);
+}
+
+/** The instant a calendar day starts in a time zone (midnight local time, to the second). */
 export function startOfDayInstant(day: CalendarDay, timeZone: string): Date {
-  const guess = Date.UTC(day.year, day.month - 1, day.day);
+  const guess = utcMilliseconds(day);
   // Two passes settle the offset even on a DST change day.
-  let instant = guess - offsetMinutes(new Date(guess), timeZone) * 60000;
-  instant = guess - offsetMinutes(new Date(instant), timeZone) * 60000;
+  let instant = guess - offsetSeconds(new Date(guess), timeZone) * 1000;
+  instant = guess - offsetSeconds(new Date(instant), timeZone) * 1000;
   return new Date(instant);
 }
 
@@ -157,14 +206,39 @@ export function today(now: Date, timeZone: string): CalendarDay {
   return calendarDayOf({ kind: 'instant', instant: now }, timeZone);
 }
 
-/** ISO-8601 with the zone's offset, e.g. `2013-10-29T09:12:00+01:00`. */
+/**
+ * ISO-8601 with the zone's offset, e.g. `2013-10-29T09:12:00+01:00`. An offset with seconds
+ * (local mean time before standard time: Paris was +00:09:21 until 1911) cannot be written
+ * in ISO 8601 / RFC 3339, and cutting the seconds would move the instant: such an instant is
+ * written in UTC (`1899-12-31T23:50:39Z`), the same instant exactly.
+ */
 export function formatIsoInstant(instant: Date, timeZone: string): string {
-  const p = zonedParts(instant, timeZone);
-  const offset = offsetMinutes(instant, timeZone);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
+  return formatIsoInstantOfParts(instant, zonedParts(instant, timeZone));
+}
+
+/** formatIsoInstant when the zone's wall-clock parts of the instant are already known. */
+export function formatIsoInstantOfParts(instant: Date, p: ReturnType<typeof zonedParts>): string {
+  const offset = zoneOffsetOf(instant, p);
+  if (offset === undefined) return `${formatIsoDay(utcParts(instant))}T${utcClock(instant)}Z`;
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+  return `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${formatOffset(offset)}`;
+}
+
+/** The offset in whole minutes, or undefined when it has seconds (then dates are written in UTC). */
+export function zoneOffsetOf(instant: Date, p: ReturnType<typeof zonedParts>): number | undefined {
+  const seconds = partsOffsetSeconds(p, instant);
+  return seconds % 60 === 0 ? seconds / 60 : undefined;
+}
+
+/** The UTC calendar day of an instant (any year, no Date.UTC). */
+export function utcParts(instant: Date): CalendarDay {
+  return { year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate() };
+}
+
+/** `HH:MM:SS` of an instant in UTC. */
+export function utcClock(instant: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(instant.getUTCHours())}:${two(instant.getUTCMinutes())}:${two(instant.getUTCSeconds())}`;
 }
 
 /** A date as staff type it, turned into what a post stores, or why it cannot be. */
@@ -172,7 +246,8 @@ export type TypedDate = { ok: true; value: string } | { ok: false; reason?: stri
 
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/;
 
-function formatOffset(minutes: number): string {
+/** `+01:00`, `-03:30`. */
+export function formatOffset(minutes: number): string {
   const abs = Math.abs(minutes);
   const two = (n: number) => String(n).padStart(2, '0');
   return `${minutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
@@ -188,6 +263,8 @@ function formatOffset(minutes: number): string {
 export function parseTypedDate(text: string, timeZone: string): TypedDate {
   const value = text.trim();
   if (parsePostDate(value)) return { ok: true, value };
+  const badYear = yearProblem(value);
+  if (badYear) return { ok: false, reason: badYear };
   const calendarShaped = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(value);
   if (calendarShaped && !isRealDay(Number(calendarShaped[1]), Number(calendarShaped[2]), Number(calendarShaped[3]))) {
     return { ok: false, reason: `le ${calendarShaped[0].slice(0, 10)} n’existe pas` };

@@ -1,5 +1,6 @@
 import { calendarDayOf, compareDays, parsePostDate, postInstant, today, type CalendarDay } from './dates.js';
 import type { Post, PostListing } from './post.js';
+import { foldAccents } from './slug.js';
 
 /** Sorting key of a post date: its instant (calendar days start at local midnight). */
 export function postTime(post: Pick<Post, 'date'>, timeZone: string): number {
@@ -38,9 +39,21 @@ export interface PostFilter {
   until?: CalendarDay;
 }
 
-/** Tags compare without case or accent differences mattering to a user typing them. */
+const tagKeys = new Map<string, string>();
+
+/**
+ * What makes two tags the same tag (SPEC): equal ignoring case, accents (ligatures spelled
+ * out) and runs of spaces, as the tag page URLs are made: `Rentrée` = `rentree`,
+ * `RÉSEAUX  SOCIAUX` = `réseaux sociaux`. Posts share tags: each spelling is worked out once.
+ */
 export function tagKey(tag: string): string {
-  return tag.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
+  let key = tagKeys.get(tag);
+  if (key === undefined) {
+    if (tagKeys.size > 100_000) tagKeys.clear();
+    key = foldAccents(tag.normalize('NFC')).toLocaleLowerCase('fr-FR').replace(/\s+/gu, ' ').trim();
+    tagKeys.set(tag, key);
+  }
+  return key;
 }
 
 export function filterPosts<T extends { post: PostListing }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {

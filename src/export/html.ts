@@ -1,53 +1,68 @@
 import type { Post } from '../core/post.js';
+import { NewsError } from '../core/errors.js';
+import { NNBSP } from '../core/typography.js';
 import { atomDocument } from './atom.js';
+import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
 import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
 import { packageVersion } from '../version.js';
 import { rssDocument } from './rss.js';
-import { STYLESHEET } from './style.js';
+import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
+import { defaultTheme, type PageTemplate, type StaticFile, type Theme } from './theme.js';
 
 /**
  * The static site, as a plan of files (Hexo's generators: `{path, content}`, no disk): each
  * file's path, a key of everything it is made from, and a lazy render(), so an incremental
- * export renders only the files whose key changed. Navigation links are relative, so the
- * folder works wherever it is served; canonical and feed links are absolute.
+ * export renders only the files whose key changed. Pages are rendered by the
+ * theme's templates from plain data objects built here (dates, counts and French typography
+ * already applied: templates never compute; docs/theme.md lists every variable). Navigation
+ * links are relative, so the folder works wherever it is served; canonical, Open Graph and
+ * feed links are absolute.
  */
 
 export interface OutputFile {
   /** Relative, with `/` separators. */
   path: string;
-  content: string;
+  content: string | Uint8Array;
 }
 
 /**
  * One file of the site, not rendered yet. `key` changes whenever anything the file is made
- * from does (the posts it shows and their order, the site settings, the theme, this version
- * of news): an incremental export renders and writes only the files whose key changed, so
- * a key must name EVERY input of render() (when in doubt, add it: a key too wide costs a
- * render, a key too narrow publishes a stale page).
+ * from does (the posts it shows and their order, the site settings, the theme and static
+ * files, this version of news): an incremental export renders and writes only the files whose
+ * key changed, so a key must name EVERY input of render() (when in doubt, add it: a key too
+ * wide costs a render, a key too narrow publishes a stale page).
  */
 export interface PlannedFile {
   /** Relative, with `/` separators. */
   path: string;
   key: string;
-  render(): string;
+  /** The theme template a page is rendered from (probeTemplates renders one of each early). */
+  template?: PageTemplate;
+  render(): string | Uint8Array;
 }
 
-/** What the plan takes besides the posts. */
 export interface HtmlPlanOptions extends ExportOptions {
-  /**
-   * Everything else the files are made from that the plan cannot see (theme files and their
-   * overrides, preview banners…): part of every key.
-   */
+  /** The theme in use (loadTheme); the default theme alone when not given. */
+  theme?: Theme;
+  /** `<content>/static/`'s files (see listStaticFiles); none by default. */
+  staticFiles?: readonly StaticFile[];
+  /** site.json's `publisher` (JSON-LD), else the site's title. */
+  publisher?: string;
+  /** Anything else the files are made from that the plan cannot see (preview banners…): part of every key. */
   inputsKey?: string;
 }
 
 /** Bumped when the plan's keys change meaning. */
-const PLAN_FORMAT = 1;
+const PLAN_FORMAT = 2;
 
 export const POSTS_PER_PAGE = 20;
+export const NOT_FOUND_PAGE = '404.html';
+export const SITEMAP_FILE = 'sitemap.xml';
+export const ROBOTS_FILE = 'robots.txt';
+export const TAG_INDEX_DIR = 'tag/';
 
 /** `''` for the root, `'../'` one folder down…; `dir` is a folder path ending with `/` or `''`. */
 function rootFrom(dir: string): string {
@@ -62,123 +77,115 @@ function href(root: string, dir: string): string {
 }
 
 /**
- * Browser tabs and search results show about 70 characters: longer titles are cut at a word.
- * Returns the escaped text, at most 70 UTF-16 units as written in the file (html-validate's
- * `long-title` counts the source, entities included).
+ * Browser tabs and search results show about 70 characters. `<title>` is `Post — Site`; when
+ * that is longer (counted as written in the file, entities included: html-validate's
+ * `long-title`), the post's part is cut at a word, then the whole if the site name alone is long.
  */
 export const TITLE_MAX = 70;
 
-function titleHtml(text: string): string {
-  const full = h(text);
-  if (full.length <= TITLE_MAX) return full;
+function cutEscaped(text: string, max: number): string {
+  if (h(text).length <= max) return text;
   let kept = '';
   let length = 1; // the ellipsis
   for (const char of text) {
     const escaped = h(char);
-    if (length + escaped.length > TITLE_MAX) break;
+    if (length + escaped.length > max) break;
     kept += char;
     length += escaped.length;
   }
   const space = kept.lastIndexOf(' ');
-  if (space > TITLE_MAX / 3) kept = kept.slice(0, space);
-  return `${h(kept.replace(/[\s,;:.!?—–-]+$/, ''))}…`;
+  if (space > max / 3) kept = kept.slice(0, space);
+  return `${kept.replace(/[\s,;:.!?—–-]+$/, '')}…`;
 }
 
-interface Alternate {
-  type: string;
+export function documentTitle(part: string | undefined, siteTitle: string): string {
+  if (part === undefined) return cutEscaped(siteTitle, TITLE_MAX);
+  const suffix = ` — ${siteTitle}`;
+  const room = TITLE_MAX - h(suffix).length;
+  if (room < 20) return cutEscaped(part, TITLE_MAX);
+  return cutEscaped(part, room) + suffix;
+}
+
+/** `<meta name="description">`: at most 160 characters, cut at a word. */
+export const DESCRIPTION_MAX = 160;
+
+export function describe(text: string): string {
+  const flat = text.replace(/\s+/g, (s) => (s.includes(NNBSP) || s.includes('\u00A0') ? s : ' ')).trim();
+  if (flat.length <= DESCRIPTION_MAX) return flat;
+  const cut = flat.slice(0, DESCRIPTION_MAX - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > DESCRIPTION_MAX / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?…—–-]+$/, '')}…`;
+}
+
+/** Every page's `site` variable. */
+interface SiteData {
   title: string;
+  description: string;
   url: string;
+  lang: 'fr';
+  feeds: Array<{ type: string; title: string; url: string }>;
 }
 
-const feedLinks = new WeakMap<ExportModel, string>();
-
-function alternateLinks(feeds: readonly Alternate[]): string {
-  return feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${h(f.title)}" href="${h(f.url)}">\n`).join('');
+/** Every page's `page` variable. */
+interface PageData {
+  kind: PageTemplate | 'home';
+  /** `<title>` text. */
+  title: string;
+  /** The page's own heading (Open Graph and Twitter title). */
+  heading: string;
+  description: string;
+  /** Canonical absolute URL. */
+  url: string;
+  /** Prefix to the site's root (`../../`), or the base URL's path on the 404 page. */
+  root: string;
+  /** Link to the home page. */
+  home: string;
+  /** Link to the tag index (`tag/`), null when a post or an alias is named `tag` and takes that address. */
+  tagIndex: string | null;
+  ogType: 'website' | 'article';
+  publishedTime: string | null;
+  modifiedTime: string | null;
+  feeds: Array<{ type: string; title: string; url: string }>;
+  jsonLd: string | null;
+  noindex: boolean;
 }
 
-/** The site's three feeds, linked from every page's head. */
-function siteFeedLinks(model: ExportModel): string {
-  let links = feedLinks.get(model);
-  if (links === undefined) feedLinks.set(model, (links = alternateLinks(siteFeeds(model))));
-  return links;
+interface TagLink {
+  name: string;
+  href: string;
 }
 
-function siteFeeds(model: ExportModel): Alternate[] {
-  return [
-    { type: 'application/rss+xml', title: `${model.title} (RSS)`, url: `${model.baseUrl}${FEED_FILES.rss}` },
-    { type: 'application/atom+xml', title: `${model.title} (Atom)`, url: `${model.baseUrl}${FEED_FILES.atom}` },
-    { type: 'application/feed+json', title: `${model.title} (JSON Feed)`, url: `${model.baseUrl}${FEED_FILES.json}` },
-  ];
+interface CardData {
+  href: string;
+  title: string;
+  date: string;
+  datetime: string;
+  views: string;
+  lead: string;
+  tags: TagLink[];
 }
 
-interface PageParts {
-  model: ExportModel;
-  dir: string;
-  /** Page title without the site name; undefined on the home page. */
-  title?: string;
-  description?: string;
-  feeds?: Alternate[];
-  /** A post page's title is the post's alone. */
-  post?: boolean;
-  /** Home and its next pages show the site name as their h1. */
-  home?: boolean;
-  main: string;
+interface PaginationData {
+  /** `Page 3` on a numbered page, null on the list's first page. */
+  label: string | null;
+  newer: string | null;
+  older: string | null;
 }
 
-function layout(p: PageParts): string {
-  const { model } = p;
-  const root = rootFrom(p.dir);
-  const title = p.title === undefined ? model.title : p.post ? p.title : `${p.title} — ${model.title}`;
-  const siteName = `<a href="${href(root, '')}">${h(model.title)}</a>`;
-  return '<!DOCTYPE html>\n'
-    + '<html lang="fr">\n'
-    + '<head>\n'
-    + '<meta charset="utf-8">\n'
-    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${titleHtml(title)}</title>\n`
-    + (p.description ? `<meta name="description" content="${h(p.description)}">\n` : '')
-    + `<link rel="canonical" href="${h(model.baseUrl + p.dir)}">\n`
-    + siteFeedLinks(model)
-    + (p.feeds ? alternateLinks(p.feeds) : '')
-    + `<link rel="stylesheet" href="${root}style.css">\n`
-    + '</head>\n'
-    + '<body>\n'
-    + '<header class="site-header">\n'
-    + (p.home ? `<h1 class="site-title">${siteName}</h1>\n` : `<p class="site-title">${siteName}</p>\n`)
-    + (p.home && model.description ? `<p class="site-description">${h(model.description)}</p>\n` : '')
-    + '</header>\n'
-    + `<main>\n${p.main}</main>\n`
-    + '<footer class="site-footer">\n'
-    + `<p>S'abonner : <a href="${root}${FEED_FILES.rss}" type="application/rss+xml">RSS</a> · <a href="${root}${FEED_FILES.atom}" type="application/atom+xml">Atom</a> · <a href="${root}${FEED_FILES.json}" type="application/feed+json">JSON Feed</a></p>\n`
-    + '</footer>\n'
-    + '</body>\n'
-    + '</html>\n';
+function tagLinks(root: string, tags: readonly TagRef[]): TagLink[] {
+  return tags.map((t) => ({ name: t.name, href: root + tagPath(t) }));
 }
 
-function meta(entry: Entry, withAuthor: boolean): string {
-  return `<p class="meta"><time datetime="${entry.datetime}">${h(entry.dateFr)}</time> <span class="views">${h(entry.viewsFr)}</span>`
-    + (withAuthor && entry.author ? ` · <span class="author">${h(entry.author)}</span>` : '')
-    + '</p>\n';
-}
-
-function tagList(root: string, tags: readonly TagRef[]): string {
-  if (tags.length === 0) return '';
-  return `<ul class="tags">${tags.map((t) => `<li><a href="${root}${tagPath(t)}" dir="auto">${h(t.name)}</a></li>`).join('')}</ul>\n`;
-}
-
-/**
- * A post's card on a list page (home or tag). Built again for each page rather than kept:
- * keeping every card for every folder depth held ~30 MB to the end of a 10,000-post export,
- * and promoting it cost more garbage collection than building a card costs.
- */
-function entryCard(root: string, entry: Entry): string {
-  const summary = entry.lead();
-  return '<article class="entry">\n'
-    + `<h2><a href="${root}${entry.slug}/" dir="auto">${h(entry.title)}</a></h2>\n`
-    + meta(entry, false)
-    + (summary ? `<p class="summary" dir="auto">${h(summary)}</p>\n` : '')
-    + tagList(root, entry.tags)
-    + '</article>\n';
+function card(root: string, entry: Entry): CardData {
+  return {
+    href: `${root}${entry.slug}/`,
+    title: entry.title,
+    date: entry.dateFr,
+    datetime: entry.datetime,
+    views: entry.viewsFr,
+    lead: entry.lead(),
+    tags: tagLinks(root, entry.tags),
+  };
 }
 
 /**
@@ -217,80 +224,230 @@ function pageDir(listDir: string, n: number): string {
   return n === 0 ? listDir : `${listDir}page/${n}/`;
 }
 
-function pagination(root: string, listDir: string, slot: ListSlot): string {
-  if (slot.newer === undefined && slot.older === undefined) return '';
-  return '<nav class="pagination" aria-label="Pages">\n'
-    + (slot.newer !== undefined ? `<a rel="prev" href="${href(root, pageDir(listDir, slot.newer))}">← Billets plus récents</a>\n` : '')
-    + (slot.n > 0 ? `<span class="current">Page ${slot.n}</span>\n` : '')
-    + (slot.older !== undefined ? `<a rel="next" href="${href(root, pageDir(listDir, slot.older))}">Billets plus anciens →</a>\n` : '')
-    + '</nav>\n';
+function pagination(root: string, listDir: string, slot: ListSlot): PaginationData | null {
+  if (slot.newer === undefined && slot.older === undefined) return null;
+  return {
+    label: slot.n > 0 ? `Page ${slot.n}` : null,
+    newer: slot.newer !== undefined ? href(root, pageDir(listDir, slot.newer)) : null,
+    older: slot.older !== undefined ? href(root, pageDir(listDir, slot.older)) : null,
+  };
 }
 
-/** Index pages of a list (home or a tag), with newer/older links. */
-interface ListPageParts extends Partial<PageParts> {
-  /** Markup before the entries (the tag page's h1) and after the pagination. */
-  before?: string;
-  after?: string;
+function countOf(n: number, word: string): string {
+  return `${formatCountFr(n)} ${word}${n > 1 ? 's' : ''}`;
 }
 
-function listPage(model: ExportModel, listDir: string, slot: ListSlot, parts: (n: number, root: string) => ListPageParts): string {
-  const dir = pageDir(listDir, slot.n);
-  const root = rootFrom(dir);
-  const { before, after, ...page } = parts(slot.n, root);
-  const main = (before ?? '')
-    + (slot.entries.length === 0 ? '<p>Aucun billet pour le moment.</p>\n' : slot.entries.map((e) => entryCard(root, e)).join(''))
-    + pagination(root, listDir, slot)
-    + (after ?? '');
-  return layout({ model, dir, main, ...page });
+/** JSON inside `<script>`: `<` written as `\u003c`, so no text can close the element. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-function postPage(model: ExportModel, entry: Entry, newer: Entry | undefined, older: Entry | undefined): OutputFile {
-  const dir = `${entry.slug}/`;
-  const root = rootFrom(dir);
-  const neighbours = newer || older
-    ? '<nav class="post-nav" aria-label="Billets voisins">\n'
-      + (newer ? `<a rel="prev" href="${root}${newer.slug}/" dir="auto">← ${h(newer.title)}</a>\n` : '')
-      + (older ? `<a rel="next" href="${root}${older.slug}/" dir="auto">${h(older.title)} →</a>\n` : '')
-      + '</nav>\n'
-    : '';
-  const main = '<article class="post">\n'
-    + `<h1 dir="auto">${h(entry.title)}</h1>\n`
-    + meta(entry, true)
-    + (entry.summary ? `<p class="lead" dir="auto">${h(entry.summary)}</p>\n` : '')
-    + `<div class="content" dir="auto">\n${entry.body().html}</div>\n`
-    + tagList(root, entry.tags)
-    + '</article>\n'
-    + neighbours;
-  return { path: `${dir}index.html`, content: layout({ model, dir, title: entry.title, post: true, description: entry.summary, main }) };
+/** Builds every page's data and renders it with the theme. */
+class SiteBuilder {
+  readonly site: SiteData;
+  readonly hasTagIndex: boolean;
+  constructor(readonly model: ExportModel, readonly options: HtmlPlanOptions & { theme: Theme }) {
+    const { title, baseUrl } = model;
+    const index = TAG_INDEX_DIR.slice(0, -1);
+    this.hasTagIndex = !model.entries.some((e) => e.slug === index) && !model.aliases.some((a) => a.slug === index);
+    this.site = {
+      title,
+      description: model.description,
+      url: baseUrl,
+      lang: 'fr',
+      feeds: [
+        { type: 'application/rss+xml', title: `${title} (RSS)`, url: `${baseUrl}${FEED_FILES.rss}` },
+        { type: 'application/atom+xml', title: `${title} (Atom)`, url: `${baseUrl}${FEED_FILES.atom}` },
+        { type: 'application/feed+json', title: `${title} (JSON Feed)`, url: `${baseUrl}${FEED_FILES.json}` },
+      ],
+    };
+  }
+
+  private page(kind: PageData['kind'], dir: string, parts: Partial<PageData> & Pick<PageData, 'heading' | 'description'>, titlePart?: string): PageData {
+    const root = rootFrom(dir);
+    return {
+      kind,
+      title: documentTitle(titlePart, this.model.title),
+      url: this.model.baseUrl + dir,
+      root,
+      home: href(root, ''),
+      tagIndex: this.hasTagIndex ? root + TAG_INDEX_DIR : null,
+      ogType: 'website',
+      publishedTime: null,
+      modifiedTime: null,
+      feeds: [],
+      jsonLd: null,
+      noindex: false,
+      ...parts,
+      description: describe(parts.description),
+    };
+  }
+
+  private render(template: PageTemplate, page: PageData, data: object): string {
+    return this.options.theme.render(template, { site: this.site, page, ...data });
+  }
+
+  postPage(entry: Entry, newer: Entry | undefined, older: Entry | undefined): string {
+    const dir = `${entry.slug}/`;
+    const root = rootFrom(dir);
+    const { model } = this;
+    const body = entry.body();
+    const published = formatRfc3339(entry.instant, model.timeZone);
+    const modified = formatRfc3339(entry.updated, model.timeZone);
+    const description = describe(entry.lead() || model.description || entry.title);
+    const jsonLd = scriptJson({
+      '@context': 'https://schema.org',
+      '@type': 'NewsArticle',
+      headline: entry.title.length > 110 ? `${entry.title.slice(0, 109)}…` : entry.title,
+      description,
+      url: entry.url,
+      mainEntityOfPage: entry.url,
+      datePublished: published,
+      dateModified: modified,
+      inLanguage: model.language,
+      ...(entry.author ? { author: { '@type': entry.post.author ? 'Person' : 'Organization', name: entry.author } } : {}),
+      publisher: { '@type': 'Organization', name: this.options.publisher ?? model.title },
+      ...(entry.tags.length > 0 ? { keywords: entry.tags.map((t) => t.name).join(', ') } : {}),
+    });
+    const page = this.page('post', dir, {
+      heading: entry.title,
+      description,
+      ogType: 'article',
+      publishedTime: published,
+      modifiedTime: modified,
+      jsonLd,
+    }, entry.title);
+    const neighbour = (e: Entry | undefined) => (e ? { href: `${root}${e.slug}/`, title: e.title } : null);
+    return this.render('post', page, {
+      entry: {
+        title: entry.title,
+        date: entry.dateFr,
+        datetime: entry.datetime,
+        views: entry.viewsFr,
+        author: entry.author ?? null,
+        summary: entry.summary ?? null,
+        html: body.html,
+        tags: tagLinks(root, entry.tags),
+      },
+      // Chronological: the previous post is the older one.
+      previous: neighbour(older),
+      next: neighbour(newer),
+    });
+  }
+
+  homePage(slot: ListSlot): string {
+    const { model } = this;
+    const dir = pageDir('', slot.n);
+    const root = rootFrom(dir);
+    const label = `Page ${slot.n}`;
+    const about = model.description || `Les billets de ${model.title}`;
+    const page = this.page('home', dir, {
+      kind: 'home',
+      heading: slot.n === 0 ? model.title : `${model.title}, page ${slot.n}`,
+      description: slot.n === 0 ? about : `${label} — ${about}`,
+    }, slot.n === 0 ? undefined : label);
+    return this.render('index', page, {
+      entries: slot.entries.map((e) => card(root, e)),
+      pagination: pagination(root, '', slot),
+      allTags: slot.n === 0 ? tagLinks(root, model.tags) : [],
+    });
+  }
+
+  tagPage(tag: TagGroup, slot: ListSlot): string {
+    const { model } = this;
+    const listDir = tagPath(tag);
+    const dir = pageDir(listDir, slot.n);
+    const root = rootFrom(dir);
+    const heading = `Étiquette «${NNBSP}${tag.name}${NNBSP}»`;
+    const total = countOf(tag.entries.length, 'billet');
+    const page = this.page('tag', dir, {
+      heading,
+      description: `${total} portant l’étiquette «${NNBSP}${tag.name}${NNBSP}» sur ${model.title}${slot.n > 0 ? `, page ${slot.n}` : ''}.`,
+      feeds: [{ type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${listDir}${FEED_FILES.rss}` }],
+    }, `${heading}${slot.n > 0 ? `, page ${slot.n}` : ''}`);
+    return this.render('tag', page, {
+      tag: {
+        name: tag.name,
+        count: total,
+        countLine: slot.n === 0 ? total : `Page ${slot.n}`,
+        feed: `${root}${listDir}${FEED_FILES.rss}`,
+      },
+      entries: slot.entries.map((e) => card(root, e)),
+      pagination: pagination(root, listDir, slot),
+    });
+  }
+
+  tagIndexPage(): string {
+    const { model } = this;
+    const root = rootFrom(TAG_INDEX_DIR);
+    const heading = 'Toutes les étiquettes';
+    const page = this.page('tags', TAG_INDEX_DIR, {
+      heading,
+      description: `Les ${countOf(model.tags.length, 'étiquette')} de ${model.title}, chacune avec ses billets.`,
+    }, heading);
+    return this.render('tags', page, {
+      tags: model.tags.map((t) => ({ name: t.name, href: root + tagPath(t), count: countOf(t.entries.length, 'billet') })),
+    });
+  }
+
+  aliasPage(alias: string, entry: Entry): string {
+    const dir = `${alias}/`;
+    const page = this.page('alias', dir, {
+      heading: entry.title,
+      description: entry.lead() || entry.title,
+      url: entry.url,
+      noindex: true,
+    }, entry.title);
+    return this.render('alias', page, { target: { href: `../${entry.slug}/`, title: entry.title, url: entry.url } });
+  }
+
+  /** Served at any address: its links start from the base URL's path, not from its own folder. */
+  notFoundPage(): string {
+    const { model } = this;
+    const root = new URL(model.baseUrl).pathname;
+    const heading = 'Page introuvable';
+    const page = this.page('404', '', {
+      heading,
+      description: `Cette adresse ne correspond à aucune page de ${model.title}.`,
+      url: model.baseUrl + NOT_FOUND_PAGE,
+      root,
+      home: root,
+      tagIndex: this.hasTagIndex ? root + TAG_INDEX_DIR : null,
+      noindex: true,
+    }, heading);
+    return this.render('404', page, {});
+  }
+
 }
 
-/** A page at an old slug that sends the reader to the post (meta refresh, canonical link, a visible link). */
-function aliasPage(alias: string, entry: Entry): OutputFile {
-  const target = `../${entry.slug}/`;
-  const content = '<!DOCTYPE html>\n'
-    + '<html lang="fr">\n'
-    + '<head>\n'
-    + '<meta charset="utf-8">\n'
-    + '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-    + `<title>${titleHtml(entry.title)}</title>\n`
-    + `<link rel="canonical" href="${h(entry.url)}">\n`
-    + `<meta http-equiv="refresh" content="0; url=${target}">\n`
-    + '<meta name="robots" content="noindex">\n'
-    + '</head>\n'
-    + '<body>\n'
-    + `<p>Ce billet a changé d'adresse : <a href="${target}" dir="auto">${h(entry.title)}</a>.</p>\n`
-    + '</body>\n'
-    + '</html>\n';
-  return { path: `${alias}/index.html`, content };
+function lastChange(entries: readonly Entry[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const e of entries) if (!newest || e.updated.getTime() > newest.getTime()) newest = e.updated;
+  return newest;
 }
 
-function tagFeedAlternate(model: ExportModel, tag: TagGroup): Alternate {
-  return { type: 'application/rss+xml', title: `${model.title} — ${tag.name} (RSS)`, url: `${model.baseUrl}${tagPath(tag)}${FEED_FILES.rss}` };
-}
-
-function tagsNav(model: ExportModel): string {
-  if (model.tags.length === 0) return '';
-  return `<nav aria-label="Toutes les étiquettes">\n<h2>Étiquettes</h2>\n${tagList('', model.tags)}</nav>\n`;
+/**
+ * A static file (or a theme asset) may not take a generated file's place, nor sit where a
+ * generated folder is, nor have a generated file where its own folder would be.
+ */
+function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ path: string; from: string }>): void {
+  if (extra.length === 0) return;
+  const paths = new Set<string>();
+  const dirs = new Set<string>();
+  for (const f of files) {
+    paths.add(f.path);
+    for (let i = f.path.indexOf('/'); i >= 0; i = f.path.indexOf('/', i + 1)) dirs.add(f.path.slice(0, i));
+  }
+  for (const e of extra) {
+    let clash = paths.has(e.path) || dirs.has(e.path) || e.path === '.news-export' ? e.path : undefined;
+    for (let i = e.path.indexOf('/'); clash === undefined && i >= 0; i = e.path.indexOf('/', i + 1)) {
+      if (paths.has(e.path.slice(0, i))) clash = e.path.slice(0, i);
+    }
+    if (clash !== undefined) {
+      throw new NewsError(`${e.from} remplacerait ${clash}, que l’export produit : renommez ou déplacez ce fichier (export annulé, le site n’a pas changé)`, 2, { code: 'CONFLICT' });
+    }
+    paths.add(e.path);
+  }
 }
 
 /** What a list of entries shows, for keys: each entry's content and the tag links it shows. */
@@ -311,19 +468,27 @@ function neighbourKey(entry: Entry | undefined): string {
 }
 
 /**
- * Every file of the site as a plan: its path, its key and how to render it. Posts already
+ * Every file of the site as a plan: its path, its key and how to render it, in the order they
+ * are best made (post pages first, so each body is rendered once and let go). Posts already
  * filtered and sorted newest first; given whole (Post) or as PostSource (read when rendered).
+ * Throws, before anything is rendered, when a static file would take a generated file's place.
  */
 export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): PlannedFile[] {
+  const theme = options.theme ?? defaultTheme();
+  const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
+  const builder = new SiteBuilder(model, opts);
+  const statics = options.staticFiles ?? [];
   const siteKey = digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
-    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl]), options.inputsKey ?? '');
+    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl, options.publisher ?? null]),
+    theme.hash, options.inputsKey ?? '');
   const files: PlannedFile[] = [];
-  const plan = (path: string, parts: readonly string[], render: () => string) => {
-    files.push({ path, key: digest(siteKey, path, ...parts), render });
+  const plan = (path: string, parts: readonly string[], render: () => string | Uint8Array, template?: PageTemplate) => {
+    files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });
   };
   const { entries } = model;
-  // A post page's body is rendered once; only the HTML the feeds need is kept after.
+  const tz = model.timeZone;
+  // Only the HTML the feeds need is kept once a post page is made.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
   for (let i = 0; i < entries.length; i++) {
@@ -331,30 +496,27 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     const newer = entries[i - 1];
     const older = entries[i + 1];
     plan(`${entry.slug}/index.html`, [entry.key, tagRefsKey(entry.tags), neighbourKey(newer), neighbourKey(older)], () => {
-      const page = postPage(model, entry, newer, older).content;
+      const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
-      return page;
-    });
+      return html;
+    }, 'post');
   }
-  const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}`).join('\u0002');
-  planListPages(plan, model, entries, '', (n) => ({
-    home: true,
-    title: n === 0 ? undefined : `Page ${n}`,
-    description: model.description || undefined,
-    after: n === 0 ? tagsNav(model) : undefined,
-  }), (n) => (n === 0 ? allTags : ''));
-  for (const tag of model.tags) {
+  const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
+  const homeSlots = listSlots(entries);
+  for (const slot of homeSlots) {
+    plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
+      () => builder.homePage(slot), 'index');
+  }
+  if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
+  const tagSlots = model.tags.map((tag) => ({ tag, slots: listSlots(tag.entries) }));
+  for (const { tag, slots } of tagSlots) {
     const dir = tagPath(tag);
-    const feed = tagFeedAlternate(model, tag);
     const tagKey = `${tag.name}\u0003${tag.slug}`;
     const total = tag.entries.length;
-    planListPages(plan, model, tag.entries, dir, (n, root) => ({
-      title: `Étiquette « ${tag.name} »${n > 0 ? `, page ${n}` : ''}`,
-      feeds: [feed],
-      before: `<h1>Étiquette « <span dir="auto">${h(tag.name)}</span> »</h1>\n`
-        + `<p>${n === 0 ? `${formatCountFr(total)} billet${total > 1 ? 's' : ''}` : `Page ${n}`} · `
-        + `<a href="${root}${dir}${FEED_FILES.rss}" type="application/rss+xml">flux RSS de cette étiquette</a></p>\n`,
-    }), (n) => (n === 0 ? `${tagKey}\u0003${total}` : tagKey));
+    for (const slot of slots) {
+      plan(`${pageDir(dir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries)],
+        () => builder.tagPage(tag, slot), 'tag');
+    }
     plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT))],
       () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
   }
@@ -362,25 +524,51 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   plan(FEED_FILES.rss, ['rss', feedEntries], () => rssDocument(feedView(model, 'rss', {})));
   plan(FEED_FILES.atom, ['atom', feedEntries], () => atomDocument(feedView(model, 'atom', {})));
   plan(FEED_FILES.json, ['json', feedEntries], () => jsonFeedDocument(feedView(model, 'json', {})));
-  plan('style.css', ['style'], () => STYLESHEET);
   for (const alias of model.aliases) {
-    plan(`${alias.slug}/index.html`, ['alias', neighbourKey(alias.entry), alias.entry.url], () => aliasPage(alias.slug, alias.entry).content);
+    plan(`${alias.slug}/index.html`, ['alias', neighbourKey(alias.entry), alias.entry.url, alias.entry.key], () => builder.aliasPage(alias.slug, alias.entry), 'alias');
   }
+  plan(NOT_FOUND_PAGE, ['404'], () => builder.notFoundPage(), '404');
+  // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
+  plan(SITEMAP_FILE, ['sitemap', entriesKey(entries), allTags], () => {
+    const urls: SitemapUrl[] = [];
+    const at = (date: Date | undefined) => (date ? formatRfc3339(date, tz) : undefined);
+    for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
+    for (const slot of homeSlots) urls.push({ loc: model.baseUrl + pageDir('', slot.n), lastmod: at(lastChange(slot.entries)) });
+    if (builder.hasTagIndex) urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });
+    for (const { tag, slots } of tagSlots) {
+      for (const slot of slots) urls.push({ loc: model.baseUrl + pageDir(tagPath(tag), slot.n), lastmod: at(lastChange(slot.entries)) });
+    }
+    return sitemapXml(urls);
+  });
+  plan(ROBOTS_FILE, ['robots'], () => robotsTxt(model.baseUrl + SITEMAP_FILE));
+  const { assets } = theme;
+  checkCollisions(files, [
+    ...assets.map((a) => ({ path: a.name, from: a.file })),
+    ...statics.map((f) => ({ path: f.path, from: `static/${f.path}` })),
+  ]);
+  for (const asset of assets) plan(asset.name, ['asset', digest(asset.bytes.toString('base64'))], () => asset.bytes);
+  for (const f of statics) plan(f.path, ['static', f.key], () => f.read());
   return files;
 }
 
-type Plan = (path: string, parts: readonly string[], render: () => string) => void;
-
-/** Plans the index pages of a list (home or a tag); `extraKey` names what `parts` shows besides the entries. */
-function planListPages(plan: Plan, model: ExportModel, entries: readonly Entry[], listDir: string,
-  parts: (n: number, root: string) => ListPageParts, extraKey: (n: number) => string): void {
-  for (const slot of listSlots(entries)) {
-    plan(`${pageDir(listDir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), extraKey(slot.n), entriesKey(slot.entries)],
-      () => listPage(model, listDir, slot, parts));
+/**
+ * Renders one page of each template now (and keeps it): a template that fails only when
+ * rendering (a missing include, an unknown variable) fails the export before anything is
+ * written, so the site at --out stays as it was.
+ */
+export function probeTemplates(files: PlannedFile[]): void {
+  const seen = new Set<PageTemplate>();
+  for (const file of files) {
+    if (file.template === undefined || seen.has(file.template)) continue;
+    seen.add(file.template);
+    const content = file.render();
+    file.render = () => content;
   }
 }
 
 /** Every file of the site, rendered. Posts already filtered and sorted newest first. */
 export function* renderHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): Generator<OutputFile> {
-  for (const file of planHtmlSite(site, posts, options)) yield { path: file.path, content: file.render() };
+  const files = planHtmlSite(site, posts, options);
+  probeTemplates(files);
+  for (const file of files) yield { path: file.path, content: file.render() };
 }

@@ -1,4 +1,5 @@
 import MarkdownIt, { type Token } from 'markdown-it';
+import { frenchTypography } from '../core/typography.js';
 
 /**
  * Markdown (CommonMark) to HTML with markdown-it: raw HTML is escaped (`html: false`),
@@ -35,6 +36,17 @@ md.renderer.rules.image = (tokens, idx, options, env, self) => {
 };
 
 /**
+ * On a phone, tables and code blocks scroll inside their own box (the page never widens);
+ * the box takes the keyboard focus so it can be scrolled without a mouse (WCAG 2.1.1).
+ */
+md.renderer.rules.table_open = () => '<div class="table-scroll" tabindex="0" role="region" aria-label="Tableau">\n<table>\n';
+md.renderer.rules.table_close = () => '</table>\n</div>\n';
+for (const rule of ['fence', 'code_block'] as const) {
+  const render = md.renderer.rules[rule]!;
+  md.renderer.rules[rule] = (tokens, idx, options, env, self) => render(tokens, idx, options, env, self).replace(/^<pre>/, '<pre tabindex="0">');
+}
+
+/**
  * The page title is the only `h1`: the body's highest heading level becomes `h2` and no
  * level is skipped (`##` then `####` become `h2` then `h3`), so the outline stays valid.
  */
@@ -52,6 +64,27 @@ function shiftHeadings(tokens: Token[]): void {
       previous = level;
     } else if (token.type === 'heading_close') {
       token.tag = stack.pop() ?? token.tag;
+    }
+  }
+}
+
+/**
+ * French typography on the text nodes of the body only: never in code spans, fenced or
+ * indented code, URLs (autolinks show their URL as text), or attributes (an image's alt
+ * text comes from its children, which are left alone). Each text node knows the character
+ * before it, so `**Oui**!` gets its space.
+ */
+function typesetText(tokens: Token[]): void {
+  for (const token of tokens) {
+    if (token.type !== 'inline' || !token.children) continue;
+    let last: string | undefined;
+    let inAutolink = false;
+    for (const child of token.children) {
+      if (child.type === 'link_open' && child.markup === 'autolink') inAutolink = true;
+      else if (child.type === 'link_close' && inAutolink) inAutolink = false;
+      else if (child.type === 'text' && !inAutolink) child.content = frenchTypography(child.content, last);
+      else if (child.type === 'softbreak' || child.type === 'hardbreak') last = ' ';
+      if (child.content) last = child.content[child.content.length - 1];
     }
   }
 }
@@ -89,5 +122,6 @@ export function renderBody(markdown: string, base: string): RenderedBody {
   const env: RenderEnv = { base };
   const tokens = md.parse(markdown, env);
   shiftHeadings(tokens);
+  typesetText(tokens);
   return { html: md.renderer.render(tokens, md.options, env), excerpt: excerptOf(tokens, 280) };
 }

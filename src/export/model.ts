@@ -1,8 +1,9 @@
-import { formatIsoDay, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
+import { formatIsoDay, formatIsoInstantOfParts, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
 import { createHash } from 'node:crypto';
 import type { Post, PostListing } from '../core/post.js';
 import { slugify, uniqueSlug } from '../core/slug.js';
+import { frenchTypography as typeset, NNBSP } from '../core/typography.js';
 import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { cleanLine, cleanText } from './text.js';
@@ -142,6 +143,12 @@ function cleanOptional(value: string | undefined): string | undefined {
   return cleaned === '' ? undefined : cleaned;
 }
 
+/** A one-line text readers see: cleaned, then set in French typography (SPEC: site and feeds alike). */
+function shownOptional(value: string | undefined): string | undefined {
+  const cleaned = cleanOptional(value);
+  return cleaned === undefined ? undefined : typeset(cleaned);
+}
+
 /** A tag's folder name before any `-2` suffix (a tag of symbols only gets `etiquette`). */
 function tagSlug(name: string): string {
   return slugify(name) || 'etiquette';
@@ -155,14 +162,7 @@ function tagSlug(name: string): string {
 function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: string; datetime: string } {
   if (date.kind === 'calendar') return { dateFr: `le ${formatDayFr(date.day)}`, datetime: formatIsoDay(date.day) };
   const p = zonedParts(instant, timeZone);
-  const offset = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return {
-    dateFr: `le ${formatDayFr(p)}`,
-    datetime: `${formatIsoDay(p)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`,
-  };
+  return { dateFr: `le ${formatDayFr(p)}`, datetime: formatIsoInstantOfParts(instant, p) };
 }
 
 /**
@@ -196,7 +196,7 @@ class PostEntry implements Entry {
     this.key = source.key;
     this.aliases = listing.aliases;
     this.url = `${baseUrl}${listing.slug}/`;
-    this.title = cleanLine(listing.title) || UNTITLED;
+    this.title = typeset(cleanLine(listing.title)) || UNTITLED;
     const shown = shownDates(date, instant, timeZone);
     this.dateFr = shown.dateFr;
     this.datetime = shown.datetime;
@@ -215,11 +215,11 @@ class PostEntry implements Entry {
   }
 
   get summary(): string | undefined {
-    return cleanOptional(this.post.summary);
+    return shownOptional(this.post.summary);
   }
 
   get author(): string | undefined {
-    return cleanOptional(this.post.author) ?? this.siteAuthor;
+    return shownOptional(this.post.author) ?? this.siteAuthor;
   }
 
   get viewsFr(): string {
@@ -257,13 +257,13 @@ const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: tru
 export function buildModel(site: SiteSettings, posts: readonly (Post | PostSource)[], options: ExportOptions): ExportModel {
   const { baseUrl } = options;
   const timeZone = site.timeZone;
-  const siteAuthor = cleanOptional(site.author);
+  const siteAuthor = shownOptional(site.author);
   const groups = new Map<string, TagGroup>();
   const takenTagSlugs = new Set<string>();
-  const tagGroup = (name: string, key: string): TagGroup => {
+  const tagGroup = (raw: string, name: string, key: string): TagGroup => {
     let group = groups.get(key);
     if (!group) {
-      const slug = uniqueSlug(tagSlug(name), (s) => takenTagSlugs.has(s));
+      const slug = uniqueSlug(tagSlug(raw), (s) => takenTagSlugs.has(s));
       takenTagSlugs.add(slug);
       group = { name, slug, entries: [] };
       groups.set(key, group);
@@ -285,9 +285,10 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
-      const name = cleanLine(raw);
-      if (!name) continue;
-      const group = tagGroup(name, tagKey(name));
+      const cleaned = cleanLine(raw);
+      if (!cleaned) continue;
+      const name = typeset(cleaned);
+      const group = tagGroup(cleaned, name, tagKey(cleaned));
       // A post lists a tag once (its first spelling); posts carry a handful of tags.
       if (postGroups.includes(group)) continue;
       postGroups.push(group);
@@ -311,8 +312,8 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
 
   const tags = [...groups.values()].sort((a, b) => nameCollator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
   return {
-    title: cleanOptional(site.title) ?? DEFAULT_SITE_TITLE,
-    description: cleanOptional(site.description) ?? '',
+    title: shownOptional(site.title) ?? DEFAULT_SITE_TITLE,
+    description: shownOptional(site.description) ?? '',
     language: cleanOptional(site.language) ?? 'fr-FR',
     author: siteAuthor,
     timeZone,
@@ -353,13 +354,14 @@ export function feedView(model: ExportModel, format: FeedFormat, options: { limi
   let updated: Date | undefined;
   for (const e of entries) if (!updated || e.updated.getTime() > updated.getTime()) updated = e.updated;
   if (options.tag !== undefined) {
-    const name = group?.name ?? (cleanLine(options.tag) || options.tag);
-    const slug = group?.slug ?? tagSlug(name);
+    const raw = cleanLine(options.tag) || options.tag;
+    const name = group?.name ?? typeset(raw);
+    const slug = group?.slug ?? tagSlug(raw);
     const home = `${model.baseUrl}${tagPath({ name, slug })}`;
     return {
       model, entries, updated,
       title: `${model.title} — ${name}`,
-      description: `Billets portant l'étiquette « ${name} »`,
+      description: `Billets portant l’étiquette «${NNBSP}${name}${NNBSP}»`,
       homeUrl: home,
       selfUrl: `${home}${FEED_FILES[format]}`,
     };

@@ -1,4 +1,4 @@
-import { calendarDayOf, parsePostDate, type CalendarDay, type PostDate } from '../core/dates.js';
+import { calendarDayOf, parsePostDate, zonedParts, type CalendarDay, type PostDate } from '../core/dates.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
@@ -59,4 +59,16 @@ export function formatViewsFr(views: number): string {
 /** `(lu 787 fois)`, as the old site printed it. */
 export function formatViewsBracketedFr(views: number): string {
   return `(${formatViewsFr(views)})`;
+}
+
+/**
+ * `le 30 novembre 2026 à 8 h 00`: a date-time with its time in the site's zone; a calendar
+ * date as formatDateFr prints it (it has no time).
+ */
+export function formatDateTimeFr(date: string | PostDate, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const parsed = typeof date === 'string' ? parsePostDate(date) : date;
+  if (!parsed) throw new RangeError(`date invalide : ${String(date)}`);
+  if (parsed.kind === 'calendar') return formatDateFr(parsed, timeZone);
+  const parts = zonedParts(parsed.instant, timeZone);
+  return `le ${formatDayFr(parts)} à ${parts.hour} h ${String(parts.minute).padStart(2, '0')}`;
 }

@@ -6,7 +6,7 @@
  * hostile feed cannot reach the network or the disk. Pure: text in, posts or reasons out.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { parsePostDate } from '../core/dates.js';
+import { parsePostDate, yearProblem } from '../core/dates.js';
 import { uniqueTags } from '../core/tags.js';
 import { asPostUuid, IMPORT_NAMESPACE, uuidV5 } from './id.js';
 import { htmlToMarkdown, htmlToText } from './html.js';
@@ -221,7 +221,10 @@ function buildItem(raw: RawItem): FeedItem {
     const parsed = parseFeedDate(raw.dateText);
     if (!parsed) {
       missing.push('date');
-      reasons.push(`date illisible « ${raw.dateText.trim()} » (attendu RFC 822 ou ISO 8601, ex. 2013-10-29T09:12:00+01:00)`);
+      const badYear = yearProblem(raw.dateText);
+      reasons.push(badYear
+        ? `date « ${raw.dateText.trim()} » : ${badYear}`
+        : `date illisible « ${raw.dateText.trim()} » (attendu RFC 822 ou ISO 8601, ex. 2013-10-29T09:12:00+01:00)`);
     } else {
       date = parsed.date;
       if (parsed.warning) warnings.push(parsed.warning);

@@ -11,7 +11,7 @@
  *
  * Pure: text in, a post draft or the list of what is missing out.
  */
-import { isRealDay, formatIsoDay, type CalendarDay } from '../core/dates.js';
+import { isRealDay, formatIsoDay, MAX_YEAR, MIN_YEAR, type CalendarDay } from '../core/dates.js';
 import { foldAccents } from '../core/slug.js';
 import { IMPORT_NAMESPACE, uuidV5 } from './id.js';
 import type { ImportedPost, MissingPart } from './types.js';
@@ -68,6 +68,7 @@ export function parseDateLineFr(line: string): DateLine | undefined {
   const shown = `« ${line.trim()} »`;
   if (day === undefined) return { ok: false, reason: `date illisible ${shown} : jour « ${dayToken} » non reconnu (attendu 1er, 2 … 31)` };
   if (month === undefined) return { ok: false, reason: `date illisible ${shown} : mois « ${monthWord} » inconnu (attendu janvier … décembre)` };
+  if (year < MIN_YEAR) return { ok: false, reason: `date impossible ${shown} : année ${yearText} hors des années acceptées (${MIN_YEAR} à ${MAX_YEAR})` };
   if (!isRealDay(year, month, day)) return { ok: false, reason: `date impossible ${shown} : ce jour n'existe pas` };
   let views: number | undefined;
   if (viewsText !== undefined) {

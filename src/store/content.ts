@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { zod } from '../core/zod.js';
 import { NewsError } from '../core/errors.js';
 import { checkPost, serializePost, type Post } from '../core/post.js';
-import { isValidTimeZone } from '../core/dates.js';
+import { isSoundSite, siteSchema, type Site } from '../core/site.js';
 import { isValidSlug } from '../core/slug.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
+
+export type { Site } from '../core/site.js';
 import { createFileExclusive, writeFileAtomic, type WriteFs } from './atomic.js';
 import { MAX_FILE_BYTES, parseJsonText, readJsonStrict, readRegularTextStrict, readTextStrict, ReadProblem } from './read.js';
 
@@ -33,43 +34,6 @@ export function resolveContentDir(dirFlag: string | undefined, env: Readonly<Rec
     throw new NewsError(`${dir} (${source}) est un fichier, pas un dossier de contenu : indiquez avec --dir le dossier qui contient site.json et posts/`);
   }
   return dir;
-}
-
-export interface Site {
-  title?: string;
-  description?: string;
-  baseUrl?: string;
-  language?: string;
-  timeZone: string;
-  author?: string;
-  [key: string]: unknown;
-}
-
-function siteSchema() {
-  const { z } = zod();
-  return z.looseObject({
-    title: z.string().optional(),
-    description: z.string().optional(),
-    baseUrl: z.url({ message: 'baseUrl doit être une URL absolue (ex. https://exemple.fr/actualites/)' }).optional(),
-    language: z.string().optional(),
-    timeZone: z
-      .string()
-      .refine(isValidTimeZone, { message: 'fuseau horaire inconnu (ex. Europe/Paris)' })
-      .optional(),
-    author: z.string().optional(),
-  });
-}
-
-/** True only when siteSchema would surely accept it; anything doubtful goes to zod for the message. */
-function isSoundSite(value: unknown): value is Omit<Site, 'timeZone'> & { timeZone?: string } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  const optionalText = (x: unknown) => x === undefined || typeof x === 'string';
-  return (
-    optionalText(v.title) && optionalText(v.description) && optionalText(v.language) && optionalText(v.author) &&
-    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && /^https?:\/\/[^\s/]+/.test(v.baseUrl) && URL.canParse(v.baseUrl))) &&
-    (v.timeZone === undefined || (typeof v.timeZone === 'string' && isValidTimeZone(v.timeZone)))
-  );
 }
 
 /** site.json; every field optional, the file itself too. timeZone defaults to Europe/Paris. */
@@ -211,7 +175,7 @@ export function failOnProblems(problems: PostProblem[], what: string): void {
   if (problems.length === 0) return;
   const shown = problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
   const more = problems.length > 10 ? `\n  … et ${problems.length - 10} autre(s)` : '';
-  throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`);
+  throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`, undefined, { code: 'INVALID_CONTENT' });
 }
 
 /**

@@ -5,7 +5,7 @@ import { NewsError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { postFile } from './content.js';
 import { parseJsonText, ReadProblem } from './read.js';
-import { ensureDurableDir, listRunIds, moveDurably, newRunId, removeRunDir, runDir, trashedPostFile } from './trash.js';
+import { clearUnfinished, ensureDurableDir, listRunIds, markUnfinished, moveDurably, newRunId, removeRunDir, runDir, trashedPostFile } from './trash.js';
 
 /**
  * The journal of a run that moves posts to the trash or rewrites them: `news dedupe --apply`
@@ -104,6 +104,9 @@ export function startRun(contentDir: string, now: Date, fields: Omit<Journal, 'f
   let runId = newRunId(now);
   while (fs.existsSync(runDir(contentDir, runId))) runId = newRunId(now);
   const journal: Journal = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, runId, ...fields };
+  // Marked before anything exists: killed between the mark and the journal, the run did nothing
+  // and the mark alone is cleaned up by the next finisher.
+  markUnfinished(contentDir, runId);
   writeJournal(contentDir, journal);
   return journal;
 }
@@ -224,6 +227,7 @@ export async function applyJournal(contentDir: string, journal: Journal, at: str
   }
   const notes = outcomes.filter((o) => o.reason).map((o) => o.reason!);
   writeStatus(contentDir, journal.runId, 'applied', at, notes);
+  clearUnfinished(contentDir, journal.runId);
   await afterStep();
   return outcomes;
 }
@@ -234,6 +238,7 @@ export async function applyJournal(contentDir: string, journal: Journal, at: str
  * what could not be put back.
  */
 export async function undoJournal(contentDir: string, journal: Journal, at: string, afterStep: StepHook = () => undefined): Promise<StepOutcome[]> {
+  markUnfinished(contentDir, journal.runId);
   writeStatus(contentDir, journal.runId, 'undoing', at);
   await afterStep();
   const outcomes: StepOutcome[] = [];
@@ -242,7 +247,13 @@ export async function undoJournal(contentDir: string, journal: Journal, at: stri
     await afterStep();
   }
   const notes = outcomes.filter((o) => o.reason).map((o) => o.reason!);
-  if (notes.length === 0) removeRunDir(contentDir, journal.runId);
-  else writeStatus(contentDir, journal.runId, 'undone', at, notes);
+  if (notes.length === 0) {
+    // Every post is back: from here on nothing is half done, whatever stops the removal.
+    clearUnfinished(contentDir, journal.runId);
+    removeRunDir(contentDir, journal.runId);
+  } else {
+    writeStatus(contentDir, journal.runId, 'undone', at, notes);
+    clearUnfinished(contentDir, journal.runId);
+  }
   return outcomes;
 }

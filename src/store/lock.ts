@@ -33,7 +33,7 @@ export function lockTimeoutFromEnv(env: Readonly<Record<string, string | undefin
  * time is refreshed while held; one left by a killed process goes stale and is taken over).
  * Waits a bounded time for another holder, then fails with exit 2.
  */
-export async function withContentLock<T>(contentDir: string, work: () => Promise<T> | T, options: LockOptions = {}): Promise<T> {
+export async function withContentLock<T>(contentDir: string, work: (lock: { held: boolean }) => Promise<T> | T, options: LockOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const lockfilePath = path.join(contentDir, LOCK_NAME);
   const deadline = Date.now() + timeoutMs;
@@ -56,10 +56,10 @@ export async function withContentLock<T>(contentDir: string, work: () => Promise
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ELOCKED' && options.readOnly && (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')) {
-        return await work();
+        return await work({ held: false });
       }
       if (code !== 'ELOCKED') {
-        throw new NewsError(`impossible de verrouiller le dossier de contenu ${contentDir} (${code ?? String(error)}) : vérifiez qu'il existe et qu'il est accessible en écriture`);
+        throw new NewsError(`impossible de verrouiller le dossier de contenu ${contentDir} (${code ?? String(error)}) : vérifiez qu'il existe et qu'il est accessible en écriture`, 2, { cause: error, code: 'IO' });
       }
       if (Date.now() >= deadline) {
         throw new NewsError(
@@ -71,7 +71,7 @@ export async function withContentLock<T>(contentDir: string, work: () => Promise
     }
   }
   try {
-    const result = await work();
+    const result = await work({ held: true });
     if (compromised) throw new NewsError(`le verrou du dossier de contenu a été perdu pendant l'opération (${compromised.message}) : relancez la commande`);
     return result;
   } finally {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { NewsError } from '../core/errors.js';
 import type { Post } from '../core/post.js';
-import { loadPostFile, postFile, savePost } from './content.js';
+import { loadPostFile, savePost } from './content.js';
 import {
   applyJournal, journalCommand, readJournal, runStatus, startRun, trashStep, undoStep,
   type JournalCommand, type StepHook, type StepOutcome,

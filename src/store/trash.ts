@@ -12,6 +12,8 @@ import { TRASH_DIR } from './content.js';
  */
 
 const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+const UNFINISHED_SUFFIX = '.unfinished';
+const UNFINISHED = /^(\d{8}-\d{6}-[0-9a-f]{6})\.unfinished$/;
 
 export function trashDir(contentDir: string): string {
   return path.join(contentDir, TRASH_DIR);
@@ -107,4 +109,58 @@ function isEmptyRunDir(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The mark of a run in progress: an empty file `.trash/<run-id>.unfinished`, made (durably)
+ * before a run's first change and removed after its last (apply or undo). A reader finds every
+ * unfinished run with one readdir of `.trash/` (no file opened per run), so `list` pays almost
+ * nothing when all is finished. A mark left after its run completed (a power cut between the
+ * status and the removal) is harmless: the next finisher sees the run complete and removes it.
+ */
+export function unfinishedMarkFile(contentDir: string, runId: string): string {
+  return path.join(trashDir(contentDir), `${runId}${UNFINISHED_SUFFIX}`);
+}
+
+export function markUnfinished(contentDir: string, runId: string): void {
+  ensureDurableDir(trashDir(contentDir));
+  const fd = fs.openSync(unfinishedMarkFile(contentDir, runId), 'w');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fsyncDir(trashDir(contentDir));
+}
+
+export function clearUnfinished(contentDir: string, runId: string): void {
+  try {
+    fs.unlinkSync(unfinishedMarkFile(contentDir, runId));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/**
+ * The trash's entries (one readdir), or [] when there is no trash: what a reader compares
+ * before and after reading, and where unfinished marks are found.
+ */
+export function trashEntries(contentDir: string): string[] {
+  try {
+    return fs.readdirSync(trashDir(contentDir));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}
+
+/** Run ids marked unfinished among trash entries, oldest first. */
+export function unfinishedRunIds(entries: readonly string[]): string[] {
+  const ids: string[] = [];
+  for (const name of entries) {
+    const match = UNFINISHED.exec(name);
+    if (match) ids.push(match[1]!);
+  }
+  return ids.sort();
 }

@@ -152,7 +152,7 @@ describe('every answer as a flag', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).date).toBe('2014-07-31T22:30:00Z');
     const shown = await runNews(['show', '--dir', dir, 'heure']);
-    expect(shown.stdout).toContain('le 1er août 2014 (lu 0 fois)');
+    expect(shown.stdout).toContain("le 1er août 2014 à 0 h 30 (lu 0 fois)");
   });
 
   test('--body-file - reads stdin; --body-file <path> reads a file', async () => {

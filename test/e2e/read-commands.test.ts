@@ -53,11 +53,12 @@ describe('news list', () => {
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toEqual([
-      'le 1er janvier 2099  Dans le futur [programmé]                lu 2 fois  dans-le-futur',
-      `le 1er août 2014     Rentrée                              lu 1${NNBSP}234 fois  rentree`,
-      'le 30 octobre 2013   Nuit d’hiver                             lu 5 fois  nuit-d-hiver',
-      'le 29 octobre 2013   Le miroir brisé des réseaux sociaux    lu 787 fois  le-miroir-brise-des-reseaux-sociaux',
-      'le 1er janvier 2012  Avant tout                             lu 100 fois  avant-tout',
+      // A post dated with a time shows it, in the site's zone (SPEC: list and show show the time).
+      'le 1er janvier 2099          Dans le futur [programmé]                lu 2 fois  dans-le-futur',
+      `le 1er août 2014 à 0 h 30    Rentrée                              lu 1${NNBSP}234 fois  rentree`,
+      'le 30 octobre 2013 à 0 h 30  Nuit d’hiver                             lu 5 fois  nuit-d-hiver',
+      'le 29 octobre 2013           Le miroir brisé des réseaux sociaux    lu 787 fois  le-miroir-brise-des-reseaux-sociaux',
+      'le 1er janvier 2012          Avant tout                             lu 100 fois  avant-tout',
     ]);
     // Every column starts at the same place on every line.
     const slugColumn = lines.map((line) => [...line].length - line.split(' ').pop()!.length);
@@ -132,7 +133,7 @@ describe('news show', () => {
 
   test('summary, author, date-time in the site zone, grouped views', async () => {
     const r = await runNews(['show', '--dir', dir, 'rentree'], { env: { TZ: 'America/Los_Angeles' } });
-    expect(r.stdout).toBe(`Rentrée\nle 1er août 2014 (lu 1${NNBSP}234 fois)\nÉtiquettes : Agenda\n\nLa rentrée approche.\n\nTexte du billet rentree.\n`);
+    expect(r.stdout).toBe(`Rentrée\nle 1er août 2014 à 0 h 30 (lu 1${NNBSP}234 fois)\nÉtiquettes : Agenda\n\nLa rentrée approche.\n\nTexte du billet rentree.\n`);
     const a = await runNews(['show', '--dir', dir, 'avant-tout']);
     expect(a.stdout).toContain('\npar Marie\n');
   });

@@ -19,7 +19,7 @@ const EXPECTED = [
     updated: '2015-03-29T01:30:00+01:00', author: 'Marie Curie',
   },
   {
-    slug: 'strategie-web-et-mobilite', title: 'Stratégie Web & mobilité : l’été des applications', guid: '0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f',
+    slug: 'strategie-web-et-mobilite', title: 'Stratégie Web & mobilité\u00a0: l’été des applications', guid: '0b6f3c1e-8d2a-4f5b-9c7e-1a2b3c4d5e6f',
     rss: 'Fri, 01 Aug 2014 00:00:00 +0200', rfc3339: '2014-08-01T00:00:00+02:00', utc: Date.UTC(2014, 6, 31, 22, 0), tags: ['stratégie Web', 'mobilité', 'Réseaux sociaux'],
     updated: '2014-08-01T00:00:00+02:00', author: 'Équipe formation',
   },
@@ -59,7 +59,7 @@ describe('RSS 2.0', () => {
     expect(feed.bozo_exception).toBeNull();
     expect(feed.bozo).toBe(0);
     expect(feed.version).toBe('rss20');
-    expect(feed.title).toBe("C'est d'actualité…");
+    expect(feed.title).toBe('C’est d’actualité…');
     expect(feed.language).toBe('fr-FR');
   });
 
@@ -153,7 +153,7 @@ describe('JSON Feed 1.1', () => {
     const text = fs.readFileSync(file, 'utf8');
     const feed = JSON.parse(text) as Record<string, unknown> & { items: Array<Record<string, unknown>> };
     expect(feed.version).toBe('https://jsonfeed.org/version/1.1');
-    expect(feed.title).toBe("C'est d'actualité…");
+    expect(feed.title).toBe('C’est d’actualité…');
     expect(feed.home_page_url).toBe(BASE);
     expect(feed.feed_url).toBe(`${BASE}feed.json`);
     expect(feed.language).toBe('fr-FR');
@@ -217,7 +217,8 @@ describe('hostile content', () => {
     const raw = fs.readFileSync(file, 'utf8');
     expect(raw).not.toMatch(/\\u00(0|1)[0-9a-f]|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|\\uff(fe|ff)/i);
     const feed = JSON.parse(raw) as { items: Array<{ title: string; tags: string[] }> };
-    expect(feed.items[0]!.title).toBe(`Titre ${nasty} seul 😀 שלום עולם`);
+    // French typography turns the typewriter apostrophes into ’ (SPEC); everything else is kept as text.
+    expect(feed.items[0]!.title).toBe(`Titre ${nasty.replace(/'/g, '’')} seul 😀 שלום עולם`);
     expect(feed.items[0]!.tags).toEqual(['<script>alert(3)</script>', 'tag & "x" ]]>', '😀 émoji', 'עברית']);
   });
 });

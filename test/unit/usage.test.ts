@@ -21,7 +21,7 @@ test.each([
   [['show'], 'argument obligatoire manquant : <slug>'],
   [['show', 'a', 'b'], "trop d'arguments pour « show » : 1 attendu(s), 2 reçu(s)"],
   [['list', '--limit'], "l'option -n, --limit <n> attend une valeur"],
-  [['list', '--sort', 'auteur'], "--sort attend l'une des valeurs date, views, title (reçu « auteur »)"],
+  [['list', '--sort', 'auteur'], "--sort attend l’une des valeurs date, views, title, vues, titre (reçu « auteur »)"],
   [['list', '--limit', '0'], '--limit attend un entier ≥ 1 (reçu « 0 »)'],
   [['list', '--limit', 'dix'], '--limit attend un entier ≥ 1 (reçu « dix »)'],
   [['list', '--since', '2014-02-30'], '--since attend une date AAAA-MM-JJ (ex. 2013-10-29), reçu « 2014-02-30 »'],
@@ -44,7 +44,7 @@ describe('news new: bad flags are exit 2, name the flag, write nothing', () => {
   test.each([
     ['--slug with capitals', ['--title', 'T', '--body', 'x', '--slug', 'Grand'], '--slug « Grand » : un slug ne contient que des lettres minuscules'],
     ['--slug taken by a post', ['--title', 'T', '--body', 'x', '--slug', 'a'], '--slug « a » est déjà pris par un billet (ou un alias) : choisissez-en un autre'],
-    ['--date impossible', ['--title', 'T', '--body', 'x', '--date', '2014-02-30'], '--date « 2014-02-30 » : le 2014-02-30 n’existe pas ; attendu AAAA-MM-JJ'],
+    ['--date impossible', ['--title', 'T', '--body', 'x', '--date', '2014-02-30'], '--date « 2014-02-30 » : le 2014-02-30 n’existe pas'],
     ['--date without offset', ['--title', 'T', '--body', 'x', '--date', '2014-02-03T10:00:00'], '--date « 2014-02-03T10:00:00 »'],
     ['--body and --body-file', ['--title', 'T', '--body', 'x', '--body-file', '-'], '--body et --body-file ne vont pas ensemble : choisissez-en un'],
     ['empty --title', ['--title', '  ', '--body', 'x'], 'il manque --title'],

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../core/context.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
+import { formatIsoInstant } from '../core/dates.js';
+import { loadPostListings } from '../store/cache.js';
+import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
+import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { restorePost } from '../store/removal.js';
+import { reportChange } from './shared.js';
+
+export interface RestoreOptions {
+  dir?: string;
+  slug: string;
+  json: boolean;
+  quiet: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('restore')
+    .description('remet un billet de la corbeille à sa place (refusé si son slug ou un alias a été repris)')
+    .argument('<slug>', 'slug du billet supprimé (voir news trash)')
+    .option('--json', 'affiche le billet restauré en JSON au lieu de son chemin', false);
+  addQuietOption(command, 'rien sur la sortie d’erreur en cas de succès');
+  command.addHelpText('after', '\nExemples :\n  news trash\n  news restore portes-ouvertes-2014\n');
+  prepareCommand(program, command, env).action(async (slug: string, opts: Omit<RestoreOptions, 'dir' | 'slug'>, cmd: Command) => {
+    env.setExitCode(await runRestore({ ...opts, slug, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+export async function runRestore(opts: RestoreOptions, ctx: Context): Promise<number> {
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(dir);
+  const at = formatIsoInstant(ctx.now(), site.timeZone);
+  const restored = await withContentLock(dir, () => {
+    const claims = new Map<string, string>();
+    for (const { post } of loadPostListings(dir, site.timeZone, ctx.env).posts) {
+      for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);
+    }
+    return restorePost(dir, opts.slug, at, (name) => claims.get(name));
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  reportChange(ctx, 'restore', { file: restored.file, post: restored.post, changes: [] }, { json: opts.json, quiet: true });
+  if (!opts.quiet) ctx.stderr.write(`news restore : ${restored.post.slug} remis en place (depuis ${TRASH_DIR}/${restored.runId}/).\n`);
+  return 0;
+}

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import type { Context } from '../core/context.js';
+import { NewsError } from '../core/errors.js';
+import { addQuietOption, globalOptions } from '../cli/options.js';
+import { writeJson } from '../cli/json.js';
+import { formatIsoInstant } from '../core/dates.js';
+import type { Post } from '../core/post.js';
+import { locatePost, readPostForChange } from '../store/change.js';
+import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
+import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
+import { removePosts } from '../store/removal.js';
+import { trashedPostFile } from '../store/trash.js';
+import { shownPath, warningLabel } from './shared.js';
+
+export interface RmOptions {
+  dir?: string;
+  slugs: string[];
+  json: boolean;
+  quiet: boolean;
+}
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('rm')
+    .description('met des billets à la corbeille (.trash/, avec un journal ; news restore les remet)')
+    .argument('<slug...>', 'slug de chaque billet à supprimer')
+    .option('--json', 'affiche les billets supprimés en JSON au lieu de leur chemin dans la corbeille', false);
+  addQuietOption(command, 'rien sur la sortie d’erreur en cas de succès');
+  command.addHelpText('after', [
+    '',
+    'Rien n’est effacé : chaque billet va dans .trash/<exécution>/posts/, et le journal de cette',
+    'exécution dit d’où il vient. news trash liste la corbeille, news restore <slug> remet un billet.',
+    '',
+    'Exemples :',
+    '  news rm portes-ouvertes-2014',
+    '  news rm brouillon-1 brouillon-2 --quiet',
+    '  news restore portes-ouvertes-2014',
+    '',
+  ].join('\n'));
+  prepareCommand(program, command, env).action(async (slugs: string[], opts: Omit<RmOptions, 'dir' | 'slugs'>, cmd: Command) => {
+    env.setExitCode(await runRm({ ...opts, slugs, dir: globalOptions(cmd).dir }, env.ctx));
+  });
+}
+
+export async function runRm(opts: RmOptions, ctx: Context): Promise<number> {
+  const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  const site = loadSite(dir);
+  const now = ctx.now();
+  const at = formatIsoInstant(now, site.timeZone);
+  const { runId, removed, skipped } = await withContentLock(dir, async () => {
+    const posts: Post[] = [];
+    for (const slug of new Set(opts.slugs)) {
+      const located = locatePost(dir, slug, site.timeZone, ctx.env);
+      if (located.viaAlias) {
+        throw new NewsError(`« ${slug} » est un alias du billet « ${located.slug} », pas un billet : pour supprimer ce billet, news rm ${located.slug}`, 2, { code: 'USAGE' });
+      }
+      // A broken file is removed as it is: rm is also how staff get rid of one.
+      try {
+        posts.push(readPostForChange(dir, located.file).post);
+      } catch (error) {
+        if (!(error instanceof NewsError)) throw error;
+        posts.push({ slug } as Post);
+      }
+    }
+    const run = await removePosts(dir, posts.map((p) => p.slug), now, at);
+    const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
+    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped') };
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  for (const s of skipped) ctx.stderr.write(`${warningLabel(ctx)} : ${s.reason}\n`);
+  if (!opts.quiet && removed.length > 0) {
+    const names = removed.map((p) => p.slug).join(', ');
+    ctx.stderr.write(`news rm : ${removed.length > 1 ? `${removed.length} billets mis` : 'billet mis'} à la corbeille (${TRASH_DIR}/${runId}/) : ${names} ; pour annuler : news restore ${removed[0]!.slug}\n`);
+  }
+  if (opts.json) writeJson(ctx.stdout, removed);
+  else for (const p of removed) ctx.stdout.write(`${shownPath(trashedPostFile(dir, runId, p.slug), ctx.cwd)}\n`);
+  return skipped.length > 0 ? 2 : 0;
+}
