@@ -8,6 +8,7 @@
  */
 import { findDuplicates as findDuplicatesIn, DEFAULT_WINDOW_DAYS, type DedupeFindings } from './core/dedupe/index.js';
 import type { Site } from './core/site.js';
+import type { Post, Status } from './core/post.js';
 import { failOnProblems, loadPosts, loadSite, resolveContentDir, type PostProblem } from './store/content.js';
 import { addPost, type NewPostInput, type NewPostResult } from './store/new-post.js';
 import { addImportedPosts, type AlreadyThere, type ImportedFile } from './store/import-posts.js';
@@ -15,6 +16,13 @@ import { withContentLock } from './store/lock.js';
 import { validateContent as validateIn, type ValidationReport } from './store/validate.js';
 import type { FinishedRun } from './store/unfinished.js';
 import { collectImportFiles, readImportSource, type ImportProblem, type ImportSource } from './import/sources.js';
+import { changePost, renamePost as renameIn, type ChangeResult } from './store/change.js';
+import { restoreTrashedPost, trashedPosts as trashedIn, trashPosts, type TrashedPost } from './store/removal.js';
+import { changeViews, type ChangedViews } from './store/views.js';
+import { importViews, type ViewsImportReport } from './import/views.js';
+import type { LogFormat } from './import/accesslog.js';
+import type { StepOutcome } from './store/journal.js';
+import { uniqueTags } from './core/tags.js';
 
 export { NewsError, isNewsError, EXIT_OK, EXIT_FOUND, EXIT_ERROR, type NewsErrorCode } from './core/errors.js';
 export { SCHEMA_VERSION, STATUSES, checkPost, serializePost, type Post, type PostListing, type Status, type PostCheck, type SchemaProblem } from './core/post.js';
@@ -31,6 +39,11 @@ export type { DedupeFindings, DuplicateGroup, DuplicateEntry, RepeatedEntry } fr
 export type { ImportedFile, AlreadyThere } from './store/import-posts.js';
 export type { ImportProblem, ImportSource } from './import/sources.js';
 export { IMPORT_SOURCES } from './import/sources.js';
+export type { ChangeResult, FieldChange, LocatedPost } from './store/change.js';
+export type { TrashedPost } from './store/removal.js';
+export type { ChangedViews } from './store/views.js';
+export type { ViewsImportReport, LogFileReport } from './import/views.js';
+export type { LogFormat, SkipReason } from './import/accesslog.js';
 
 /** A content folder: its absolute path and its settings (site.json, time zone defaulted). */
 export interface Content {
@@ -141,7 +154,101 @@ export async function importFiles(content: Content | string, paths: string[], op
   return { created: added.created, skipped: added.skipped, problems: [...problems, ...added.refused], warnings, contentProblems: added.contentProblems };
 }
 
+/** The fields `editPost` may change; the others (slug, id, views…) have their own functions. */
+export interface PostChanges {
+  title?: string;
+  summary?: string;
+  body?: string;
+  /** `AAAA-MM-JJ` or ISO 8601 with Z or an offset. */
+  date?: string;
+  author?: string;
+  /** Replaces the tags (kept once each, ignoring case and accents). */
+  tags?: string[];
+  /** `published` or `draft` (publish / unpublish). */
+  status?: Status;
+}
+
+/**
+ * Changes these fields of a post and nothing else (as `news edit --title …`, `news publish`):
+ * under the lock, unknown fields and key order kept, `updatedAt` set when something changed.
+ * `slug` may be an alias. An unknown slug is NOT_FOUND with the nearest ones in the message.
+ */
+export function editPost(content: Content | string, slug: string, changes: PostChanges, options: ClockOptions = {}): Promise<ChangeResult> {
+  const { dir, site } = contentOf(content);
+  const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  if (changes.tags) fields.tags = uniqueTags(changes.tags);
+  return changePost(dir, slug, () => fields, { now: options.now ?? new Date(), timeZone: site.timeZone, env: lockEnv(options) });
+}
+
+/** Renames a post (`news rename`): new file and slug, the old slug kept in `aliases`. */
+export function renamePost(content: Content | string, slug: string, newSlug: string, options: ClockOptions = {}): Promise<ChangeResult & { oldFile: string }> {
+  const { dir, site } = contentOf(content);
+  return renameIn(dir, slug, newSlug, { now: options.now ?? new Date(), timeZone: site.timeZone, env: lockEnv(options) });
+}
+
+/** Moves posts to the trash (`news rm`), journaled: `restorePost` or `dedupe --undo <run>` puts them back. */
+export function removePosts(content: Content | string, slugs: string[], options: ClockOptions = {}): Promise<{ runId: string; removed: Post[]; skipped: StepOutcome[] }> {
+  const { dir, site } = contentOf(content);
+  return trashPosts(dir, slugs, { now: options.now ?? new Date(), timeZone: site.timeZone, env: lockEnv(options) });
+}
+
+/** Puts a removed post back (`news restore`); CONFLICT when its slug or an alias was taken meanwhile. */
+export function restorePost(content: Content | string, slug: string, options: ClockOptions = {}): Promise<{ file: string; post: Post; runId: string }> {
+  const { dir, site } = contentOf(content);
+  return restoreTrashedPost(dir, slug, { now: options.now ?? new Date(), timeZone: site.timeZone, env: lockEnv(options) });
+}
+
+/** What the trash holds (`news trash`). */
+export function trashedPosts(content: Content | string): TrashedPost[] {
+  return trashedIn(dirOf(content));
+}
+
+/** Sets (`mode: 'set'`) or corrects (`mode: 'add'`, maybe negative) a post's views (`news views set|add`). */
+export function changePostViews(content: Content | string, slug: string, mode: 'set' | 'add', value: number, options: ClockOptions = {}): Promise<ChangedViews> {
+  const { dir, site } = contentOf(content);
+  return changeViews(dir, slug, { mode, value }, { now: options.now ?? new Date(), timeZone: site.timeZone, env: lockEnv(options) });
+}
+
+export interface CountReadsOptions extends ClockOptions {
+  /** Where relative log paths start (default: the current folder). */
+  cwd?: string;
+  /** For a log named `-`. */
+  stdin?: NodeJS.ReadableStream;
+  /** Overrides site.json's baseUrl: an absolute URL or a path (`/actualites/`). */
+  baseUrl?: string;
+  /** Forces the log format instead of recognising it. */
+  format?: LogFormat;
+  dryRun?: boolean;
+}
+
+/**
+ * Adds the reads found in web server access logs to the posts' views (`news views import`):
+ * idempotent, a log read again, grown or rotated adds only lines never counted.
+ */
+export function countReads(content: Content | string, logs: string[], options: CountReadsOptions = {}): Promise<ViewsImportReport> {
+  return importViews({
+    contentDir: dirOf(content),
+    logs,
+    stdin: options.stdin,
+    cwd: options.cwd ?? process.cwd(),
+    baseUrl: options.baseUrl,
+    format: options.format,
+    dryRun: options.dryRun,
+    now: options.now ?? new Date(),
+    env: lockEnv(options),
+  });
+}
+
 const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+/** The environment handed to store functions that read it: no cache, only the lock's wait when given. */
+function lockEnv(options: ClockOptions): Record<string, string> {
+  return options.lockTimeoutMs === undefined ? {} : { NEWS_LOCK_TIMEOUT: String(options.lockTimeoutMs) };
+}
+
+function contentOf(content: Content | string): Content {
+  return typeof content === 'string' ? openContent(content) : content;
+}
 
 function dirOf(content: Content | string): string {
   return typeof content === 'string' ? openContent(content).dir : content.dir;

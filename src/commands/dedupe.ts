@@ -3,7 +3,7 @@ import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { EXIT_FOUND, EXIT_OK, NewsError } from '../core/errors.js';
@@ -44,7 +44,7 @@ export function parseThreshold(value: string): number {
   const text = value.trim().replace(',', '.');
   const number = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
   if (!(number > 0 && number <= 1)) {
-    throw new InvalidArgumentError(`--threshold attend un nombre supérieur à 0 et au plus 1, par exemple 0.9 ou 0,85 (reçu « ${value} »)`);
+    throw new InvalidArgumentError(`--threshold attend un nombre supérieur à 0 et au plus 1, par exemple 0,9 ou 0.85 (reçu « ${value} »)`);
   }
   return number;
 }
@@ -65,8 +65,8 @@ export function register(program: Command, env: CommandEnv): void {
     .option('--json', 'rapport JSON sur la sortie standard', false)
     .option('--check', 'code de sortie 1 si quelque chose est trouvé (rien n’est modifié)', false)
     .option('--apply', 'fusionne les doublons et supprime les blocs répétés (journal et corbeille dans .trash/)', false)
-    .option('--undo <run-id>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
-    .option('--threshold <s>', 'similarité minimale des quasi-doublons, entre 0 et 1', parseThreshold, DEFAULT_THRESHOLD)
+    .option('--undo <exécution>', 'annule une exécution de --apply (son identifiant est dans .trash/)')
+    .addOption(new Option('--threshold <seuil>', 'similarité minimale des quasi-doublons, entre 0 et 1 (virgule ou point décimal)').argParser(parseThreshold).default(DEFAULT_THRESHOLD, '0,9'))
     .option('--window <jours>', 'des billets datés à plus de <jours> jours d’écart ne sont jamais des doublons', parseWindow, DEFAULT_WINDOW_DAYS)
     .option('-v, --verbose', 'une ligne par fusion et par billet nettoyé sur la sortie d’erreur', false)
     .addHelpText('after', [
@@ -78,7 +78,7 @@ export function register(program: Command, env: CommandEnv): void {
       '  news dedupe',
       '  news dedupe --check --json',
       '  news dedupe --apply --verbose',
-      '  news dedupe --window 7 --threshold 0.95',
+      '  news dedupe --window 7 --threshold 0,95',
       '  news dedupe --undo 20261125-030000-3fa2c1',
       '',
     ].join('\n'));
@@ -358,7 +358,8 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
   const result = await withContentLock(dir, async () => {
     await finishInterrupted(dir, ctx, at, hook, opts.quiet);
     const { findings, problems } = await scanFolder(dir, opts, timeZone, ctx);
-    failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
+    const ignored = failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
+    if (!opts.quiet) warnProblems(ctx, ignored);
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
     const plan = buildMergePlan(findings, readPosts(dir, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };

@@ -16,6 +16,7 @@ import { changePost, locatePost, readPostForChange, writeChanges, type ChangeRes
 import { loadSite, resolveContentDir } from '../store/content.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { readBodyFile } from '../store/read.js';
+import { finishPendingRuns } from '../store/unfinished.js';
 import { addChangeOutputOptions, reportChange, typedDateOrFail } from './shared.js';
 
 export interface EditOptions {
@@ -155,14 +156,15 @@ async function editInEditor(opts: EditOptions, dir: string, timeZone: string, ct
       const at = formatIsoInstant(ctx.now(), timeZone);
       let result: ChangeResult;
       try {
-        result = await withContentLock(dir, () => {
+        result = await withContentLock(dir, async () => {
+          const finished = await finishPendingRuns(dir, at);
           const current = readPostForChange(dir, located.file);
           const clash = Object.keys(wanted).filter((field) => !same(current.post[field], original[field]));
           if (clash.length > 0) {
             keepFile = true;
             throw new NewsError(`le billet a été modifié pendant l’édition (${clash.join(', ')}) : rien n’a été écrit ; votre version est gardée dans ${file}`, 2, { code: 'CONFLICT' });
           }
-          return { file: located.file, located, ...writeChanges(dir, located.file, current, wanted, at) };
+          return { file: located.file, located, finished, ...writeChanges(dir, located.file, current, wanted, at) };
         }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
       } catch (error) {
         if (error instanceof NewsError && error.code === 'USAGE') {

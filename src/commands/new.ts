@@ -201,7 +201,7 @@ export async function runNew(opts: NewOptions, ctx: Context): Promise<number> {
   }
 
   const sizeLabel = opts.bodyFile !== undefined ? `--body-file ${opts.bodyFile}` : opts.body !== undefined ? '--body' : 'texte du billet';
-  const { file, post, lookalikes } = await addPost(dir, { ...draft, slug: opts.slug }, { now: ctx.now(), lockTimeoutMs: lockTimeoutFromEnv(ctx.env), sizeLabel });
+  const { file, post, lookalikes } = await addPost(dir, { ...draft, slug: opts.slug }, { now: ctx.now(), lockTimeoutMs: lockTimeoutFromEnv(ctx.env), sizeLabel, env: ctx.env });
 
   if (lookalikes.length > 0) {
     ctx.stderr.write(`${warningLabel(ctx)} : ce billet ressemble à un billet existant (${lookalikes.join(', ')}) ; voir news dedupe\n`);

@@ -2,12 +2,9 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
-import { formatIsoInstant } from '../core/dates.js';
-import { loadPostListings } from '../store/cache.js';
 import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
-import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { restorePost } from '../store/removal.js';
-import { reportChange } from './shared.js';
+import { restoreTrashedPost } from '../store/removal.js';
+import { reportChange, reportFinishedRun } from './shared.js';
 
 export interface RestoreOptions {
   dir?: string;
@@ -32,14 +29,8 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runRestore(opts: RestoreOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const at = formatIsoInstant(ctx.now(), site.timeZone);
-  const restored = await withContentLock(dir, () => {
-    const claims = new Map<string, string>();
-    for (const { post } of loadPostListings(dir, site.timeZone, ctx.env).posts) {
-      for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);
-    }
-    return restorePost(dir, opts.slug, at, (name) => claims.get(name));
-  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  const restored = await restoreTrashedPost(dir, opts.slug, { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
+  for (const run of restored.finished) reportFinishedRun(ctx, run);
   reportChange(ctx, 'restore', { file: restored.file, post: restored.post, changes: [] }, { json: opts.json, quiet: true });
   if (!opts.quiet) ctx.stderr.write(`news restore : ${restored.post.slug} remis en place (depuis ${TRASH_DIR}/${restored.runId}/).\n`);
   return 0;

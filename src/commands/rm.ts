@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
-import { NewsError } from '../core/errors.js';
 import { addQuietOption, globalOptions } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
-import { formatIsoInstant } from '../core/dates.js';
-import type { Post } from '../core/post.js';
-import { locatePost, readPostForChange } from '../store/change.js';
 import { loadSite, resolveContentDir, TRASH_DIR } from '../store/content.js';
-import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { removePosts } from '../store/removal.js';
+import { trashPosts } from '../store/removal.js';
 import { trashedPostFile } from '../store/trash.js';
-import { shownPath, warningLabel } from './shared.js';
+import { reportFinishedRun, shownPath, warningLabel } from './shared.js';
 
 export interface RmOptions {
   dir?: string;
@@ -46,27 +41,8 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runRm(opts: RmOptions, ctx: Context): Promise<number> {
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = loadSite(dir);
-  const now = ctx.now();
-  const at = formatIsoInstant(now, site.timeZone);
-  const { runId, removed, skipped } = await withContentLock(dir, async () => {
-    const posts: Post[] = [];
-    for (const slug of new Set(opts.slugs)) {
-      const located = locatePost(dir, slug, site.timeZone, ctx.env);
-      if (located.viaAlias) {
-        throw new NewsError(`« ${slug} » est un alias du billet « ${located.slug} », pas un billet : pour supprimer ce billet, news rm ${located.slug}`, 2, { code: 'USAGE' });
-      }
-      // A broken file is removed as it is: rm is also how staff get rid of one.
-      try {
-        posts.push(readPostForChange(dir, located.file).post);
-      } catch (error) {
-        if (!(error instanceof NewsError)) throw error;
-        posts.push({ slug } as Post);
-      }
-    }
-    const run = await removePosts(dir, posts.map((p) => p.slug), now, at);
-    const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
-    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped') };
-  }, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
+  const { runId, removed, skipped, finished } = await trashPosts(dir, opts.slugs, { now: ctx.now(), timeZone: site.timeZone, env: ctx.env });
+  for (const run of finished) reportFinishedRun(ctx, run);
   for (const s of skipped) ctx.stderr.write(`${warningLabel(ctx)} : ${s.reason}\n`);
   if (!opts.quiet && removed.length > 0) {
     const names = removed.map((p) => p.slug).join(', ');

@@ -84,10 +84,11 @@ export function addChangeOutputOptions(command: Command): Command {
 export function reportChange(
   ctx: Context,
   verb: string,
-  result: { file: string; post: Post; changes: readonly FieldChange[]; located?: { viaAlias?: string } },
+  result: { file: string; post: Post; changes: readonly FieldChange[]; located?: { viaAlias?: string }; finished?: readonly FinishedRun[] },
   opts: { json: boolean; quiet: boolean },
   nothingToDo = 'rien à changer',
 ): void {
+  for (const run of result.finished ?? []) reportFinishedRun(ctx, run);
   if (!opts.quiet) {
     const via = result.located?.viaAlias ? ` (trouvé par son alias « ${result.located.viaAlias} »)` : '';
     if (result.changes.length === 0) ctx.stderr.write(`news ${verb} : ${result.post.slug}${via} : ${nothingToDo}, fichier inchangé.\n`);

@@ -6,7 +6,7 @@ import { writeJson } from '../cli/json.js';
 import { loadPosts, resolveContentDir } from '../store/content.js';
 import { checkSiteFile, validateLoaded } from '../store/validate.js';
 import path from 'node:path';
-import { readFinishedContent } from './shared.js';
+import { readFinishedContent, warningLabel } from './shared.js';
 
 export interface ValidateOptions {
   dir?: string;
@@ -30,12 +30,14 @@ export async function runValidate(opts: ValidateOptions, ctx: Context): Promise<
   const dir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const site = checkSiteFile(dir);
   const loaded = await readFinishedContent(ctx, dir, site.timeZone, () => loadPosts(dir));
-  const { checked, problems } = validateLoaded(dir, site.problems, loaded);
+  const { checked, problems, warnings } = validateLoaded(dir, site.problems, loaded);
+  for (const warning of warnings) ctx.stderr.write(`${warningLabel(ctx)} : ${warning}\n`);
   if (opts.json) {
     writeJson(ctx.stdout, {
       ok: problems.length === 0,
       checked,
       problems: problems.map((p) => ({ file: path.relative(dir, p.file), field: p.field, line: p.line, column: p.column, message: p.message })),
+      warnings,
     });
   } else {
     for (const problem of problems) ctx.stdout.write(`${problem.message}\n`);

@@ -64,7 +64,7 @@ export function register(program: Command, env: CommandEnv): void {
     .argument('<journal...>', 'fichiers journaux (access.log, access.log.1, access.log.2.gz…), ou - pour l’entrée standard')
     .option('--format <format>', 'impose le format (sinon reconnu sur les premières lignes) : combined ou common', parseChoice('--format', LOG_FORMATS))
     .option('--base-url <url>', 'adresse de la rubrique sur le site (sinon baseUrl de site.json), ou son chemin : /actualites/')
-    .option('-n, --dry-run', 'compte et affiche le rapport sans rien écrire', false)
+    .option('--dry-run', 'compte et affiche le rapport sans rien écrire', false)
     .option('--json', 'rapport JSON', false)
     .addHelpText('after', [
       '',

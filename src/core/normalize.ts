@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { foldAccents } from './slug.js';
 
 /**
@@ -410,4 +411,21 @@ export function normalizeForCompare(text: string): string {
   const buffer = new TokenBuffer({ words: true });
   scanForCompare(text, buffer);
   return buffer.words!.join(' ');
+}
+
+/**
+ * What `news new` compares to warn about a post that looks like an existing one: the title
+ * and the body as normalizeForCompare gives them, each hashed (so the metadata cache can keep
+ * it for every post in a few bytes). Two posts look alike when either half is equal.
+ */
+export function lookKey(post: { title: string; body: string }): string {
+  const half = (text: string) => createHash('sha256').update(normalizeForCompare(text)).digest('base64').slice(0, 16);
+  return `${half(post.title)} ${half(post.body)}`;
+}
+
+/** Whether two look-alike keys (lookKey) share their title or their body. */
+export function looksAlike(a: string, b: string): boolean {
+  const [ta, ba] = a.split(' ');
+  const [tb, bb] = b.split(' ');
+  return ta === tb || ba === bb;
 }

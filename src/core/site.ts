@@ -1,6 +1,11 @@
 import { zod } from './zod.js';
 import { isValidTimeZone } from './dates.js';
 
+/*
+ * Rules on site settings shared by every reader of site.json (`validate`, `list`, the exports…):
+ * one definition, so `validate` never accepts what an export then refuses.
+ */
+
 /** site.json: every field optional; timeZone defaults to Europe/Paris when it is loaded. */
 export interface Site {
   $schema?: string;
@@ -24,7 +29,8 @@ export function siteSchema() {
     $schema: z.string().optional().describe('Adresse du schéma JSON, pour les éditeurs ; ignorée par news.'),
     title: z.string().optional().describe('Titre du site (ex. « C’est d’actualité… »).'),
     description: z.string().optional().describe('Description du site, reprise par les flux et les pages.'),
-    baseUrl: z.url({ message: 'baseUrl doit être une URL absolue (ex. https://exemple.fr/actualites/)' }).optional()
+    // One rule for validate and the exports: an absolute http(s) address (z.url alone takes `javascript:`).
+    baseUrl: z.url({ message: BASE_URL_REASON }).refine((v) => normalizeBaseUrl(v) !== undefined, { message: BASE_URL_REASON }).optional()
       .describe('Adresse publique du site, ex. https://exemple.fr/actualites/'),
     language: z.string().optional().describe('Langue, ex. fr-FR.'),
     timeZone: z
@@ -44,7 +50,27 @@ export function isSoundSite(value: unknown): value is Omit<Site, 'timeZone'> & {
   return (
     optionalText(v.$schema) &&
     optionalText(v.title) && optionalText(v.description) && optionalText(v.language) && optionalText(v.author) &&
-    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && /^https?:\/\/[^\s/]+/.test(v.baseUrl) && URL.canParse(v.baseUrl))) &&
+    (v.baseUrl === undefined || (typeof v.baseUrl === 'string' && normalizeBaseUrl(v.baseUrl) !== undefined)) &&
     (v.timeZone === undefined || (typeof v.timeZone === 'string' && isValidTimeZone(v.timeZone)))
   );
 }
+
+
+/** `https://x.fr/actualites` → `https://x.fr/actualites/`; undefined when not an absolute http(s) URL. */
+export function normalizeBaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!url.hostname) return undefined;
+  url.hash = '';
+  url.search = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+/** Why a baseUrl is refused (French), for site.json and --base-url alike. */
+export const BASE_URL_REASON = 'doit être une adresse http(s) absolue (ex. https://exemple.fr/actualites/)';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { PostListing } from '../core/post.js';
+import type { Post, PostListing } from '../core/post.js';
 import { postTime } from '../core/filters.js';
 import { packageVersion } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
@@ -27,7 +27,7 @@ import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
  */
 
 /** Bumped whenever what the cache file holds changes. The news version is checked too. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 /** A change this recent may share its timestamp with a later one: such a file is not cached yet. */
 const RACY_MARGIN_MS = 100;
@@ -63,9 +63,14 @@ export interface CacheFile {
   tags: number[][];
   tagNames: string[];
   aliases: string[][];
+  /**
+   * Each post's look-alike key (what `news new` compares: see lookKey), or 0 when not worked
+   * out yet: only `new` asks for them, so `list` and the feeds never pay for them.
+   */
+  look: (string | 0)[];
 }
 
-const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'title', 'date', 'draft', 'views', 'tags', 'aliases'] as const;
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'look'] as const;
 
 /** A post as the metadata cache gives it: its listing fields, its file, and its time in the site's zone. */
 export interface ListedPost {
@@ -73,6 +78,8 @@ export interface ListedPost {
   file: string;
   /** postTime(post, timeZone), for sortPosts. */
   time: number;
+  /** The post's look-alike key, when asked for (LoadListingOptions.lookKey). */
+  look?: string;
 }
 
 /** A listed post with what the cache keeps of its file (one object serves both). */
@@ -160,7 +167,7 @@ function toCacheFile(rows: Row[], dir: string, timeZone: string): CacheFile {
   const cache: CacheFile = {
     format: CACHE_FORMAT, news: packageVersion(), tzdata: tzData(), dir, timeZone,
     names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], title: [], date: [], dates: [], times: [],
-    draft: [], views: [], tags: [], tagNames: [], aliases: [],
+    draft: [], views: [], tags: [], tagNames: [], aliases: [], look: [],
   };
   const dateIndex = new Map<string, number>();
   const tagIndex = new Map<string, number>();
@@ -186,6 +193,7 @@ function toCacheFile(rows: Row[], dir: string, timeZone: string): CacheFile {
     cache.views.push(row.post.views);
     cache.tags.push(row.post.tags.map((tag) => indexOf(tagIndex, cache.tagNames, tag)));
     cache.aliases.push(row.post.aliases);
+    cache.look.push(row.look ?? 0);
   }
   return cache;
 }
@@ -199,7 +207,7 @@ function rowOf(post: PostListing, file: string, time: number, name: string, stat
 }
 
 /** Whether a file's last change is old enough that a later change must show a later ctime. */
-function isSettled(stat: fs.Stats, startedMs: number): boolean {
+export function isSettled(stat: Pick<fs.Stats, 'ctimeMs' | 'mtimeMs'>, startedMs: number): boolean {
   const coarse = stat.ctimeMs % 1000 === 0 || stat.mtimeMs % 1000 === 0;
   const margin = coarse ? COARSE_RACY_MARGIN_MS : RACY_MARGIN_MS;
   return stat.ctimeMs < startedMs - margin && stat.mtimeMs < startedMs - margin;
@@ -210,7 +218,15 @@ function isSettled(stat: fs.Stats, startedMs: number): boolean {
  * problems, as loadPosts gives them), with each post's time in `timeZone`, taking unchanged
  * files from the cache. Read a post with loadPostFile when more of it is needed.
  */
-export function loadPostListings(contentDir: string, timeZone: string, env: Env): ListingResult {
+export interface LoadListingOptions {
+  /**
+   * Also give each post's look-alike key (`news new`): worked out from the whole post by this
+   * function for the files read, kept in the cache, so only changed files are read again.
+   */
+  lookKey?: (post: Post) => string;
+}
+
+export function loadPostListings(contentDir: string, timeZone: string, env: Env, options: LoadListingOptions = {}): ListingResult {
   const dir = realPath(contentDir);
   const cacheFile = cacheFileOf(dir, env);
   const { files, problems } = listPostFiles(contentDir);
@@ -235,8 +251,10 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
     if (known >= 0 && stat !== undefined && stat.isFile() && old!.ino[known] === stat.ino && old!.size[known] === stat.size &&
         old!.mtimeMs[known] === stat.mtimeMs && old!.ctimeMs[known] === stat.ctimeMs) {
       const post = cachedPost(old!, known, name);
-      if (post !== undefined) {
+      const look = old!.look[known];
+      if (post !== undefined && (options.lookKey === undefined || typeof look === 'string')) {
         const row = rowOf(post, file, old!.times[old!.date[known]!]!, name, stat);
+        if (typeof look === 'string') row.look = look;
         posts.push(row);
         rows.push(row);
         continue;
@@ -252,6 +270,7 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env)
     const { slug, title, date, status, views, tags, aliases } = loaded.post!;
     const post: PostListing = { slug, title, date, status, views, tags, aliases };
     const row = rowOf(post, file, postTime(post, timeZone), name, stat);
+    if (options.lookKey !== undefined) row.look = options.lookKey(loaded.post!);
     posts.push(row);
     if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) {
       rows.push(row);

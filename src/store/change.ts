@@ -7,9 +7,10 @@ import { isValidSlug } from '../core/slug.js';
 import { nearestSlugs } from '../core/suggest.js';
 import { createFileExclusive, fsyncDir, writeFileAtomic, type WriteFs } from './atomic.js';
 import { loadPostListings } from './cache.js';
-import { postFile } from './content.js';
+import { checkContentFolders, postFile } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { parseJsonText, readTextStrict, ReadProblem } from './read.js';
+import { finishPendingRuns, type FinishedRun } from './unfinished.js';
 
 /**
  * Changing one post in place (`edit`, `publish`, `unpublish`, `views`): under the content
@@ -42,6 +43,7 @@ function entryExists(file: string): boolean {
  * An unknown name is NOT_FOUND (exit 2) with the nearest slugs.
  */
 export function locatePost(contentDir: string, slug: string, timeZone: string, env: Env): LocatedPost {
+  checkContentFolders(contentDir); // a symlinked posts/ is refused, not followed
   if (isValidSlug(slug)) {
     const file = postFile(contentDir, slug);
     if (entryExists(file)) return { slug, file };
@@ -93,6 +95,8 @@ export interface ChangeResult {
   /** The fields that changed, `updatedAt` left out; empty when nothing was written. */
   changes: FieldChange[];
   located: LocatedPost;
+  /** Runs a crash left half done, finished first (a change never lands on a half-merged folder). */
+  finished: FinishedRun[];
 }
 
 /** The fields a post should take: a field set to undefined is removed. */
@@ -134,11 +138,12 @@ export interface ChangeOptions {
 /** Finds the post, takes the lock, reads it as it is now, applies `compute`'s fields, writes. */
 export async function changePost(contentDir: string, slug: string, compute: ComputeChanges, options: ChangeOptions): Promise<ChangeResult> {
   const at = formatIsoInstant(options.now, options.timeZone);
-  return withContentLock(contentDir, () => {
+  return withContentLock(contentDir, async () => {
+    const finished = await finishPendingRuns(contentDir, at);
     const located = locatePost(contentDir, slug, options.timeZone, options.env);
     const read = readPostForChange(contentDir, located.file);
     const written = writeChanges(contentDir, located.file, read, compute(read.post), at, { fs: options.fs });
-    return { file: located.file, located, ...written };
+    return { file: located.file, located, finished, ...written };
   }, { timeoutMs: lockTimeoutFromEnv(options.env) });
 }
 
@@ -153,7 +158,8 @@ export async function renamePost(contentDir: string, slug: string, newSlug: stri
     throw new NewsError(`nouveau slug invalide « ${newSlug} » : lettres minuscules sans accent, chiffres et tirets simples (ex. portes-ouvertes-2026), 80 caractères au plus`, 2, { code: 'USAGE' });
   }
   const at = formatIsoInstant(options.now, options.timeZone);
-  return withContentLock(contentDir, () => {
+  return withContentLock(contentDir, async () => {
+    const finished = await finishPendingRuns(contentDir, at);
     const located = locatePost(contentDir, slug, options.timeZone, options.env);
     const read = readPostForChange(contentDir, located.file);
     const old = read.post.slug;
@@ -181,6 +187,7 @@ export async function renamePost(contentDir: string, slug: string, newSlug: stri
       file: newFile,
       oldFile: located.file,
       located,
+      finished,
       post: check.post,
       changes: [{ field: 'slug', before: old, after: newSlug }, { field: 'aliases', before: read.post.aliases, after: aliases }],
     };

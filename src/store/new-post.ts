@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
 import { formatIsoDay, formatIsoInstant, parsePostDate, today } from '../core/dates.js';
-import { normalizeForCompare } from '../core/normalize.js';
+import { lookKey, looksAlike } from '../core/normalize.js';
+import { loadPostListings } from './cache.js';
 import { checkPost, SCHEMA_VERSION, type Post, type Status } from '../core/post.js';
 import { isValidSlug, slugify, uniqueSlug } from '../core/slug.js';
 import { uniqueTags } from '../core/tags.js';
-import { createPost, loadPosts, loadSite, oversizedPostBytes, postFile, postTooBigReason } from './content.js';
+import { createPost, loadSite, oversizedPostBytes, postFile, postTooBigReason } from './content.js';
 import { withContentLock } from './lock.js';
 
 /** A new post as a person or a script gives it: everything else (id, slug, views, stamps) is made. */
@@ -31,6 +32,8 @@ export interface NewPostOptions {
   lockTimeoutMs?: number;
   /** What a post too big is blamed on (`--body-file x` for the command); default `texte du billet`. */
   sizeLabel?: string;
+  /** For the metadata cache ($NEWS_CACHE_DIR…), which keeps each post's look-alike key (`{}`: no cache, every post read). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface NewPostResult {
@@ -79,7 +82,9 @@ export async function addPost(contentDir: string, input: NewPostInput, options: 
     throw new NewsError(`${options.sizeLabel ?? 'texte du billet'} : ${postTooBigReason(bytes)} ; aucun billet créé`, 2, { code: 'INVALID_CONTENT' });
   }
   return withContentLock(contentDir, () => {
-    const { posts } = loadPosts(contentDir);
+    // The metadata cache gives every post's slugs and look-alike key, reading only the files
+    // changed since the last run (not every post, as a full load would).
+    const { posts } = loadPostListings(contentDir, site.timeZone, options.env ?? {}, { lookKey });
     const taken = new Set<string>();
     for (const { post } of posts) {
       taken.add(post.slug);
@@ -88,11 +93,8 @@ export async function addPost(contentDir: string, input: NewPostInput, options: 
     if (input.slug !== undefined && taken.has(input.slug)) {
       throw new NewsError(`--slug « ${input.slug} » est déjà pris par un billet (ou un alias) : choisissez-en un autre`, undefined, { code: 'CONFLICT' });
     }
-    const normalizedTitle = normalizeForCompare(title);
-    const normalizedBody = normalizeForCompare(input.body);
-    const lookalikes = posts
-      .filter(({ post }) => normalizeForCompare(post.title) === normalizedTitle || normalizeForCompare(post.body) === normalizedBody)
-      .map(({ post }) => post.slug);
+    const key = lookKey({ title, body: input.body });
+    const lookalikes = posts.filter(({ look }) => look !== undefined && looksAlike(look, key)).map(({ post }) => post.slug);
     const base = input.slug ?? (slugify(title) || 'billet');
     for (;;) {
       const slug = uniqueSlug(base, (s) => taken.has(s) || fs.existsSync(postFile(contentDir, s)));

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import { NewsError } from '../core/errors.js';
+import { formatIsoInstant } from '../core/dates.js';
+import { loadPostListings } from './cache.js';
+import { locatePost, readPostForChange } from './change.js';
+import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import type { Post } from '../core/post.js';
 import { loadPostFile, savePost } from './content.js';
 import {
@@ -7,6 +11,7 @@ import {
   type JournalCommand, type StepHook, type StepOutcome,
 } from './journal.js';
 import { listRunIds, removeRunDir, trashedPostFile } from './trash.js';
+import { finishPendingRuns, type FinishedRun } from './unfinished.js';
 
 /**
  * `news rm` and `news restore`, on the dedupe journal: a removal is a run whose steps are all
@@ -106,3 +111,52 @@ export function restorePost(
   return { file, post: restored, runId: entry.runId };
 }
 
+
+export interface RemovalOptions {
+  now: Date;
+  timeZone: string;
+  /** For the metadata cache and NEWS_LOCK_TIMEOUT (`{}`: no cache, the default wait). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * `news rm`, under the lock: each slug must name a post (an alias is refused, naming its
+ * post); the posts go to a new run of the trash. A broken file is removed as it is (rm is also
+ * how staff get rid of one). Returns the run, the posts removed and the steps left undone.
+ */
+export async function trashPosts(contentDir: string, slugs: readonly string[], options: RemovalOptions): Promise<{ runId: string; removed: Post[]; skipped: StepOutcome[]; finished: FinishedRun[] }> {
+  const at = formatIsoInstant(options.now, options.timeZone);
+  return withContentLock(contentDir, async () => {
+    // A run a crash left half done is finished first: a new run never lands on a half-merged folder.
+    const finished = await finishPendingRuns(contentDir, at);
+    const posts: Post[] = [];
+    for (const slug of new Set(slugs)) {
+      const located = locatePost(contentDir, slug, options.timeZone, options.env);
+      if (located.viaAlias) {
+        throw new NewsError(`« ${slug} » est un alias du billet « ${located.slug} », pas un billet : pour supprimer ce billet, news rm ${located.slug}`, 2, { code: 'USAGE' });
+      }
+      try {
+        posts.push(readPostForChange(contentDir, located.file).post);
+      } catch (error) {
+        if (!(error instanceof NewsError)) throw error;
+        posts.push({ slug } as Post);
+      }
+    }
+    const run = await removePosts(contentDir, posts.map((p) => p.slug), options.now, at);
+    const done = new Set(run.outcomes.filter((o) => o.result !== 'skipped').map((o) => o.step.slug));
+    return { runId: run.runId, removed: posts.filter((p) => done.has(p.slug)), skipped: run.outcomes.filter((o) => o.result === 'skipped'), finished };
+  }, { timeoutMs: lockTimeoutFromEnv(options.env) });
+}
+
+/** `news restore`, under the lock: refused when its slug or an alias is taken meanwhile. */
+export async function restoreTrashedPost(contentDir: string, slug: string, options: RemovalOptions): Promise<{ file: string; post: Post; runId: string; finished: FinishedRun[] }> {
+  const at = formatIsoInstant(options.now, options.timeZone);
+  return withContentLock(contentDir, async () => {
+    const finished = await finishPendingRuns(contentDir, at);
+    const claims = new Map<string, string>();
+    for (const { post } of loadPostListings(contentDir, options.timeZone, options.env).posts) {
+      for (const name of [post.slug, ...post.aliases]) if (!claims.has(name)) claims.set(name, post.slug);
+    }
+    return { ...restorePost(contentDir, slug, at, (name) => claims.get(name)), finished };
+  }, { timeoutMs: lockTimeoutFromEnv(options.env) });
+}

@@ -2,8 +2,10 @@ import path from 'node:path';
 import { formatIsoInstant } from '../core/dates.js';
 import { isNewsError } from '../core/errors.js';
 import { DEFAULT_TIME_ZONE } from '../format/french.js';
-import { loadPosts, loadSite, SITE_FILE, type LoadResult, type PostProblem } from './content.js';
+import { claimProblems, loadPosts, loadSite, SITE_FILE, type LoadResult, type PostProblem } from './content.js';
 import { readFinished, type FinishedRun } from './unfinished.js';
+import { readRegularTextStrict } from './read.js';
+import { duplicateKeys, misspeltKey } from '../core/jsonkeys.js';
 
 export interface ValidationReport {
   ok: boolean;
@@ -11,6 +13,8 @@ export interface ValidationReport {
   checked: number;
   /** Each problem with its file (absolute path), and field, line and column when known. */
   problems: PostProblem[];
+  /** Top-level keys that look like a misspelt known key, with the suggestion (French). */
+  warnings: string[];
 }
 
 /** site.json checked: its time zone (the default one when it cannot be read) and its problem, if any. */
@@ -30,25 +34,45 @@ export function checkSiteFile(contentDir: string): { timeZone: string; problems:
 export function validateLoaded(contentDir: string, siteProblems: PostProblem[], loaded: LoadResult): ValidationReport {
   const { posts, problems: fileProblems } = loaded;
   const problems = [...siteProblems, ...fileProblems];
-  const claims = new Map<string, string[]>();
-  const claim = (name: string, by: string) => claims.set(name, [...(claims.get(name) ?? []), by]);
-  for (const { post } of posts) {
-    claim(post.slug, `${post.slug}.json (slug)`);
-    for (const alias of new Set(post.aliases)) claim(alias, `${post.slug}.json (alias)`);
+  problems.push(...claimProblems(contentDir, posts));
+  // What JSON.parse lets through: a key given twice (a problem), a misspelt known key (a warning).
+  const warnings: string[] = [];
+  for (const { file } of posts) {
+    const found = checkKeys(contentDir, file);
+    problems.push(...found.problems);
+    warnings.push(...found.warnings);
   }
-  for (const [name, owners] of claims) {
-    if (owners.length < 2) continue;
-    for (const owner of owners) {
-      const file = path.join(contentDir, 'posts', owner.replace(/ \(.*$/, ''));
-      problems.push({
-        file,
-        field: owner.endsWith('(alias)') ? 'aliases' : 'slug',
-        message: `${path.relative(contentDir, file)} : « ${name} » est revendiqué plusieurs fois (${owners.join(', ')}) : gardez-le sur un seul billet`,
-      });
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
+  return { ok: problems.length === 0, checked, problems, warnings };
+}
+
+/** Keys given twice in one object (problems) and top-level keys that look misspelt (warnings) in one sound post file. */
+function checkKeys(contentDir: string, file: string): { problems: PostProblem[]; warnings: string[] } {
+  let text: string;
+  let value: unknown;
+  try {
+    text = readRegularTextStrict(file);
+    value = JSON.parse(text);
+  } catch {
+    return { problems: [], warnings: [] }; // changed since it was read: loadPosts has said what it could
+  }
+  const shown = path.relative(contentDir, file);
+  const problems = duplicateKeys(text).map((d): PostProblem => ({
+    file,
+    field: d.path === '(racine)' ? d.key : `${d.path}.${d.key}`,
+    line: d.line,
+    column: d.column,
+    message: `${shown}:${d.line}:${d.column} : la clé « ${d.key} » est donnée deux fois dans le même objet${d.path === '(racine)' ? '' : ` (${d.path})`} : gardez-en une seule (JSON n’en retiendrait que la dernière)`,
+  }));
+  const warnings: string[] = [];
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const key of Object.keys(value)) {
+      const meant = misspeltKey(key);
+      if (meant !== undefined && !Object.hasOwn(value, meant)) warnings.push(`${shown} : clé inconnue « ${key} » : vouliez-vous dire « ${meant} » ? (elle est gardée telle quelle, mais news l’ignore)`);
     }
   }
-  const checked = posts.length + fileProblems.filter((p, i, all) => all.findIndex((q) => q.file === p.file) === i).length;
-  return { ok: problems.length === 0, checked, problems };
+  return { problems, warnings };
 }
 
 /**

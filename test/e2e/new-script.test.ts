@@ -215,7 +215,7 @@ test('20 concurrent news new with the same title: 20 distinct valid files, valid
   expect(fs.existsSync(path.join(dir, '.news.lock'))).toBe(false);
   const v = await runNews(['validate', '--dir', dir, '--json']);
   expect(v.code).toBe(0);
-  expect(JSON.parse(v.stdout)).toEqual({ ok: true, checked: 20, problems: [] });
+  expect(JSON.parse(v.stdout)).toEqual({ ok: true, checked: 20, problems: [], warnings: [] });
 });
 
 test('a content folder held by another command: clear message and exit 2 after NEWS_LOCK_TIMEOUT', async () => {

@@ -38,11 +38,11 @@ test('every French prompt answered with keystrokes, confirmed, writes the post',
   session.press('Enter');
   await session.waitFor(/\? Paragraphe 3 \(ligne vide pour finir\) :/);
   session.press('Enter');
-  const dateScreen = await session.waitFor(/\? Date \(AAAA-MM-JJ\) :/);
-  expect(dateScreen).toMatch(/Date \(AAAA-MM-JJ\) : \(\d{4}-\d{2}-\d{2}\)/); // today offered as the default
+  const dateScreen = await session.waitFor(/\? Date \(AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure\) :/);
+  expect(dateScreen).toMatch(/Date \(AAAA-MM-JJ, ou AAAA-MM-JJ HH:MM pour une heure\) : \(\d{4}-\d{2}-\d{2}\)/); // today offered as the default
   session.type('2014-13-01');
   session.press('Enter');
-  await session.waitFor(/attendu AAAA-MM-JJ, par exemple 2013-10-29/);
+  await session.waitFor(/le 2014-13-01 n’existe pas/);
   session.press(...Array(10).fill('BSpace'));
   session.type('2014-08-01');
   session.press('Enter');

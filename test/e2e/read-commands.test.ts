@@ -184,7 +184,7 @@ describe('news validate', () => {
     expect(r.stderr).toBe('6 billet(s) vérifié(s) : aucun problème.\n');
     const j = await runNews(['validate', '--dir', dir, '--json']);
     expect(j.code).toBe(0);
-    expect(JSON.parse(j.stdout)).toEqual({ ok: true, checked: 6, problems: [] });
+    expect(JSON.parse(j.stdout)).toEqual({ ok: true, checked: 6, problems: [], warnings: [] });
   });
 
   test('a slug or alias claimed twice: exit 1, both files named', async () => {

@@ -159,9 +159,9 @@ describe('legacy pages', () => {
 });
 
 describe.each([
-  ['rss', 'rss.xml', 2, 'journee-numerique-emploi-le-programme', 'le 29 octobre 2013 (lu 0 fois)'],
-  ['atom', 'atom.xml', 3, 'nouvelle-formation-strategie-web', 'le 25 décembre 2014 (lu 0 fois)'],
-  ['json', 'feed.json', 2, 'rentree-2016-ce-qui-change', 'le 1er septembre 2016 (lu 0 fois)'],
+  ['rss', 'rss.xml', 2, 'journee-numerique-emploi-le-programme', 'le 29 octobre 2013 à 9 h 12 (lu 0 fois)'],
+  ['atom', 'atom.xml', 3, 'nouvelle-formation-strategie-web', 'le 25 décembre 2014 à 0 h 30 (lu 0 fois)'],
+  ['json', 'feed.json', 2, 'rentree-2016-ce-qui-change', 'le 1er septembre 2016 à 8 h 00 (lu 0 fois)'],
 ])('--from %s', (format, file, count, slug, footer) => {
   test('imported twice: the second time creates nothing', async () => {
     const dir = tempContent();
