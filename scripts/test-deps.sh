@@ -14,6 +14,8 @@ command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# A real editor for news edit in a pseudo-terminal (test/life/editor-tty.test.ts drives vi by keystrokes).
+command -v vi >/dev/null 2>&1 || missing+=(vim-tiny)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
