@@ -2,6 +2,7 @@ import type { Context } from '../core/context.js';
 import { EXIT_ERROR, EXIT_OK, isNewsError } from '../core/errors.js';
 import { errorLine, noColorRequested } from './messages.js';
 import { packageVersion } from '../version.js';
+import { describeUncaughtSystemError } from '../store/errors.js';
 
 /*
  * The edge of the program: runs `news`, turns every error into a French message and an exit
@@ -47,6 +48,13 @@ function reportError(error: unknown, ctx: Context): number {
     return error.exitCode;
   }
   const err = error as NodeJS.ErrnoException;
+  // A system error no command translated (full disk, permissions…): still French, naming the file.
+  const system = describeUncaughtSystemError(error);
+  if (system !== undefined) {
+    ctx.stderr.write(errorLine(ctx, system));
+    if (ctx.env.NEWS_DEBUG === '1' && err?.stack) ctx.stderr.write(`${err.stack}\n`);
+    return EXIT_ERROR;
+  }
   const detail = err && typeof err === 'object' && 'message' in err ? err.message : String(error);
   ctx.stderr.write(errorLine(ctx, `erreur inattendue : ${detail}. Relancez avec NEWS_DEBUG=1 pour le détail, et signalez-la.`));
   if (ctx.env.NEWS_DEBUG === '1' && err?.stack) ctx.stderr.write(`${err.stack}\n`);

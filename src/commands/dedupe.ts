@@ -358,7 +358,8 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
   const result = await withContentLock(dir, async () => {
     await finishInterrupted(dir, ctx, at, hook, opts.quiet);
     const { findings, problems } = await scanFolder(dir, opts, timeZone, ctx);
-    failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
+    const ignored = failOnProblems(problems, 'news dedupe --apply refuse de fusionner');
+    if (!opts.quiet) warnProblems(ctx, ignored);
     const involved = new Set([...findings.groups.flatMap((g) => [g.keep, ...g.duplicates.map((d) => d.slug)]), ...findings.repeated.map((r) => r.slug)]);
     const plan = buildMergePlan(findings, readPosts(dir, involved), at);
     if (isEmptyPlan(plan)) return { findings, runId: undefined, outcomes: [] as StepOutcome[] };

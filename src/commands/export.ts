@@ -18,8 +18,9 @@ import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { claimProblems, failOnProblems, loadPostFile, loadPosts, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
-import { reportFinishedRun, warningLabel } from './shared.js';
+import { reportFinishedRun, warningLabel, warnProblems } from './shared.js';
 import { finishMarkedRuns } from '../store/unfinished.js';
+import { fileSystemError } from '../store/errors.js';
 import { formatIsoInstant } from '../core/dates.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
@@ -84,8 +85,9 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
     /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
     const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
-      // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export.
-      failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé');
+      // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
+      // an entry that is no post file at all (a FIFO, a folder) is named and left out.
+      warnProblems(ctx, failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
       const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
       return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
     };
@@ -212,8 +214,11 @@ function checkFeedTarget(out: string, contentDir: string): void {
   if (stat?.isDirectory()) throw new NewsError(`--out ${out} est un dossier : indiquez le fichier du flux, ex. --out ${path.join(out, 'feed.xml')}`);
 }
 
-function fsError(error: unknown, what: string): NewsError {
+/** A system error of the site writer, in French naming the file (see store/errors.ts), with what it means for --out. */
+function fsError(error: unknown, what: string, file?: string): NewsError {
   const err = error as NodeJS.ErrnoException;
+  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? file ?? '', file !== undefined && err.path === undefined ? 'write' : undefined, what);
+  if (mapped instanceof NewsError) return mapped;
   return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
 }
 
@@ -229,6 +234,8 @@ function writeSite(out: string, files: Iterable<{ path: string; content: string 
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const build = path.join(parent, `.${name}.news-build-${tag}`);
   let count = 0;
+  /** The file being written, for the message when the disk refuses it. */
+  let current = build;
   try {
     fs.mkdirSync(parent, { recursive: true });
     fs.mkdirSync(build);
@@ -249,13 +256,15 @@ function writeSite(out: string, files: Iterable<{ path: string; content: string 
         fs.mkdirSync(root + dir, { recursive: !made.has(up < 0 ? '' : dir.slice(0, up)) });
         made.add(dir);
       }
-      fs.writeFileSync(root + file.path, file.content);
+      current = root + file.path;
+      fs.writeFileSync(current, file.content);
       count++;
     }
-    fs.writeFileSync(path.join(build, EXPORT_MARKER), MARKER_TEXT);
+    current = path.join(build, EXPORT_MARKER);
+    fs.writeFileSync(current, MARKER_TEXT);
   } catch (error) {
     fs.rmSync(build, { recursive: true, force: true });
-    throw error instanceof NewsError ? error : fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`);
+    throw error instanceof NewsError ? error : fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`, current);
   }
   swapIn(build, out, path.join(parent, `.${name}.news-old-${tag}`));
   return count;

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
-import { NewsError } from '../core/errors.js';
+import { isNewsError, NewsError } from '../core/errors.js';
+import { fileSystemError } from '../store/errors.js';
 import { addQuietOption, collect, globalOptions, parseChoice } from '../cli/options.js';
 import { writeJson } from '../cli/json.js';
 import { loadSite, resolveContentDir } from '../store/content.js';
@@ -81,7 +82,7 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
   });
   progress.clear();
 
-  const work = (): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[] } => {
+  const work = (): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[]; failure?: unknown } => {
     const added = addImportedPosts(dir, candidates, {
       dryRun: opts.dryRun,
       tags: opts.tag,
@@ -93,16 +94,22 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
       created: added.created.map((c) => ({ ...c, file: shownPath(c.file, ctx.cwd) })),
       skipped: added.skipped.map((s) => ({ ...s, file: shownPath(s.file, ctx.cwd) })),
       refused: added.refused,
+      failure: added.failure,
     };
   };
   // A dry run writes nothing, so it needs no lock and never waits for one.
-  const { created, skipped, refused } = candidates.length === 0
+  const { created, skipped, refused, failure } = candidates.length === 0
     ? { created: [], skipped: [], refused: [] }
     : opts.dryRun ? work() : await withContentLock(dir, work, { timeoutMs: lockTimeoutFromEnv(ctx.env) });
   problems.push(...refused);
+  const failed = failure === undefined ? undefined : fileSystemError(failure, dir);
+  if (failed !== undefined && !isNewsError(failed)) throw failed;
 
   if (opts.json) {
-    writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems });
+    writeJson(ctx.stdout, { dryRun: opts.dryRun, created, skipped, problems, ...(failed ? { error: (failed as Error).message } : {}) });
+  } else if (failed) {
+    // What was written before the failure is listed even with --quiet: it is part of the error report.
+    if (created.length > 0) ctx.stdout.write(`${created.map((c) => `${colors.green('créé')} : ${c.file} ← ${where(c.source, c.item)}`).join('\n')}\n`);
   } else {
     const verb = opts.dryRun ? 'serait créé' : 'créé';
     const lines = [
@@ -110,6 +117,12 @@ export async function runImport(opts: ImportOptions, ctx: Context): Promise<numb
       ...skipped.map((s) => `${colors.dim('déjà présent')} : ${where(s.source, s.item)} (${s.file})`),
     ];
     if (lines.length > 0 && !opts.quiet) ctx.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (failed) {
+    const done = created.length === 0
+      ? 'aucun billet n’a été créé avant l’erreur'
+      : `${created.length} billet(s) créé(s) avant l’erreur, listé(s) ci-dessus (${created.slice(0, 5).map((c) => c.file).join(', ')}${created.length > 5 ? ', …' : ''})`;
+    throw new NewsError(`${(failed as Error).message}\nnews import interrompu : ${done} ; une fois le problème réglé, relancez la même commande : ce qui est déjà importé sera signalé « déjà présent ».`, 2, { cause: failure, code: 'IO' });
   }
   for (const problem of problems) {
     const what = problem.missing.length > 0 ? `non importé, il manque : ${problem.missing.join(', ')} — ` : 'non importé : ';

@@ -16,58 +16,36 @@ const URL_IN_TEXT = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.|mailto:)[^\s<>"«»]*[^\s
 
 const QUICK = /['«»;:!?]/;
 
-/** Spaces that a rule turns into a no-break one (a normal space, a no-break space, a narrow one). */
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === NBSP || c === NNBSP;
-}
-
-/** Before `;!?»` a space is added after a word, a digit or a closing mark, not after another `!?;` or an opening bracket. */
-function wantsSpaceAfter(c: string | undefined): boolean {
-  if (c === undefined || c === '') return false;
-  return !/[\s!?;:«(\[{'"‘“’—–\-/\\]/.test(c);
-}
-
-/** After the mark, a space is added only when a word does not go on (`?!`, `5!2` are left). */
-function endsWord(c: string | undefined): boolean {
-  return c === undefined || /[\s!?;:.,…»)\]"’”]/.test(c);
-}
+const SPACE = ' \u00A0\u202F';
+/** Before `;!?` a space is added after a word, a digit or a closing mark, not after another `!?;`, an opening bracket or a dash. */
+const NO_SPACE_AFTER = `\\s!?;:«(\\[{'"‘“’—–\\-/\\\\`;
+/** ...and only when a word does not go on right after the mark (`?!` and `5!2` are left alone). */
+const WORD_ENDS = `\\s!?;:.,…»)\\]"’”`;
+/** Each rule with the characters that must be in the text for it to apply (most texts need few of them). */
+const RULES: Array<[RegExp, string, RegExp]> = [
+  [/'/g, '’', /'/],
+  // An existing space (normal or not) before ; ! ? » becomes one narrow no-break space.
+  [new RegExp(`[${SPACE}]+([;!?»])`, 'g'), `${NNBSP}$1`, /[;!?»]/],
+  [new RegExp(`(?<=[^${NO_SPACE_AFTER}])([;!?])(?=[${WORD_ENDS}]|$)`, 'g'), `${NNBSP}$1`, /[;!?]/],
+  [new RegExp(`(?<=[^${SPACE}«])»`, 'g'), `${NNBSP}»`, /»/],
+  // Before a colon: a no-break space; one is added after a letter or a closing mark when a space follows (`Note: x`, never `12:30`).
+  [/[ \u00A0]+:/g, `${NBSP}:`, /:/],
+  [/(?<=[\p{L})\]»"’”]):(?=\s|$)/gu, `${NBSP}:`, /:/],
+  // After « : one narrow no-break space, in place of the spaces there.
+  [new RegExp(`«[${SPACE}]+|«(?=[^${SPACE}])`, 'g'), `«${NNBSP}`, /«/],
+];
+const WANTS_SPACE_AFTER = new RegExp(`[^${NO_SPACE_AFTER}]`);
+const ENDS_WORD = new RegExp(`[${WORD_ENDS}]`);
 
 function fixSegment(text: string, before: string | undefined): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const prev = i === 0 ? before : out[out.length - 1];
-    if (c === "'") {
-      out += '’';
-      continue;
-    }
-    if (c === ';' || c === '!' || c === '?' || c === '»') {
-      if (isSpace(prev)) out = out.slice(0, -1) + NNBSP;
-      else if (prev === undefined && i === 0) { /* the space, if any, is in the text before */ }
-      else if (c === '»' ? prev !== '«' : wantsSpaceAfter(prev) && endsWord(text[i + 1])) out += NNBSP;
-      out += c;
-      continue;
-    }
-    if (c === ':') {
-      const next = text[i + 1];
-      if (isSpace(prev)) out = out.slice(0, -1) + NBSP;
-      // `Note: voici` gets its space; `12:30`, `a:b`, `::` do not.
-      else if (prev !== undefined && /\p{L}|[)\]»"’”]/u.test(prev) && (next === undefined || /\s/.test(next))) out += NBSP;
-      out += c;
-      continue;
-    }
-    if (c === '«') {
-      out += c;
-      const next = text[i + 1];
-      if (isSpace(next)) {
-        out += NNBSP;
-        i++;
-      } else if (next !== undefined) {
-        out += NNBSP;
-      }
-      continue;
-    }
-    out += c;
+  let out = text;
+  for (const [pattern, replacement, needs] of RULES) if (needs.test(out)) out = out.replace(pattern, replacement);
+  // The first mark of a text node follows the previous node's last character.
+  if (before !== undefined && before !== '' && out !== '') {
+    const c = out[0]!;
+    const next = out[1];
+    if (c === '»' ? before !== '«' && !SPACE.includes(before) : (c === ';' || c === '!' || c === '?') && WANTS_SPACE_AFTER.test(before) && (next === undefined || ENDS_WORD.test(next))) out = NNBSP + out;
+    else if (c === ':' && /\p{L}|[)\]»"’”]/u.test(before) && (next === undefined || /\s/.test(next))) out = NBSP + out;
   }
   return out;
 }

@@ -283,6 +283,16 @@ class SiteBuilder {
     };
   }
 
+  private readonly dates = new Map<number, string>();
+
+  /** RFC 3339 in the site's zone, asked of Intl once per instant (posts of one day share their midnight). */
+  rfc3339(date: Date): string {
+    const time = date.getTime();
+    let text = this.dates.get(time);
+    if (text === undefined) this.dates.set(time, (text = formatRfc3339(date, this.model.timeZone)));
+    return text;
+  }
+
   private render(template: PageTemplate, page: PageData, data: object): string {
     return this.options.theme.render(template, { site: this.site, page, ...data });
   }
@@ -292,8 +302,8 @@ class SiteBuilder {
     const root = rootFrom(dir);
     const { model } = this;
     const body = entry.body();
-    const published = formatRfc3339(entry.instant, model.timeZone);
-    const modified = formatRfc3339(entry.updated, model.timeZone);
+    const published = this.rfc3339(entry.instant);
+    const modified = this.rfc3339(entry.updated);
     const description = describe(entry.lead() || model.description || entry.title);
     const jsonLd = scriptJson({
       '@context': 'https://schema.org',
@@ -487,7 +497,6 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });
   };
   const { entries } = model;
-  const tz = model.timeZone;
   // Only the HTML the feeds need is kept once a post page is made.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
@@ -531,7 +540,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
   plan(SITEMAP_FILE, ['sitemap', entriesKey(entries), allTags], () => {
     const urls: SitemapUrl[] = [];
-    const at = (date: Date | undefined) => (date ? formatRfc3339(date, tz) : undefined);
+    const at = (date: Date | undefined) => (date ? builder.rfc3339(date) : undefined);
     for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
     for (const slot of homeSlots) urls.push({ loc: model.baseUrl + pageDir('', slot.n), lastmod: at(lastChange(slot.entries)) });
     if (builder.hasTagIndex) urls.push({ loc: model.baseUrl + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });

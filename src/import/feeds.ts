@@ -283,6 +283,32 @@ function atomLink(entry: unknown): string | undefined {
   return attr(alternate, 'href');
 }
 
+/**
+ * The XML parser's refusals (fast-xml-parser, in English) said in French, with what to do.
+ * The DOCTYPE limits are security limits (no external file is ever read, no entity bomb).
+ */
+function parserReasonFr(message: string): string {
+  let m: RegExpExecArray | null;
+  if (/External entities are not supported/i.test(message)) {
+    return 'le DOCTYPE déclare une entité externe (SYSTEM ou PUBLIC), que news ne charge jamais (un flux ne doit pas faire lire d’autres fichiers) : retirez cette déclaration <!ENTITY … SYSTEM …> du flux';
+  }
+  if (/Parameter entities are not supported/i.test(message)) {
+    return 'le DOCTYPE déclare une entité paramètre (<!ENTITY % …>), non prise en charge : retirez-la du flux';
+  }
+  if ((m = /Entity "(.*)" size \((\d+)\) exceeds maximum allowed size \((\d+)\)/i.exec(message))) {
+    return `l’entité « ${m[1]} » du DOCTYPE fait ${m[2]} caractères, au plus ${m[3]} permis : raccourcissez-la ou écrivez son texte directement dans le flux`;
+  }
+  if ((m = /Entity count \((\d+)\) exceeds maximum allowed \((\d+)\)/i.exec(message))) {
+    return `le DOCTYPE déclare ${m[1]} entités, au plus ${m[2]} permises : retirez ces déclarations et écrivez le texte directement dans le flux`;
+  }
+  if (/expan/i.test(message) && /exceed/i.test(message)) {
+    return 'les entités du DOCTYPE se développent en un texte trop long (protection contre les « bombes » XML) : écrivez le texte directement dans le flux';
+  }
+  if (/Multiple DOCTYPE/i.test(message)) return 'plusieurs déclarations DOCTYPE : gardez-en une seule';
+  if (/DOCTYPE/i.test(message)) return `déclaration DOCTYPE invalide (${message}) : corrigez-la ou retirez-la du flux`;
+  return `${message} : corrigez le flux`;
+}
+
 function parseXmlFeed(text0: string, format: 'rss' | 'atom'): FeedResult {
   const xml = text0.replace(/^\uFEFF/, '');
   const valid = XMLValidator.validate(xml);
@@ -293,7 +319,7 @@ function parseXmlFeed(text0: string, format: 'rss' | 'atom'): FeedResult {
   try {
     doc = xmlParser().parse(xml) as Node;
   } catch (error) {
-    return { ok: false, reason: `XML illisible (${(error as Error).message}) : corrigez le flux` };
+    return { ok: false, reason: `XML illisible : ${parserReasonFr((error as Error).message)}` };
   }
   if (format === 'rss') {
     const channel = child(child(doc, 'rss'), 'channel');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { fileSystemError } from './errors.js';
 
 /**
  * The file-system calls the writers use, so a test can make fsync, rename or write fail
@@ -91,9 +92,18 @@ export function fsyncDir(dir: string, wfs: WriteFs = realFs): void {
 
 /**
  * Replaces `target` atomically: temp file in the same folder, full write, fsync, rename,
- * fsync of the folder. On any failure the old file is untouched and the temp file removed.
+ * fsync of the folder. On any failure the old file is untouched and the temp file removed,
+ * and the error is a FileSystemError in French naming `target` (its `errno` keeps the code).
  */
 export function writeFileAtomic(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number } = {}): void {
+  try {
+    replaceFile(target, content, options);
+  } catch (error) {
+    throw fileSystemError(error, target, 'write');
+  }
+}
+
+function replaceFile(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number }): void {
   const wfs = options.fs ?? realFs;
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const temp = writeTemp(target, data, wfs, options.mode ?? 0o644);
@@ -109,9 +119,19 @@ export function writeFileAtomic(target: string, content: string | Uint8Array, op
 /**
  * Creates `target` only if it does not exist, never showing a half-written file: the data is
  * written and synced to a temp file, then hard-linked to its name (link() fails with EEXIST
- * rather than overwrite). Throws an error with code EEXIST when the name is taken.
+ * rather than overwrite). Throws the system's error with code EEXIST when the name is taken
+ * (callers pick another name); any other failure is a FileSystemError naming `target`.
  */
 export function createFileExclusive(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number } = {}): void {
+  try {
+    createFile(target, content, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+    throw fileSystemError(error, target, 'create');
+  }
+}
+
+function createFile(target: string, content: string | Uint8Array, options: { fs?: WriteFs; mode?: number }): void {
   const wfs = options.fs ?? realFs;
   const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const temp = writeTemp(target, data, wfs, options.mode ?? 0o644);

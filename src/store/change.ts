@@ -7,7 +7,7 @@ import { isValidSlug } from '../core/slug.js';
 import { nearestSlugs } from '../core/suggest.js';
 import { createFileExclusive, fsyncDir, writeFileAtomic, type WriteFs } from './atomic.js';
 import { loadPostListings } from './cache.js';
-import { postFile } from './content.js';
+import { checkContentFolders, postFile } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { parseJsonText, readTextStrict, ReadProblem } from './read.js';
 import { finishPendingRuns, type FinishedRun } from './unfinished.js';
@@ -43,6 +43,7 @@ function entryExists(file: string): boolean {
  * An unknown name is NOT_FOUND (exit 2) with the nearest slugs.
  */
 export function locatePost(contentDir: string, slug: string, timeZone: string, env: Env): LocatedPost {
+  checkContentFolders(contentDir); // a symlinked posts/ is refused, not followed
   if (isValidSlug(slug)) {
     const file = postFile(contentDir, slug);
     if (entryExists(file)) return { slug, file };

@@ -69,6 +69,11 @@ export interface PostProblem {
   field?: string;
   line?: number;
   column?: number;
+  /**
+   * Not a post file at all (a folder or a named pipe named `x.json`): a problem for `validate`,
+   * a warning for `list`, the exports and dedupe, which carry on without it.
+   */
+  notAPost?: boolean;
 }
 
 export interface LoadResult {
@@ -120,12 +125,59 @@ export function loadPostFile(contentDir: string, file: string, knownRegular = fa
   return { post: check.post, problems: [] };
 }
 
+/** What an entry of posts/ named `x.json` is, when it is not a post file. */
+function notAPostReason(entry: fs.Dirent | fs.Stats): string | undefined {
+  if (entry.isDirectory()) return 'c’est un dossier, pas un fichier de billet : renommez-le (sans .json) ou sortez-le de posts/';
+  if (entry.isFIFO()) return 'c’est un tube nommé (FIFO), pas un fichier de billet : news ne l’ouvre pas ; supprimez-le (rm) ou sortez-le de posts/';
+  if (entry.isSocket()) return 'c’est une socket, pas un fichier de billet : supprimez-la ou sortez-la de posts/';
+  if (entry.isBlockDevice() || entry.isCharacterDevice()) return 'c’est un périphérique, pas un fichier de billet : sortez-le de posts/';
+  return undefined;
+}
+
+/**
+ * `posts/` and `.trash/` must be real folders of the content folder, not symbolic links: the
+ * content lock (`<content>/.news.lock`) would not protect the files on the other side from
+ * a command run on the folder the link points to, and a move to the trash across file
+ * systems is not atomic. Refused (exit 2) rather than followed. The content folder itself may
+ * be a link: its lock is then the lock of the real folder.
+ */
+export function checkContentFolders(contentDir: string): void {
+  for (const name of [POSTS_DIR, TRASH_DIR]) {
+    const dir = path.join(contentDir, name);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(dir);
+    } catch {
+      continue; // absent, or unreadable: the read that follows says why
+    }
+    if (stat.isSymbolicLink()) {
+      let target = '';
+      try {
+        target = ` (vers ${fs.realpathSync(dir)})`;
+      } catch {
+        target = ' (cassé)';
+      }
+      throw new NewsError(
+        `${dir} est un lien symbolique${target} : news le refuse, car le verrou du dossier de contenu ne protégerait pas les fichiers de l’autre côté. ` +
+          `Remplacez le lien par le dossier lui-même (rm ${dir} && mv <dossier réel> ${dir}), ou indiquez avec --dir le dossier de contenu réel`,
+        2,
+        { code: 'INVALID_CONTENT' },
+      );
+    }
+    if (!stat.isDirectory()) {
+      throw new NewsError(`${dir} n’est pas un dossier : renommez ce fichier, news attend ici le dossier ${name}/`, 2, { code: 'INVALID_CONTENT' });
+    }
+  }
+}
+
 /**
  * The post files of `posts/` in name order: `*.json` regular files, dot files skipped
- * (temp files), symbolic links reported as problems. Read them with
- * `loadPostFile(contentDir, file, true)`.
+ * (temp files), symbolic links reported as problems; folders, named pipes and other
+ * entries named `*.json` reported as problems marked `notAPost` (never opened: a FIFO would
+ * block). Read them with `loadPostFile(contentDir, file, true)`.
  */
 export function listPostFiles(contentDir: string): { files: string[]; problems: PostProblem[] } {
+  checkContentFolders(contentDir);
   const dir = postsDir(contentDir);
   let entries: fs.Dirent[];
   try {
@@ -146,6 +198,26 @@ export function listPostFiles(contentDir: string): { files: string[]; problems: 
       problems.push({ file, message: `${displayPath(contentDir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
     } else if (entry.isFile()) {
       files.push(file);
+    } else {
+      // Some file systems do not give the type in the listing: ask the entry itself.
+      let kind: fs.Dirent | fs.Stats = entry;
+      if (!entry.isDirectory() && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
+        try {
+          kind = fs.lstatSync(file);
+        } catch {
+          continue; // gone meanwhile
+        }
+        if (kind.isFile()) {
+          files.push(file);
+          continue;
+        }
+        if (kind.isSymbolicLink()) {
+          problems.push({ file, message: `${displayPath(contentDir, file)} : lien symbolique refusé : remplacez-le par le fichier lui-même` });
+          continue;
+        }
+      }
+      const reason = notAPostReason(kind);
+      if (reason) problems.push({ file, message: `${displayPath(contentDir, file)} : ${reason}`, notAPost: true });
     }
   }
   return { files, problems };
@@ -201,12 +273,22 @@ export function claimProblems(contentDir: string, posts: ReadonlyArray<{ post: {
   return problems;
 }
 
-/** Turns the first problems into one error (exit 2) for commands that need every post sound. */
-export function failOnProblems(problems: PostProblem[], what: string): void {
-  if (problems.length === 0) return;
-  const shown = problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
-  const more = problems.length > 10 ? `\n  … et ${problems.length - 10} autre(s)` : '';
-  throw new NewsError(`${what} : ${problems.length} fichier(s) de billet invalide(s) ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`, undefined, { code: 'INVALID_CONTENT' });
+/**
+ * Turns the first problems into one error (exit 2) for commands that need every post sound.
+ * Entries that are not post files at all (`notAPost`: a folder, a FIFO) do not stop them:
+ * they are returned, for the caller to name in a warning.
+ */
+export function failOnProblems(problems: PostProblem[], what: string): PostProblem[] {
+  const ignored = problems.filter((p) => p.notAPost);
+  const blocking = ignored.length === 0 ? problems : problems.filter((p) => !p.notAPost);
+  if (blocking.length === 0) return ignored;
+  const files = new Set(blocking.map((p) => p.file)).size;
+  const shown = blocking.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
+  const more = blocking.length > 10 ? `\n  … et ${blocking.length - 10} autre(s)` : '';
+  const count = blocking.length === files
+    ? `${files} fichier${files > 1 ? 's' : ''} de billet invalide${files > 1 ? 's' : ''}`
+    : `${blocking.length} problèmes dans ${files} fichier${files > 1 ? 's' : ''} de billet`;
+  throw new NewsError(`${what} : ${count} ; corrigez-les (voir news validate) puis relancez :\n${shown}${more}`, 2, { code: 'INVALID_CONTENT' });
 }
 
 /**
@@ -249,6 +331,7 @@ export function savePost(contentDir: string, post: Post, options: { fs?: WriteFs
 export function createPost(contentDir: string, post: Post, options: { fs?: WriteFs } = {}): string {
   const file = postFile(contentDir, post.slug);
   const text = postFileText(file, post);
+  checkContentFolders(contentDir);
   fs.mkdirSync(postsDir(contentDir), { recursive: true });
   createFileExclusive(file, text, options);
   return file;

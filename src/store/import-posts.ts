@@ -42,9 +42,10 @@ function contentKey(title: string, date: string, body: string): string {
 /**
  * Decides, for each candidate, "déjà présent" (same id, or same title, date and words as a
  * post without id) or a new post, and writes it unless dryRun. Call it under the content
- * lock. Broken post files already there are returned, not thrown: the import goes on.
+ * lock. Broken post files already there are returned, not thrown: the import goes on. An
+ * error part-way (a full disk) stops it: `failure` holds it, `created` what was written before.
  */
-export function addImportedPosts(contentDir: string, candidates: readonly ImportCandidate[], options: AddImportedOptions = {}): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[]; contentProblems: PostProblem[] } {
+export function addImportedPosts(contentDir: string, candidates: readonly ImportCandidate[], options: AddImportedOptions = {}): { created: ImportedFile[]; skipped: AlreadyThere[]; refused: ImportProblem[]; contentProblems: PostProblem[]; failure?: unknown } {
   const { posts, problems: contentProblems } = loadPosts(contentDir);
   const byId = new Map<string, Post>();
   const byContent = new Map<string, Post>();
@@ -59,6 +60,7 @@ export function addImportedPosts(contentDir: string, candidates: readonly Import
   const skipped: AlreadyThere[] = [];
   const refused: ImportProblem[] = [];
   const extraTags = options.tags ?? [];
+  try {
   candidates.forEach((candidate, index) => {
     options.onProgress?.(index + 1, candidates.length, candidate);
     const { imported } = candidate;
@@ -114,5 +116,9 @@ export function addImportedPosts(contentDir: string, candidates: readonly Import
       return;
     }
   });
+  } catch (failure) {
+    // A full disk, a permission… after some posts were written: returned with them, so they are reported.
+    return { created, skipped, refused, contentProblems, failure };
+  }
   return { created, skipped, refused, contentProblems };
 }

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { NewsError } from '../core/errors.js';
+import { fileSystemError } from './errors.js';
 
 export const LOCK_NAME = '.news.lock';
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -58,9 +60,7 @@ export async function withContentLock<T>(contentDir: string, work: (lock: { held
       if (code !== 'ELOCKED' && options.readOnly && (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')) {
         return await work({ held: false });
       }
-      if (code !== 'ELOCKED') {
-        throw new NewsError(`impossible de verrouiller le dossier de contenu ${contentDir} (${code ?? String(error)}) : vérifiez qu'il existe et qu'il est accessible en écriture`, 2, { cause: error, code: 'IO' });
-      }
+      if (code !== 'ELOCKED' || !isLockFolder(lockfilePath)) throw lockError(error, lockfilePath);
       if (Date.now() >= deadline) {
         throw new NewsError(
           `le dossier de contenu ${contentDir} est verrouillé par une autre commande news depuis plus de ${Math.round(timeoutMs / 1000)} s : réessayez plus tard, ou augmentez NEWS_LOCK_TIMEOUT (en ms). Un verrou abandonné (${lockfilePath}) est repris de lui-même après ${STALE_MS / 1000} s.`,
@@ -77,4 +77,37 @@ export async function withContentLock<T>(contentDir: string, work: (lock: { held
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/** True unless something other than a folder (a file left there) holds the lock's name. */
+function isLockFolder(lockfilePath: string): boolean {
+  try {
+    return fs.lstatSync(lockfilePath).isDirectory();
+  } catch {
+    return true; // gone meanwhile: the next try says
+  }
+}
+
+/**
+ * Why the lock could not be taken. The lock is a folder named `.news.lock`: anything else under
+ * that name (a file left by hand or by another tool) is named, with how to remove it, rather
+ * than the ENOTDIR the system gives.
+ */
+function lockError(error: unknown, lockfilePath: string): unknown {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(lockfilePath);
+  } catch {
+    stat = undefined;
+  }
+  if (stat && !stat.isDirectory()) {
+    const what = stat.isSymbolicLink() ? 'un lien symbolique' : stat.isFile() ? 'un fichier ordinaire' : 'un fichier spécial';
+    return new NewsError(
+      `${lockfilePath} est ${what}, pas un verrou de news (news verrouille le dossier de contenu avec un dossier de ce nom) : aucune commande qui écrit ne peut passer. ` +
+        `S’il ne sert à rien d’autre, supprimez-le (rm ${lockfilePath}) puis relancez la commande`,
+      2,
+      { cause: error, code: 'LOCKED' },
+    );
+  }
+  return fileSystemError(error, lockfilePath, 'lock');
 }

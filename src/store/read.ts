@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { describeSystemError } from './errors.js';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
 
@@ -117,7 +118,8 @@ function describeOpenError(error: unknown): string {
     case 'EISDIR':
       return "c'est un dossier, pas un fichier";
     default:
-      return `lecture impossible (${code ?? String(error)})`;
+      // EMFILE, EIO…: the same French reason and advice as every other system error.
+      return code ? describeSystemError(code, 'ce fichier', 'lire') : `lecture impossible (${String(error)})`;
   }
 }
 

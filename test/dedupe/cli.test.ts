@@ -78,7 +78,7 @@ describe('news dedupe (report)', () => {
     expect(report.stderr).toMatch(/posts\/casse\.json/);
     const r = await runNews(['dedupe', '--dir', dir, '--apply']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/news dedupe --apply refuse de fusionner : 1 fichier\(s\) de billet invalide\(s\)/);
+    expect(r.stderr).toMatch(/news dedupe --apply refuse de fusionner : 1 fichier de billet invalide ;/);
     expect(r.stderr).toMatch(/posts\/casse\.json/);
     expect(snapshotTree(dir)).toEqual(before);
   });

@@ -26,10 +26,15 @@ export function runNewsKilledAt(syscalls: string[], when: number, args: string[]
   return run('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${set}`, '-e', `inject=${set}:signal=KILL:when=${when}`, process.execPath, BIN, ...args], env);
 }
 
-/** Runs `news` under strace, failing the `when`-th call and the following ones of `syscalls` with `errno` (ENOSPC, EIO…). */
-export function runNewsFailingAt(syscalls: string[], errno: string, when: string, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+/**
+ * Runs `news` under strace, failing the calls of `syscalls` picked by `when` (strace syntax:
+ * `1` the first, `2+` the second and after) with `errno` (EIO, EMFILE…); with `onlyPath`, only
+ * the calls that touch that file.
+ */
+export function runNewsFailingAt(syscalls: string[], errno: string, when: string, args: string[], env: Record<string, string | undefined> = {}, onlyPath?: string): Promise<RunResult> {
   const set = syscalls.join(',');
-  return run('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${set}`, '-e', `inject=${set}:error=${errno}:when=${when}`, process.execPath, BIN, ...args], env);
+  const filter = onlyPath === undefined ? [] : ['-P', onlyPath];
+  return run('strace', ['-f', '-qq', '-o', '/dev/null', ...filter, '-e', `trace=${set}`, '-e', `inject=${set}:error=${errno}:when=${when}`, process.execPath, BIN, ...args], env);
 }
 
 /** Runs `news` as the unprivileged user `nobody` (no metadata cache: nobody has no home). */

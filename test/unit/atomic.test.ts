@@ -67,7 +67,7 @@ describe('writeFileAtomic', () => {
     }, 'ENOSPC'],
   ])('%s: the old file is intact, no temp file left, the error is reported', (_name, override, code) => {
     const { dir, target } = setup();
-    expect(() => writeFileAtomic(target, NEW, { fs: faultyFs(override) })).toThrow(expect.objectContaining({ code }));
+    expect(() => writeFileAtomic(target, NEW, { fs: faultyFs(override) })).toThrow(expect.objectContaining({ errno: code }));
     expect(fs.readFileSync(target, 'utf8')).toBe(OLD);
     expect(fs.readdirSync(dir)).toEqual(['billet.json']);
   });
@@ -94,7 +94,7 @@ describe('writeFileAtomic', () => {
       fsyncSync: () => { throw errno('EIO'); },
       closeSync: () => { throw errno('EBADF'); },
     });
-    expect(() => writeFileAtomic(target, NEW, { fs: wfs })).toThrow(expect.objectContaining({ code: 'EIO' }));
+    expect(() => writeFileAtomic(target, NEW, { fs: wfs })).toThrow(expect.objectContaining({ errno: 'EIO' }));
     expect(fs.readdirSync(dir)).toEqual(['billet.json']);
     expect(fs.readFileSync(target, 'utf8')).toBe(OLD);
   });
@@ -133,7 +133,7 @@ describe('createFileExclusive', () => {
   ])('%s: no file under the name, no temp file', (_name, override, code) => {
     const dir = tempDir();
     const target = path.join(dir, 'neuf.json');
-    expect(() => createFileExclusive(target, NEW, { fs: faultyFs(override) })).toThrow(expect.objectContaining({ code }));
+    expect(() => createFileExclusive(target, NEW, { fs: faultyFs(override) })).toThrow(expect.objectContaining({ errno: code }));
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

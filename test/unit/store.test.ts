@@ -84,14 +84,14 @@ describe('reading', () => {
     expect.assertions(3);
   });
 
-  test('files that are not .json, hidden files (temp files) and folders are not posts', () => {
+  test('files that are not .json, hidden files (temp files) and folders are not posts; a folder named x.json is named (issue 13)', () => {
     const dir = tempContent({ a: makePost('a') });
     fs.writeFileSync(path.join(dir, 'posts', '.a.json.123.abc.tmp'), 'à moitié');
     fs.writeFileSync(path.join(dir, 'posts', 'notes.txt'), 'rien');
     fs.mkdirSync(path.join(dir, 'posts', 'dossier.json'));
     const { posts, problems } = loadPosts(dir);
     expect(posts.map((p) => p.post.slug)).toEqual(['a']);
-    expect(problems).toEqual([]);
+    expect(problems).toEqual([expect.objectContaining({ file: path.join(dir, 'posts', 'dossier.json'), notAPost: true })]);
   });
 
   test('a folder without posts/ has no posts and no problems', () => {
