@@ -142,8 +142,9 @@ function bashScript(name: string, specs: CommandSpec[]): string {
   }
   lines.push('    *) echo none ;;', '  esac', '}');
   lines.push(`
+# (cmdpath, not path: in zsh, path is the array of $PATH.)
 ${f}_complete() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" dir="" nargs=0 i=1 w kind expect="" dashdash=""
+  local cur="\${COMP_WORDS[COMP_CWORD]}" cmdpath="" dir="" nargs=0 i=1 w kind expect="" dashdash=""
   COMPREPLY=()
   # The words before the cursor: command path, option values (the content folder), positional count.
   while [ "$i" -lt "$COMP_CWORD" ]; do
@@ -158,31 +159,31 @@ ${f}_complete() {
     elif [[ "$w" == --dir=* ]]; then
       dir="\${w#--dir=}"
     elif [[ "$w" == -* ]]; then
-      [[ "$w" == *=* ]] || ! ${f}_optval "$path" "$w" >/dev/null || expect="$w"
-    elif [ "$nargs" -eq 0 ] && [[ " $(${f}_subs "$path") " == *" $w "* ]]; then
-      path="\${path:+$path }$w"
+      [[ "$w" == *=* ]] || ! ${f}_optval "$cmdpath" "$w" >/dev/null || expect="$w"
+    elif [ "$nargs" -eq 0 ] && [[ " $(${f}_subs "$cmdpath") " == *" $w "* ]]; then
+      cmdpath="\${cmdpath:+$cmdpath }$w"
     else
       nargs=$((nargs + 1))
     fi
     i=$((i + 1))
   done
   if [ -n "$expect" ]; then
-    kind="$(${f}_optval "$path" "$expect")"
+    kind="$(${f}_optval "$cmdpath" "$expect")"
   elif [ -z "$dashdash" ] && [[ "$cur" == --*=* ]]; then
-    kind="$(${f}_optval "$path" "\${cur%%=*}")" || kind=none
+    kind="$(${f}_optval "$cmdpath" "\${cur%%=*}")" || kind=none
     local prefix="\${cur%%=*}="
     cur="\${cur#*=}"
     ${f}_values "$kind" "$cur" "$dir"
     COMPREPLY=("\${COMPREPLY[@]/#/$prefix}")
     return 0
   elif [ -z "$dashdash" ] && [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "$(${f}_opts "$path")" -- "$cur"))
+    COMPREPLY=($(compgen -W "$(${f}_opts "$cmdpath")" -- "$cur"))
     return 0
-  elif [ "$nargs" -eq 0 ] && [ -n "$(${f}_subs "$path")" ]; then
-    COMPREPLY=($(compgen -W "$(${f}_subs "$path")" -- "$cur"))
+  elif [ "$nargs" -eq 0 ] && [ -n "$(${f}_subs "$cmdpath")" ]; then
+    COMPREPLY=($(compgen -W "$(${f}_subs "$cmdpath")" -- "$cur"))
     return 0
   else
-    kind="$(${f}_arg "$path" "$nargs")"
+    kind="$(${f}_arg "$cmdpath" "$nargs")"
   fi
   ${f}_values "$kind" "$cur" "$dir"
 }
@@ -196,7 +197,9 @@ ${f}_values() {
     dirs) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")) ;;
     slugs)
       [[ "$dir" == "~"* ]] && dir="$HOME\${dir#"~"}"
-      COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" __complete slugs \${dir:+--dir "$dir"} 2>/dev/null)" -- "$cur")) ;;
+      local dirargs=()
+      [ -n "$dir" ] && dirargs=(--dir "$dir")
+      COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" __complete slugs "\${dirargs[@]}" 2>/dev/null)" -- "$cur")) ;;
     *) COMPREPLY=() ;;
   esac
 }
