@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
@@ -9,18 +8,19 @@ import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt }
 import { filterPosts, sortPosts } from '../core/filters.js';
 import type { Post, PostListing } from '../core/post.js';
 import { renderAtom } from '../export/atom.js';
-import { renderHtmlSite } from '../export/html.js';
+import { htmlPlanKey, planHtmlSite, probeTemplates } from '../export/html.js';
 import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
 import { listStaticFiles, loadTheme } from '../export/theme.js';
-import { fsyncDir, isProcessRunning, writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { claimProblems, failOnProblems, loadPostFile, loadPosts, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
+import { claimProblems, failOnProblems, loadPostFile, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
+import { loadPostSources, postTableId } from '../store/post-sources.js';
+import { EXPORT_MARKER, readPreviousExport, writeSite } from '../store/site-output.js';
 import { reportFinishedRun, warningLabel, warnProblems } from './shared.js';
 import { finishMarkedRuns } from '../store/unfinished.js';
-import { fileSystemError } from '../store/errors.js';
 import { formatIsoInstant } from '../core/dates.js';
 
 export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
@@ -38,9 +38,7 @@ export interface ExportOptions {
   quiet?: boolean;
 }
 
-/** A file at the root of every folder `news export html` writes: a later export may replace that folder. */
-export const EXPORT_MARKER = '.news-export';
-const MARKER_TEXT = 'Dossier produit par « news export html » : chaque export le remplace en entier.\n';
+export { EXPORT_MARKER };
 
 const FEED_RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
 const FEED_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
@@ -77,41 +75,65 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   }
 
   const limit = opts.format === 'html' ? opts.limit : opts.limit ?? DEFAULT_FEED_LIMIT;
-  // Read under the content lock: a dedupe --apply running at the same moment is seen
-  // before or after, never half done. Rendering and writing happen after the lock is released.
-  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
-    // A run killed half-way is finished first (or, without write access, the export is refused naming it).
+  const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
+  /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
+  const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
+    // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
+    // an entry that is no post file at all (a FIFO, a folder) is named and left out.
+    warnProblems(ctx, failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
+    const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
+    return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
+  };
+  const warnIfNone = (matching: number) => {
+    if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
+  };
+  /** A run killed half-way is finished first (or, without write access, the export is refused naming it). */
+  const finishRuns = async (held: Parameters<typeof finishMarkedRuns>[1]) => {
     for (const run of await finishMarkedRuns(contentDir, held, formatIsoInstant(ctx.now(), site.timeZone))) reportFinishedRun(ctx, run);
-    const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
-    /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
-    const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
-      // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
-      // an entry that is no post file at all (a FIFO, a folder) is named and left out.
-      warnProblems(ctx, failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
-      const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
-      return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
-    };
-    if (opts.format === 'html') {
-      const { chosen, matching } = choose(loadPosts(contentDir));
-      return { sorted: chosen.map((p) => p.post), matching };
-    }
-    // A feed shows only its newest posts: unchanged files were checked when the metadata cache
-    // took them, and only the chosen posts are read whole.
-    const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
-    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
-  }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
-  if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
-
+  };
   const settings: SiteSettings = site;
+
   if (opts.format === 'html') {
+    // The last export's record: which post files it read, which files it wrote.
+    const postsId = postTableId(contentDir, site.timeZone);
+    const previous = readPreviousExport(out!, postsId);
+    // Read under the content lock: a dedupe --apply running at the same moment is seen before
+    // or after, never half done. Unchanged post files are taken from the record, unread.
+    const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {
+      await finishRuns(held);
+      const sources = loadPostSources(contentDir, site.timeZone, previous.posts);
+      return { ...choose(sources), table: sources.table };
+    }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
+    warnIfNone(matching);
     // The theme and static files are read and every template parsed before any page is made.
     const theme = loadTheme(contentDir);
     const staticFiles = listStaticFiles(contentDir);
     const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
-    const files = writeSite(out!, renderHtmlSite(settings, sorted, { baseUrl, theme, staticFiles, publisher }));
-    if (!opts.quiet) ctx.stderr.write(`Site exporté dans ${out} : ${sorted.length} billet(s), ${files} fichier(s).\n`);
+    const sources = chosen.map((p) => p.source);
+    const planOptions = { baseUrl, theme, staticFiles, publisher };
+    const plan = {
+      key: htmlPlanKey(settings, sources, planOptions),
+      files: () => {
+        const files = planHtmlSite(settings, sources, planOptions);
+        probeTemplates(files);
+        return files;
+      },
+    };
+    const result = writeSite(out!, plan, postsId, previous, table);
+    if (!opts.quiet) {
+      ctx.stderr.write(`Site exporté dans ${out} : ${chosen.length} billet(s), ${result.files} fichier(s) (${result.written} écrit(s), ${result.removed} supprimé(s)).\n`);
+    }
     return 0;
   }
+
+  // A feed shows only its newest posts: unchanged files were checked when the metadata cache
+  // took them, and only the chosen posts are read whole.
+  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
+    await finishRuns(held);
+    const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
+    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
+  }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
+  warnIfNone(matching);
   const options: RenderOptions = { baseUrl, limit: limit!, tag };
   const document = FEED_RENDERERS[opts.format](settings, sorted, options);
   if (out === undefined) {
@@ -199,7 +221,7 @@ function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
   if (!stat.isDirectory()) throw new NewsError(`--out ${out} est un fichier, pas un dossier : indiquez un dossier pour le site`);
   const names = fs.readdirSync(out);
   if (names.length > 0 && !names.includes(EXPORT_MARKER)) {
-    throw new NewsError(`--out ${out} n'est pas vide et n'a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l'export le remplacerait en entier. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
+    throw new NewsError(`--out ${out} n'est pas vide et n'a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l’export en supprimerait tout ce qui n’est pas du site. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
   }
 }
 
@@ -212,102 +234,4 @@ function checkFeedTarget(out: string, contentDir: string): void {
     stat = undefined;
   }
   if (stat?.isDirectory()) throw new NewsError(`--out ${out} est un dossier : indiquez le fichier du flux, ex. --out ${path.join(out, 'feed.xml')}`);
-}
-
-/** A system error of the site writer, in French naming the file (see store/errors.ts), with what it means for --out. */
-function fsError(error: unknown, what: string, file?: string): NewsError {
-  const err = error as NodeJS.ErrnoException;
-  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? file ?? '', file !== undefined && err.path === undefined ? 'write' : undefined, what);
-  if (mapped instanceof NewsError) return mapped;
-  return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
-}
-
-/**
- * Writes the site beside the target, then swaps it in: a server never sees half a site and
- * a failed export leaves the previous one untouched. Plain synchronous writes inside the
- * build folder (the swap gives the atomicity). Returns the number of files written.
- */
-function writeSite(out: string, files: Iterable<{ path: string; content: string | Uint8Array }>): number {
-  const parent = path.dirname(out);
-  const name = path.basename(out);
-  removeLeftovers(parent, name);
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const build = path.join(parent, `.${name}.news-build-${tag}`);
-  let count = 0;
-  /** The file being written, for the message when the disk refuses it. */
-  let current = build;
-  try {
-    fs.mkdirSync(parent, { recursive: true });
-    fs.mkdirSync(build);
-  } catch (error) {
-    throw fsError(error, `création impossible de ${build}`);
-  }
-  try {
-    const made = new Set<string>(['']);
-    // File paths are relative, `/`-separated and made of slugs (no `.` or `..` segments):
-    // joined by hand, as path.join would normalise them for nothing 10,000 times.
-    const root = `${build}${path.sep}`;
-    for (const file of files) {
-      const slash = file.path.lastIndexOf('/');
-      const dir = slash < 0 ? '' : file.path.slice(0, slash);
-      if (!made.has(dir)) {
-        // Most folders sit right under one already made: a plain mkdir is one system call.
-        const up = dir.lastIndexOf('/');
-        fs.mkdirSync(root + dir, { recursive: !made.has(up < 0 ? '' : dir.slice(0, up)) });
-        made.add(dir);
-      }
-      current = root + file.path;
-      fs.writeFileSync(current, file.content);
-      count++;
-    }
-    current = path.join(build, EXPORT_MARKER);
-    fs.writeFileSync(current, MARKER_TEXT);
-  } catch (error) {
-    fs.rmSync(build, { recursive: true, force: true });
-    throw error instanceof NewsError ? error : fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`, current);
-  }
-  swapIn(build, out, path.join(parent, `.${name}.news-old-${tag}`));
-  return count;
-}
-
-/**
- * Removes what an export killed half-way left beside the target (`.<name>.news-build-<pid>-…`,
- * `.<name>.news-old-<pid>-…`), unless the process that made it is still running.
- */
-function removeLeftovers(parent: string, name: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return;
-  }
-  const prefix = `.${name}.news-`;
-  for (const entry of names) {
-    if (!entry.startsWith(prefix)) continue;
-    const match = /^(?:build|old)-(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
-    if (!match || isProcessRunning(Number(match[1]))) continue;
-    fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function swapIn(build: string, out: string, old: string): void {
-  let hadPrevious = true;
-  try {
-    fs.renameSync(out, old);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      fs.rmSync(build, { recursive: true, force: true });
-      throw fsError(error, `remplacement de ${out} impossible, il est inchangé`);
-    }
-    hadPrevious = false;
-  }
-  try {
-    fs.renameSync(build, out);
-  } catch (error) {
-    if (hadPrevious) fs.renameSync(old, out);
-    fs.rmSync(build, { recursive: true, force: true });
-    throw fsError(error, `remplacement de ${out} impossible, il est inchangé`);
-  }
-  fsyncDir(path.dirname(out));
-  if (hadPrevious) fs.rmSync(old, { recursive: true, force: true });
 }
