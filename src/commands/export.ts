@@ -14,7 +14,7 @@ import { renderJsonFeed } from '../export/jsonfeed.js';
 import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
 import { renderRss } from '../export/rss.js';
 import { listStaticFiles, loadTheme } from '../export/theme.js';
-import { fsyncDir, writeFileAtomic } from '../store/atomic.js';
+import { fsyncDir, isProcessRunning, writeFileAtomic } from '../store/atomic.js';
 import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
 import { claimProblems, failOnProblems, loadPostFile, loadPosts, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
 import { loadPostListings } from '../store/cache.js';
@@ -285,17 +285,8 @@ function removeLeftovers(parent: string, name: string): void {
   for (const entry of names) {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(?:build|old)-(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
-    if (!match || isRunning(Number(match[1]))) continue;
+    if (!match || isProcessRunning(Number(match[1]))) continue;
     fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -11,6 +11,7 @@ import { formatDateTimeFr, formatViewsBracketedFr } from '../format/french.js';
 import { isDue } from '../core/filters.js';
 import { colors } from '../format/color.js';
 import { printableText } from '../format/table.js';
+import { markdownToText } from '../format/markdown-text.js';
 import { readFinishedContent } from './shared.js';
 
 export interface ShowOptions {
@@ -61,8 +62,8 @@ export async function runShow(opts: ShowOptions, ctx: Context): Promise<number> 
   if (post.author) lines.push(`par ${line(post.author)}`);
   if (post.tags.length > 0) lines.push(`Étiquettes : ${post.tags.map(line).join(', ')}`);
   if (post.summary) lines.push('', colors.italic(printableText(post.summary)));
-  // A Markdown hard break (a backslash ending the line) is shown as the plain line break it means.
-  lines.push('', printableText(post.body).replace(/(?<!\\)\\\n/g, '\n').trimEnd());
+  // The body as a reader sees it: Markdown rendered to plain text (no `\*` escapes, no markup).
+  lines.push('', markdownToText(printableText(post.body), { heading: (text) => colors.bold(text) }).trimEnd());
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -142,3 +142,16 @@ function createFile(target: string, content: string | Uint8Array, options: { fs?
   }
   fsyncDir(path.dirname(target), wfs);
 }
+
+/**
+ * Whether a process still runs (for leftovers named after their writer's pid: temp files,
+ * half-built sites): only those of processes gone are removed.
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
 import { postsDir } from './content.js';
+import { isProcessRunning } from './atomic.js';
 import {
   applyJournal, journalCommand, pendingRuns, readJournal, runStatus, undoJournal,
   type JournalCommand, type StepHook, type StepOutcome,
@@ -61,19 +62,11 @@ function removeDeadTempFiles(dir: string): void {
   }
   for (const name of names) {
     const match = TEMP_FILE.exec(name);
-    if (!match || isRunning(Number(match[1]))) continue;
+    if (!match || isProcessRunning(Number(match[1]))) continue;
     fs.rmSync(path.join(dir, name), { force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** `news dedupe --apply`, `news dedupe --undo`, `news rm`: how a run is named to users. */
 export function describeRun(command: JournalCommand, status: 'unfinished' | 'undoing'): string {

@@ -141,7 +141,8 @@ test('permissions (as nobody) and a read-only file system: French, naming the fi
 
 test('EIO and EMFILE (injected by strace at the exact call) are explained, naming the file', async () => {
   const dir = tempContent({ a: makePost('a') });
-  const eio = await runNewsFailingAt(['fsync'], 'EIO', '1', ['new', '--dir', dir, '--title', 'Nouveau', '--body', 'Texte.']);
+  // Every fsync fails (the metadata cache off, so the first one is the new post's).
+  const eio = await runNewsFailingAt(['fsync'], 'EIO', '1+', ['new', '--dir', dir, '--title', 'Nouveau', '--body', 'Texte.'], { NEWS_CACHE: '0' });
   expectFrench(eio);
   expect(eio.stderr).toContain(`erreur d’entrée-sortie du disque pour créer ${path.join(dir, 'posts', 'nouveau.json')} (EIO)`);
   expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['a.json']);
