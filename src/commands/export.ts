@@ -100,7 +100,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
     return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
   }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
-  if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
+  if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l’étiquette « ${tag} ».\n`);
 
   const settings: SiteSettings = site;
   if (opts.format === 'html') {
@@ -134,7 +134,7 @@ function reloadPost(contentDir: string, file: string): Post {
 function chooseBaseUrl(flag: string | undefined, fromSite: string | undefined, contentDir: string): string {
   if (flag !== undefined) {
     const url = normalizeBaseUrl(flag);
-    if (!url) throw new NewsError(`--base-url « ${flag} » n'est pas une adresse http(s) absolue : indiquez par exemple --base-url https://exemple.fr/actualites/`);
+    if (!url) throw new NewsError(`--base-url « ${flag} » n’est pas une adresse http(s) absolue : indiquez par exemple --base-url https://exemple.fr/actualites/`);
     return url;
   }
   const siteFile = path.join(contentDir, SITE_FILE);
@@ -142,13 +142,13 @@ function chooseBaseUrl(flag: string | undefined, fromSite: string | undefined, c
     throw new NewsError(`adresse du site inconnue : les flux et le site demandent des liens absolus. Indiquez --base-url https://exemple.fr/actualites/ ou ajoutez "baseUrl" à ${siteFile}`);
   }
   const url = normalizeBaseUrl(fromSite);
-  if (!url) throw new NewsError(`${siteFile} : champ baseUrl : « ${fromSite} » n'est pas une adresse http(s) absolue (ex. https://exemple.fr/actualites/)`);
+  if (!url) throw new NewsError(`${siteFile} : champ baseUrl : « ${fromSite} » n’est pas une adresse http(s) absolue (ex. https://exemple.fr/actualites/)`);
   return url;
 }
 
 function chooseTag(tags: string[] | undefined): string | undefined {
   if (!tags || tags.length === 0) return undefined;
-  if (tags.length > 1) throw new NewsError('--tag ne peut être donné qu\'une fois pour un export');
+  if (tags.length > 1) throw new NewsError('--tag ne peut être donné qu’une fois pour un export');
   const tag = tags[0]!.trim();
   if (!tag) throw new NewsError('--tag attend une étiquette non vide');
   return tag;
@@ -186,7 +186,7 @@ function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
   if (home !== undefined && target === home) throw new NewsError(`--out ${out} est votre dossier personnel : indiquez un dossier dédié au site, ex. --out public`);
   const content = realOrResolved(contentDir);
   if (isInside(content, target)) {
-    throw new NewsError(`--out ${out} contient le dossier de contenu (${content}) : l'export le remplacerait. Indiquez un dossier à part, ex. --out public`);
+    throw new NewsError(`--out ${out} contient le dossier de contenu (${content}) : l’export le remplacerait. Indiquez un dossier à part, ex. --out public`);
   }
   refuseContentFiles(target, content, '--out');
   let stat: fs.Stats;
@@ -199,7 +199,7 @@ function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
   if (!stat.isDirectory()) throw new NewsError(`--out ${out} est un fichier, pas un dossier : indiquez un dossier pour le site`);
   const names = fs.readdirSync(out);
   if (names.length > 0 && !names.includes(EXPORT_MARKER)) {
-    throw new NewsError(`--out ${out} n'est pas vide et n'a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l'export le remplacerait en entier. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
+    throw new NewsError(`--out ${out} n’est pas vide et n’a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l’export le remplacerait en entier. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
   }
 }
 
