@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   init: () => import('../commands/init.js'),
   views: () => import('../commands/views.js'),
   theme: () => import('../commands/theme.js'),
+  serve: () => import('../commands/serve.js'),
   completion: () => import('../commands/completion.js'),
 };
 

@@ -5,7 +5,8 @@ import { atomDocument } from './atom.js';
 import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
-import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { buildModel, siteModelFields, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { createHash } from 'node:crypto';
 import { packageVersion } from '../version.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
@@ -477,6 +478,27 @@ function neighbourKey(entry: Entry | undefined): string {
   return entry === undefined ? '' : `${entry.slug}\u0001${entry.title}`;
 }
 
+/** What every file is made from besides the posts it shows. */
+function siteKeyOf(model: Pick<ExportModel, 'title' | 'description' | 'language' | 'author' | 'timeZone' | 'baseUrl'>, theme: Theme, options: HtmlPlanOptions): string {
+  return digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
+    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl, options.publisher ?? null]),
+    theme.hash, options.inputsKey ?? '');
+}
+
+/**
+ * A key of the whole plan: equal keys give equal plans (the same paths, keys and bytes), so an
+ * export whose plan key is the last one's has only to check that the files are still there,
+ * without building the plan. The posts as planHtmlSite takes them (chosen, in order).
+ */
+export function htmlPlanKey(site: SiteSettings, posts: readonly PostSource[], options: HtmlPlanOptions): string {
+  const hash = createHash('sha1');
+  hash.update(siteKeyOf(siteModelFields(site, options.baseUrl), options.theme ?? defaultTheme(), options));
+  for (const f of options.staticFiles ?? []) hash.update(`\u0000${f.path}\u0001${f.key}`);
+  hash.update('\u0002');
+  for (const p of posts) hash.update(`\u0000${p.listing.slug}\u0001${p.key}`);
+  return hash.digest('base64url');
+}
+
 /**
  * Every file of the site as a plan: its path, its key and how to render it, in the order they
  * are best made (post pages first, so each body is rendered once and let go). Posts already
@@ -489,9 +511,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
   const builder = new SiteBuilder(model, opts);
   const statics = options.staticFiles ?? [];
-  const siteKey = digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
-    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl, options.publisher ?? null]),
-    theme.hash, options.inputsKey ?? '');
+  const siteKey = siteKeyOf(model, theme, options);
   const files: PlannedFile[] = [];
   const plan = (path: string, parts: readonly string[], render: () => string | Uint8Array, template?: PageTemplate) => {
     files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });

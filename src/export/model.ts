@@ -164,8 +164,7 @@ class PostEntry implements Entry {
   readonly title: string;
   readonly key: string;
   readonly aliases: readonly string[];
-  readonly dateFr: string;
-  readonly datetime: string;
+  private shown: { dateFr: string; datetime: string } | undefined = undefined;
   private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
   private leadText: string | undefined = undefined;
@@ -177,7 +176,7 @@ class PostEntry implements Entry {
     readonly instant: Date,
     readonly tags: TagRef[],
     private readonly siteAuthor: string | undefined,
-    timeZone: string,
+    private readonly timeZone: string,
   ) {
     const { listing } = source;
     this.slug = listing.slug;
@@ -185,9 +184,14 @@ class PostEntry implements Entry {
     this.aliases = listing.aliases;
     this.url = `${baseUrl}${listing.slug}/`;
     this.title = typeset(cleanLine(listing.title)) || UNTITLED;
-    const shown = shownDates(date, instant, timeZone);
-    this.dateFr = shown.dateFr;
-    this.datetime = shown.datetime;
+  }
+
+  get dateFr(): string {
+    return (this.shown ??= shownDates(this.date, this.instant, this.timeZone)).dateFr;
+  }
+
+  get datetime(): string {
+    return (this.shown ??= shownDates(this.date, this.instant, this.timeZone)).datetime;
   }
 
   get post(): Post {
@@ -233,6 +237,18 @@ class PostEntry implements Entry {
     // A post read from its file is read again if needed; one given in memory stays.
     this.loaded = undefined;
   }
+}
+
+/** The site-wide fields of the model, as every page shows them. */
+export function siteModelFields(site: SiteSettings, baseUrl: string): Pick<ExportModel, 'title' | 'description' | 'language' | 'author' | 'timeZone' | 'baseUrl'> {
+  return {
+    title: shownOptional(site.title) ?? DEFAULT_SITE_TITLE,
+    description: shownOptional(site.description) ?? '',
+    language: cleanOptional(site.language) ?? 'fr-FR',
+    author: shownOptional(site.author),
+    timeZone: site.timeZone,
+    baseUrl,
+  };
 }
 
 const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
@@ -300,12 +316,7 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
 
   const tags = [...groups.values()].sort((a, b) => nameCollator.compare(a.name, b.name) || (a.slug < b.slug ? -1 : 1));
   return {
-    title: shownOptional(site.title) ?? DEFAULT_SITE_TITLE,
-    description: shownOptional(site.description) ?? '',
-    language: cleanOptional(site.language) ?? 'fr-FR',
-    author: siteAuthor,
-    timeZone,
-    baseUrl,
+    ...siteModelFields(site, baseUrl),
     entries,
     tags,
     aliases,

@@ -207,7 +207,7 @@ function rowOf(post: PostListing, file: string, time: number, name: string, stat
 }
 
 /** Whether a file's last change is old enough that a later change must show a later ctime. */
-function isSettled(stat: fs.Stats, startedMs: number): boolean {
+export function isSettled(stat: Pick<fs.Stats, 'ctimeMs' | 'mtimeMs'>, startedMs: number): boolean {
   const coarse = stat.ctimeMs % 1000 === 0 || stat.mtimeMs % 1000 === 0;
   const margin = coarse ? COARSE_RACY_MARGIN_MS : RACY_MARGIN_MS;
   return stat.ctimeMs < startedMs - margin && stat.mtimeMs < startedMs - margin;

@@ -95,10 +95,12 @@ function displayPath(contentDir: string, file: string): string {
 }
 
 /** Reads and checks one post file; the problem list is empty when it is sound. */
-export function loadPostFile(contentDir: string, file: string, knownRegular = false): { post?: Post; problems: PostProblem[] } {
+export function loadPostFile(contentDir: string, file: string, knownRegular = false): { post?: Post; problems: PostProblem[]; text?: string } {
   let value: unknown;
+  let text: string;
   try {
-    value = parseJsonText(knownRegular ? readRegularTextStrict(file) : readTextStrict(file), file);
+    text = knownRegular ? readRegularTextStrict(file) : readTextStrict(file);
+    value = parseJsonText(text, file);
   } catch (error) {
     if (!(error instanceof ReadProblem)) throw error;
     return { problems: [{ file, message: error.describe(displayPath(contentDir, file)), line: error.line, column: error.column }] };
@@ -122,7 +124,8 @@ export function loadPostFile(contentDir: string, file: string, knownRegular = fa
       }],
     };
   }
-  return { post: check.post, problems: [] };
+  // The text read (BOM skipped): what an incremental export keys the post by.
+  return { post: check.post, problems: [], text };
 }
 
 /** What an entry of posts/ named `x.json` is, when it is not a post file. */

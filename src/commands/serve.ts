@@ -1,0 +1,214 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { prepareCommand, type CommandEnv } from '../cli/command.js';
+import { globalOptions } from '../cli/options.js';
+import type { Context } from '../core/context.js';
+import { NewsError } from '../core/errors.js';
+import { escapeHtml } from '../export/text.js';
+import { resolveContentDir } from '../store/content.js';
+import { PreviewSite } from '../store/preview.js';
+
+export interface ServeOptions {
+  dir?: string;
+  port: number;
+  host: string;
+  /** Stops the server (Ctrl-C in the terminal). */
+  signal?: AbortSignal;
+  /** Called once the server listens, with its address (tests). */
+  onListening?: (url: string) => void;
+}
+
+/** The page's end of the live reload: Server-Sent Events, injected only by `serve`. */
+const EVENTS_PATH = '/__news/reload';
+const RELOAD_SCRIPT = `<script>(() => { const events = new EventSource('${EVENTS_PATH}'); events.onmessage = () => location.reload(); })();</script>\n`;
+/** Changes closer than this are one rebuild (an editor writes a file in several steps). */
+const SETTLE_MS = 40;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/feed+json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.pdf': 'application/pdf',
+};
+
+export function register(program: Command, env: CommandEnv): void {
+  const command = program
+    .command('serve')
+    .description('aperçu local du site (brouillons et billets programmés compris), rechargé à chaque modification')
+    .option('-p, --port <n>', 'port d’écoute (0 : un port libre, annoncé au démarrage)', parsePort, 4000)
+    .option('--host <adresse>', 'adresse d’écoute (127.0.0.1 : seulement cette machine)', '127.0.0.1')
+    .addHelpText('after', '\nExemples :\n  news serve\n  news serve --port 8080\n  news serve --dir ~/actualites --host 0.0.0.0\n');
+  prepareCommand(program, command, env).action(async (opts: { port: number; host: string }, cmd: Command) => {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      env.setExitCode(await runServe({ ...opts, dir: globalOptions(cmd).dir, signal: stop.signal }, env.ctx));
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError(`--port attend un numéro de port de 0 à 65535 (reçu « ${value} »)`);
+  return n;
+}
+
+function withReload(html: Buffer): Buffer {
+  const text = html.toString('utf8');
+  const end = text.lastIndexOf('</body>');
+  return Buffer.from(end < 0 ? text + RELOAD_SCRIPT : text.slice(0, end) + RELOAD_SCRIPT + text.slice(end));
+}
+
+function errorPage(message: string): Buffer {
+  return Buffer.from('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>Aperçu : le site ne peut pas être construit</title>\n</head>\n<body>\n'
+    + '<main style="font:1rem/1.5 system-ui,sans-serif;max-width:50em;margin:2em auto;padding:0 1em">\n'
+    + '<h1 style="color:#a40000">Le site ne peut pas être construit</h1>\n'
+    + `<pre style="white-space:pre-wrap;background:#fdeaea;padding:1em;border-left:4px solid #a40000">${escapeHtml(message)}</pre>\n`
+    + '<p>Le serveur continue de tourner : enregistrez la correction, la page se rechargera d’elle-même.</p>\n</main>\n</body>\n</html>\n');
+}
+
+function simplePage(title: string, text: string): Buffer {
+  return Buffer.from(`<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>${escapeHtml(title)}</title>\n</head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(text)}</p>\n</body>\n</html>\n`);
+}
+
+/** The site's file for a request path, or why there is none. */
+export function resolveRequestPath(rawUrl: string): { file: string } | { refused: string } {
+  const pathname = rawUrl.split(/[?#]/, 1)[0] ?? '/';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return { refused: 'adresse mal encodée' };
+  }
+  if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return { refused: 'chemin refusé' };
+  // Any `.` or `..` segment, written plainly or percent-encoded: the site has none.
+  if (decoded.split('/').some((segment) => segment === '..' || segment === '.')) return { refused: 'chemin hors du site refusé' };
+  const rel = decoded.slice(1);
+  return { file: rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel };
+}
+
+export async function runServe(opts: ServeOptions, ctx: Context): Promise<number> {
+  const contentDir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
+  if (!fs.existsSync(contentDir)) throw new NewsError(`dossier de contenu introuvable : ${contentDir} (indiquez-le avec --dir)`);
+  const clients = new Set<http.ServerResponse>();
+  let site: PreviewSite | undefined;
+
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Méthode non permise\n');
+      return;
+    }
+    const url = req.url ?? '/';
+    if (url === EVENTS_PATH) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': aperçu news\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+      return;
+    }
+    const send = (status: number, type: string, body: Buffer, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': String(body.length), ...headers });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    };
+    const resolved = resolveRequestPath(url);
+    if ('refused' in resolved) {
+      send(403, 'text/html; charset=utf-8', simplePage('Accès refusé', `${resolved.refused} : l’aperçu ne sert que les fichiers du site.`));
+      return;
+    }
+    if (site === undefined) {
+      send(503, 'text/plain; charset=utf-8', Buffer.from('Aperçu en construction\n'));
+      return;
+    }
+    const type = TYPES[path.posix.extname(resolved.file).toLowerCase()] ?? 'application/octet-stream';
+    if (site.error !== undefined && type.startsWith('text/html')) {
+      send(500, 'text/html; charset=utf-8', withReload(errorPage(site.error)));
+      return;
+    }
+    const file = site.files.get(resolved.file);
+    if (file !== undefined) {
+      send(200, type, type.startsWith('text/html') ? withReload(file.bytes) : file.bytes);
+      return;
+    }
+    if (site.files.has(`${resolved.file}/index.html`)) {
+      send(301, 'text/plain; charset=utf-8', Buffer.from('Déplacé\n'), { Location: `${url.split(/[?#]/, 1)[0]}/` });
+      return;
+    }
+    const notFound = site.files.get('404.html');
+    send(404, 'text/html; charset=utf-8', withReload(notFound?.bytes ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.')));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new NewsError(`le port ${opts.port} est déjà pris sur ${opts.host} : choisissez-en un autre avec --port (ex. --port ${opts.port + 1})`));
+      else if (error.code === 'EACCES') reject(new NewsError(`écoute interdite sur ${opts.host}:${opts.port} : choisissez un port au-dessus de 1024 avec --port`));
+      else reject(new NewsError(`écoute impossible sur ${opts.host}:${opts.port} (${error.code ?? error.message}) : vérifiez --host et --port`));
+    });
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : opts.port;
+  const hostInUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  const url = `http://${hostInUrl}:${port}/`;
+
+  site = new PreviewSite(contentDir, url, () => ctx.now());
+  const first = site.rebuild();
+  ctx.stderr.write(`Aperçu sur ${url} (${site.files.size} fichier(s) construits en ${Math.round(first.ms)} ms) ; Ctrl-C pour arrêter.\n`);
+  if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
+
+  let timer: NodeJS.Timeout | undefined;
+  const rebuild = () => {
+    timer = undefined;
+    const result = site!.rebuild();
+    if (!result.changed) return;
+    if (site!.error !== undefined) ctx.stderr.write(`Erreur : ${site!.error}\n`);
+    else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) refait(s)).\n`);
+    for (const client of clients) client.write('data: reload\n\n');
+  };
+  let watcher: fs.FSWatcher;
+  try {
+    watcher = fs.watch(contentDir, { recursive: true }, (_event, name) => {
+      // The lock and the trash change with the posts themselves; the rebuild sees those.
+      if (typeof name === 'string' && (name.startsWith('.news.lock') || name.startsWith('.trash'))) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = setTimeout(rebuild, SETTLE_MS);
+    });
+  } catch (error) {
+    server.close();
+    throw new NewsError(`surveillance impossible de ${contentDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  watcher.on('error', () => {
+    // A watched folder removed and made again: rebuild, the watcher goes on with what remains.
+    timer ??= setTimeout(rebuild, SETTLE_MS);
+  });
+
+  await new Promise<void>((resolve) => {
+    if (opts.signal?.aborted) resolve();
+    opts.signal?.addEventListener('abort', () => resolve(), { once: true });
+    opts.onListening?.(url);
+  });
+  if (timer !== undefined) clearTimeout(timer);
+  watcher.close();
+  for (const client of clients) client.end();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  ctx.stderr.write('Aperçu arrêté.\n');
+  return 0;
+}

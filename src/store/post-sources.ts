@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Post, PostListing } from '../core/post.js';
+import { NewsError } from '../core/errors.js';
+import { postTime } from '../core/filters.js';
+import { digest, type PostSource } from '../export/model.js';
+import { isSettled } from './cache.js';
+import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
+
+/**
+ * The posts of a content folder as an incremental export takes them: each post's listing
+ * fields and a key (a digest of its text) without reading files that did not change since the
+ * last export, by the metadata cache's rule (store/cache.ts): a file is taken from the table
+ * only when its inode, size, mtime and ctime are those it had when it was read, and it had not
+ * changed for a while before that read (racy entries are read again). Broken files are never
+ * in the table: they are read, and reported, every time.
+ */
+
+/** What an export remembers of the post files it read (columns, in file-name order). */
+export interface PostTable {
+  names: string[];
+  ino: number[];
+  size: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+  /** postTime in the zone the table was made for (see postTableId). */
+  time: number[];
+  key: string[];
+  title: string[];
+  date: string[];
+  draft: (0 | 1)[];
+  views: number[];
+  tags: string[][];
+  aliases: string[][];
+}
+
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases'] as const;
+
+export function emptyPostTable(): PostTable {
+  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [] };
+}
+
+/** The table when it has the shape this version writes, else undefined (then every file is read). */
+export function checkPostTable(value: unknown): PostTable | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const table = value as Record<string, unknown>;
+  const count = Array.isArray(table.names) ? table.names.length : -1;
+  if (count < 0 || COLUMNS.some((c) => !Array.isArray(table[c]) || (table[c] as unknown[]).length !== count)) return undefined;
+  return table as unknown as PostTable;
+}
+
+export interface SourcedPost {
+  post: PostListing;
+  file: string;
+  /** postTime(post, timeZone), for sortPosts. */
+  time: number;
+  source: PostSource;
+}
+
+/**
+ * What a post table is valid for: one content folder (its real path) and one time zone (with
+ * the zone data of this Node). A table made for anything else is not used.
+ */
+export function postTableId(contentDir: string, timeZone: string): string {
+  let real: string;
+  try {
+    real = fs.realpathSync.native(contentDir);
+  } catch {
+    real = path.resolve(contentDir);
+  }
+  return digest(real, timeZone, process.versions.tz ?? process.versions.icu ?? '');
+}
+
+export interface SourcesResult {
+  posts: SourcedPost[];
+  problems: PostProblem[];
+  /** The table to keep for the next export. */
+  table: PostTable;
+}
+
+function listingOf(table: PostTable, i: number, name: string): PostListing | undefined {
+  const title = table.title[i];
+  const date = table.date[i];
+  const views = table.views[i];
+  const tags = table.tags[i];
+  const aliases = table.aliases[i];
+  if (typeof title !== 'string' || typeof date !== 'string' || typeof views !== 'number' || typeof table.key[i] !== 'string' || typeof table.time[i] !== 'number') return undefined;
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string') || !Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string')) return undefined;
+  return { slug: name.slice(0, -'.json'.length), title, date, status: table.draft[i] === 1 ? 'draft' : 'published', views, tags, aliases };
+}
+
+/** A post whose listing came from the table: read whole when a page showing it is rendered. */
+function tableSource(contentDir: string, file: string, listing: PostListing, key: string): PostSource {
+  return {
+    listing,
+    key,
+    full(): Post {
+      const loaded = loadPostFile(contentDir, file, true);
+      if (loaded.problems.length > 0 || loaded.text === undefined) {
+        throw new NewsError(`export annulé : ${loaded.problems[0]?.message ?? file} (le fichier a changé pendant l’export ; corrigez-le puis relancez)`);
+      }
+      if (digest(loaded.text) !== key) {
+        throw new NewsError(`export annulé : ${path.relative(contentDir, file)} a changé pendant l’export ; relancez-le`);
+      }
+      return loaded.post!;
+    },
+  };
+}
+
+/**
+ * Every post file of `posts/` (in name order; broken ones as problems, as loadPosts gives them),
+ * with its listing and a PostSource, taking unchanged files from `previous`.
+ */
+export function loadPostSources(contentDir: string, timeZone: string, previous: PostTable | undefined): SourcesResult {
+  const { files, problems } = listPostFiles(contentDir);
+  const old = previous ?? emptyPostTable();
+  const table = emptyPostTable();
+  // File times come from the kernel's clock, which this is compared with.
+  const startedMs = Date.now();
+  const posts: SourcedPost[] = [];
+  let next = 0; // the table's names are in file order too: walk both together
+  for (const file of files) {
+    const name = file.slice(file.lastIndexOf(path.sep) + 1);
+    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+    while (next < old.names.length && old.names[next]! < name) next++;
+    let known = -1;
+    if (next < old.names.length && old.names[next] === name) known = next++;
+    if (known >= 0 && stat !== undefined && stat.isFile() && old.ino[known] === stat.ino && old.size[known] === stat.size &&
+        old.mtimeMs[known] === stat.mtimeMs && old.ctimeMs[known] === stat.ctimeMs) {
+      const listing = listingOf(old, known, name);
+      if (listing !== undefined) {
+        const key = old.key[known]!;
+        const time = old.time[known]!;
+        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key) });
+        addRow(table, name, stat, key, time, listing);
+        continue;
+      }
+    }
+    // Stat before reading: a write after the stat gives the file a newer ctime than the one kept.
+    const loaded = loadPostFile(contentDir, file, true);
+    if (loaded.problems.length > 0) {
+      problems.push(...loaded.problems);
+      continue;
+    }
+    const post = loaded.post!;
+    const key = digest(loaded.text!);
+    const time = postTime(post, timeZone);
+    posts.push({ post, file, time, source: { listing: post, key, full: () => post } });
+    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post);
+  }
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { posts, problems, table };
+}
+
+function addRow(table: PostTable, name: string, stat: fs.Stats, key: string, time: number, post: PostListing): void {
+  table.time.push(time);
+  table.names.push(name);
+  table.ino.push(stat.ino);
+  table.size.push(stat.size);
+  table.mtimeMs.push(stat.mtimeMs);
+  table.ctimeMs.push(stat.ctimeMs);
+  table.key.push(key);
+  table.title.push(post.title);
+  table.date.push(post.date);
+  table.draft.push(post.status === 'draft' ? 1 : 0);
+  table.views.push(post.views);
+  table.tags.push(post.tags);
+  table.aliases.push(post.aliases);
+}
+

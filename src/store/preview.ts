@@ -1,0 +1,104 @@
+import { isDue, filterPosts, sortPosts } from '../core/filters.js';
+import { NewsError } from '../core/errors.js';
+import { formatDateFr } from '../format/french.js';
+import { planHtmlSite, probeTemplates, type PlannedFile } from '../export/html.js';
+import { digest } from '../export/model.js';
+import { escapeHtml } from '../export/text.js';
+import { listStaticFiles, loadTheme } from '../export/theme.js';
+import { loadSite } from './content.js';
+import { loadPostSources, type PostTable } from './post-sources.js';
+
+/**
+ * The site `news serve` shows, kept in memory and rebuilt incrementally: the plan of
+ * `export html` (drafts and scheduled posts included, each with a French banner on its page,
+ * links relative to the local address), where a file whose key did not change since the last
+ * build is neither rendered nor copied. It only reads the content folder.
+ */
+
+export interface PreviewFile {
+  key: string;
+  bytes: Buffer;
+}
+
+export interface RebuildResult {
+  /** Whether what a browser would see changed (a file, or the error shown). */
+  changed: boolean;
+  rendered: number;
+  ms: number;
+}
+
+function bannerOf(status: 'draft' | 'scheduled', date: string, timeZone: string): string {
+  const text = status === 'draft'
+    ? 'Brouillon : ce billet n’est pas publié, seul l’aperçu le montre.'
+    : `Programmé : ce billet sera publié ${formatDateFr(date, timeZone)} ; seul l’aperçu le montre d’ici là.`;
+  return `<p class="news-preview-banner" role="status" style="margin:0;padding:.6em 1em;background:#fff3cd;color:#533f03;border-bottom:2px solid #c9a227;font:600 1rem/1.4 system-ui,sans-serif">${escapeHtml(text)}</p>\n`;
+}
+
+/** Puts `html` right after the opening `<body …>` tag. */
+function afterBodyTag(page: string, html: string): string {
+  const body = page.search(/<body[\s>]/i);
+  const end = body < 0 ? -1 : page.indexOf('>', body);
+  return end < 0 ? html + page : page.slice(0, end + 1) + '\n' + html + page.slice(end + 1);
+}
+
+export class PreviewSite {
+  readonly files = new Map<string, PreviewFile>();
+  /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
+  error: string | undefined = undefined;
+  private table: PostTable | undefined = undefined;
+
+  constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date) {}
+
+  rebuild(): RebuildResult {
+    const started = performance.now();
+    let rendered = 0;
+    let changed = false;
+    try {
+      const site = loadSite(this.contentDir);
+      const sources = loadPostSources(this.contentDir, site.timeZone, this.table);
+      this.table = sources.table;
+      if (sources.problems.length > 0) {
+        const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
+        throw new NewsError(`${sources.problems.length} problème(s) dans les billets ; corrigez-les, la page se rechargera d’elle-même :\n${list}`);
+      }
+      const now = this.now();
+      const chosen = sortPosts(filterPosts(sources.posts, { statuses: new Set(['published', 'draft']), future: true }, now, site.timeZone), 'date', site.timeZone);
+      const banners = new Map<string, string>();
+      for (const p of chosen) {
+        if (p.post.status === 'draft') banners.set(`${p.post.slug}/index.html`, bannerOf('draft', p.post.date, site.timeZone));
+        else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
+      }
+      const theme = loadTheme(this.contentDir);
+      const staticFiles = listStaticFiles(this.contentDir);
+      const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
+      const plan: PlannedFile[] = planHtmlSite(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
+      probeTemplates(plan);
+      const seen = new Set<string>();
+      for (const file of plan) {
+        seen.add(file.path);
+        const banner = banners.get(file.path);
+        const key = banner === undefined ? file.key : digest(file.key, banner);
+        const old = this.files.get(file.path);
+        if (old !== undefined && old.key === key) continue;
+        const content = file.render();
+        const bytes = Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
+        rendered++;
+        if (old === undefined || !old.bytes.equals(bytes)) changed = true;
+        this.files.set(file.path, { key, bytes });
+      }
+      for (const path of [...this.files.keys()]) {
+        if (!seen.has(path)) {
+          this.files.delete(path);
+          changed = true;
+        }
+      }
+      if (this.error !== undefined) changed = true;
+      this.error = undefined;
+    } catch (error) {
+      const message = error instanceof NewsError ? error.message : `erreur inattendue : ${(error as Error)?.message ?? String(error)}`;
+      if (message !== this.error) changed = true;
+      this.error = message;
+    }
+    return { changed, rendered, ms: performance.now() - started };
+  }
+}

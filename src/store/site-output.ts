@@ -1,0 +1,543 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { NewsError } from '../core/errors.js';
+import type { PlannedFile } from '../export/html.js';
+import { packageVersion } from '../version.js';
+import { fsyncDir, isProcessRunning, writeFileAtomic } from './atomic.js';
+import { isSettled } from './cache.js';
+import { fileSystemError } from './errors.js';
+import { checkPostTable, type PostTable } from './post-sources.js';
+
+/**
+ * Writes a site plan (export/html.ts) into `--out`, incrementally, never leaving a moment
+ * without a site:
+ *
+ * - `--out` missing or empty: the site is written in a private folder beside it, then renamed
+ *   into place in one step (a folder may replace an empty one).
+ * - Otherwise every planned file is checked against the record of the last export: a file whose
+ *   key and identity (inode, size, mtime, ctime) are unchanged is neither rendered nor written;
+ *   one whose identity changed is read and compared with the digest of what was written; the
+ *   others are rendered and compared byte for byte with what is there. Everything is rendered
+ *   before the first write, so a failing render (a template error) leaves `--out` untouched.
+ *   Then the changed files are written aside in their own folder and renamed over (each URL
+ *   always serves a whole file), and only then are the files that no longer belong removed.
+ *
+ * The record lives beside `--out` (`.<name>.news-record.json`, never served with the site),
+ * with a flag file `.<name>.news-writing` present while files are being replaced: when it is
+ * there (a killed run), or the record is missing or unreadable, every folder of `--out` is
+ * walked and whatever the plan does not hold (leftover temp files included) is removed.
+ * Folders whose identity changed since the record are read again for the same reason.
+ */
+
+/** A file at the root of every folder `news export html` writes: a later export may change that folder. */
+export const EXPORT_MARKER = '.news-export';
+export const MARKER_TEXT = 'Dossier produit par « news export html » : chaque export le met à jour (fichiers changés réécrits, fichiers en trop supprimés).\n';
+
+/** Bumped whenever what the record holds changes. */
+const RECORD_FORMAT = 1;
+const TEMP_INFIX = '.news-tmp-';
+
+interface FileTable {
+  paths: string[];
+  keys: string[];
+  /** Digest of the bytes written. */
+  hashes: string[];
+  ino: number[];
+  size: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+  /** 1 when the identity was old enough to be trusted (see cache.ts, racy entries). */
+  settled: (0 | 1)[];
+}
+
+interface DirTable {
+  paths: string[];
+  ino: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+}
+
+interface ExportRecord {
+  format: number;
+  news: string;
+  /** htmlPlanKey of the plan written. */
+  plan: string;
+  /** postTableId: the post table is only for that content folder and time zone. */
+  content: string;
+  posts: PostTable;
+  files: FileTable;
+  dirs: DirTable;
+}
+
+export interface PreviousExport {
+  plan?: string;
+  /** Post files as the last export read them (for loadPostSources), when for this content folder. */
+  posts?: PostTable;
+  files: FileTable;
+  dirs: DirTable;
+  /** False when there is no usable record or the last run was killed while writing: walk everything. */
+  trusted: boolean;
+}
+
+export interface WriteResult {
+  files: number;
+  written: number;
+  removed: number;
+}
+
+export function recordFileOf(out: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}.news-record.json`);
+}
+
+function writingFlagOf(out: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}.news-writing`);
+}
+
+function emptyFiles(): FileTable {
+  return { paths: [], keys: [], hashes: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], settled: [] };
+}
+
+function emptyDirs(): DirTable {
+  return { paths: [], ino: [], mtimeMs: [], ctimeMs: [] };
+}
+
+function hasColumns(value: unknown, columns: readonly string[]): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const table = value as Record<string, unknown>;
+  const count = Array.isArray(table[columns[0]!]) ? (table[columns[0]!] as unknown[]).length : -1;
+  return count >= 0 && columns.every((c) => Array.isArray(table[c]) && (table[c] as unknown[]).length === count);
+}
+
+/** What the last export into `out` left, or an untrusted empty record when there is none to rely on. */
+export function readPreviousExport(out: string, postsId: string): PreviousExport {
+  const none: PreviousExport = { files: emptyFiles(), dirs: emptyDirs(), trusted: false };
+  let record: Partial<ExportRecord>;
+  try {
+    record = JSON.parse(fs.readFileSync(recordFileOf(out), 'utf8')) as Partial<ExportRecord>;
+  } catch {
+    return none;
+  }
+  if (!record || record.format !== RECORD_FORMAT || record.news !== packageVersion()) return none;
+  if (!hasColumns(record.files, ['paths', 'keys', 'hashes', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'settled'])) return none;
+  if (!hasColumns(record.dirs, ['paths', 'ino', 'mtimeMs', 'ctimeMs'])) return none;
+  const posts = record.content === postsId ? checkPostTable(record.posts) : undefined;
+  const writing = fs.existsSync(writingFlagOf(out));
+  return { plan: typeof record.plan === 'string' ? record.plan : undefined, posts, files: record.files!, dirs: record.dirs!, trusted: !writing };
+}
+
+function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64url');
+}
+
+/** A system error of the writer, in French naming the file (store/errors.ts), with what it means for --out. */
+function fsError(error: unknown, what: string, file?: string): NewsError {
+  if (error instanceof NewsError) return error;
+  const err = error as NodeJS.ErrnoException;
+  const mapped = fileSystemError(error, err.path ?? (err as { dest?: string }).dest ?? file ?? '', file !== undefined && err.path === undefined ? 'write' : undefined, what);
+  if (mapped instanceof NewsError) return mapped;
+  return new NewsError(`${what} : ${err.code ?? ''} ${err.message ?? String(error)}`.trim(), 2, { cause: error });
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // ENOTDIR: a file where a folder should be
+  }
+}
+
+class FileRows {
+  readonly table = emptyFiles();
+  add(p: string, key: string, hash: string, stat: fs.Stats, settled: boolean): void {
+    const t = this.table;
+    t.paths.push(p);
+    t.keys.push(key);
+    t.hashes.push(hash);
+    t.ino.push(stat.ino);
+    t.size.push(stat.size);
+    t.mtimeMs.push(stat.mtimeMs);
+    t.ctimeMs.push(stat.ctimeMs);
+    t.settled.push(settled ? 1 : 0);
+  }
+  copy(from: FileTable, i: number): void {
+    const t = this.table;
+    t.paths.push(from.paths[i]!);
+    t.keys.push(from.keys[i]!);
+    t.hashes.push(from.hashes[i]!);
+    t.ino.push(from.ino[i]!);
+    t.size.push(from.size[i]!);
+    t.mtimeMs.push(from.mtimeMs[i]!);
+    t.ctimeMs.push(from.ctimeMs[i]!);
+    t.settled.push(from.settled[i]!);
+  }
+}
+
+/** Every folder the planned files sit in (`''` is `--out` itself). */
+function plannedDirsOf(plan: readonly PlannedFile[]): Set<string> {
+  const dirs = new Set<string>(['']);
+  for (const file of plan) {
+    let slash = file.path.lastIndexOf('/');
+    while (slash > 0) {
+      const dir = file.path.slice(0, slash);
+      if (dirs.has(dir)) break;
+      dirs.add(dir);
+      slash = dir.lastIndexOf('/');
+    }
+  }
+  return dirs;
+}
+
+/**
+ * The folders whose identity the record keeps, to notice what is added to them by hand: all
+ * but those holding only an `index.html` (a post's, an alias's, a numbered page's: 10,000
+ * folders a site of 10,000 posts would stat on every export for little). What a killed run
+ * leaves anywhere is found anyway (the writing flag makes the next run walk everything).
+ */
+function watchedDirsOf(plan: readonly PlannedFile[], dirs: Set<string>): string[] {
+  const holdsMore = new Set<string>(['']);
+  for (const file of plan) {
+    const slash = file.path.lastIndexOf('/');
+    if (slash < 0) continue;
+    if (file.path.slice(slash + 1) !== 'index.html') holdsMore.add(file.path.slice(0, slash));
+  }
+  for (const dir of dirs) {
+    const slash = dir.lastIndexOf('/');
+    if (slash > 0) holdsMore.add(dir.slice(0, slash)); // a folder with a subfolder
+  }
+  return [...holdsMore].filter((d) => dirs.has(d)).sort();
+}
+
+function join(out: string, rel: string): string {
+  return rel === '' ? out : `${out}${path.sep}${rel}`;
+}
+
+/** A plan and its key (htmlPlanKey): built only when the key differs from the last export's. */
+export interface SitePlan {
+  key: string;
+  files(): readonly PlannedFile[];
+}
+
+/**
+ * Writes the plan into `out`; `posts` is the post table the next export reads. Returns the counts.
+ */
+export function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult {
+  removeLeftoversBeside(out);
+  const stat = lstatOrUndefined(out);
+  if (stat === undefined || (stat.isDirectory() && fs.readdirSync(out).length === 0)) {
+    const result = writeFresh(out, site, postsId, posts);
+    if (result !== undefined) return result;
+  }
+  if (previous.trusted && previous.plan === site.key && isIntact(out, previous)) {
+    if (!samePostTable(previous.posts, posts)) saveRecord(out, site.key, postsId, posts, previous.files, previous.dirs);
+    return { files: previous.files.paths.length, written: 0, removed: 0 };
+  }
+  return updateSite(out, site, postsId, previous, posts);
+}
+
+/** Whether every file and watched folder the record lists is as it was written (settled, same identity). */
+function isIntact(out: string, previous: PreviousExport): boolean {
+  const f = previous.files;
+  for (let i = 0; i < f.paths.length; i++) {
+    if (f.settled[i] !== 1) return false;
+    const stat = lstatOrUndefined(join(out, f.paths[i]!));
+    if (stat === undefined || stat.ino !== f.ino[i] || stat.size !== f.size[i] || stat.mtimeMs !== f.mtimeMs[i] || stat.ctimeMs !== f.ctimeMs[i]) return false;
+  }
+  const d = previous.dirs;
+  for (let i = 0; i < d.paths.length; i++) {
+    const stat = lstatOrUndefined(join(out, d.paths[i]!));
+    if (stat === undefined || stat.ino !== d.ino[i] || stat.mtimeMs !== d.mtimeMs[i] || stat.ctimeMs !== d.ctimeMs[i]) return false;
+  }
+  return true;
+}
+
+/** Whether the post table is the one recorded (then the record need not be written again). */
+function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
+  if (a === undefined || a.names.length !== b.names.length) return false;
+  for (let i = 0; i < b.names.length; i++) {
+    if (a.names[i] !== b.names[i] || a.ino[i] !== b.ino[i] || a.ctimeMs[i] !== b.ctimeMs[i] || a.mtimeMs[i] !== b.mtimeMs[i] || a.size[i] !== b.size[i] || a.key[i] !== b.key[i]) return false;
+  }
+  return true;
+}
+
+/** The whole site in a private folder beside `out`, renamed into place; undefined when that rename cannot be done. */
+function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTable): WriteResult | undefined {
+  const plan = site.files();
+  const parent = path.dirname(out);
+  const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const rows = new FileRows();
+  /** The file being written, for the message when the disk refuses it. */
+  let current = build;
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.mkdirSync(build);
+  } catch (error) {
+    throw fsError(error, `création impossible de ${build}`);
+  }
+  try {
+    const made = new Set<string>(['']);
+    // Planned paths are relative, `/`-separated and made of slugs (no `.` or `..`): joined by hand.
+    const root = `${build}${path.sep}`;
+    for (const file of plan) {
+      const slash = file.path.lastIndexOf('/');
+      const dir = slash < 0 ? '' : file.path.slice(0, slash);
+      if (!made.has(dir)) {
+        const up = dir.lastIndexOf('/');
+        fs.mkdirSync(root + dir, { recursive: !made.has(up < 0 ? '' : dir.slice(0, up)) });
+        made.add(dir);
+      }
+      const bytes = Buffer.from(file.render());
+      const target = (current = root + file.path);
+      fs.writeFileSync(target, bytes);
+      rows.add(file.path, file.key, hashBytes(bytes), fs.lstatSync(target), false);
+    }
+    current = path.join(build, EXPORT_MARKER);
+    fs.writeFileSync(current, MARKER_TEXT);
+  } catch (error) {
+    fs.rmSync(build, { recursive: true, force: true });
+    throw fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`, current);
+  }
+  const dirs = emptyDirs();
+  try {
+    fs.renameSync(build, out);
+  } catch {
+    // A folder that is not empty any more, or a mount point: file by file instead.
+    fs.rmSync(build, { recursive: true, force: true });
+    return undefined;
+  }
+  fsyncDir(parent);
+  for (const dir of watchedDirsOf(plan, plannedDirsOf(plan))) addDir(dirs, dir, fs.lstatSync(join(out, dir)));
+  saveRecord(out, site.key, postsId, posts, rows.table, dirs);
+  return { files: plan.length, written: plan.length, removed: 0 };
+}
+
+function addDir(dirs: DirTable, rel: string, stat: fs.Stats): void {
+  dirs.paths.push(rel);
+  dirs.ino.push(stat.ino);
+  dirs.mtimeMs.push(stat.mtimeMs);
+  dirs.ctimeMs.push(stat.ctimeMs);
+}
+
+interface Staged {
+  file: PlannedFile;
+  bytes: Buffer;
+  hash: string;
+  /** Something that is not a regular file is in the way (a folder, a link). */
+  inTheWay: boolean;
+}
+
+function updateSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult {
+  const plan = site.files();
+  const startedMs = Date.now();
+  const prev = previous.files;
+  const known = new Map<string, number>();
+  for (let i = 0; i < prev.paths.length; i++) known.set(prev.paths[i]!, i);
+  const rows = new FileRows();
+  const staged: Staged[] = [];
+  let recordChanged = !previous.trusted;
+  const planned = new Set<string>();
+
+  // 1. Decide, rendering what must be: nothing is written before every file is rendered.
+  for (const file of plan) {
+    planned.add(file.path);
+    const target = join(out, file.path);
+    const stat = lstatOrUndefined(target);
+    const i = known.get(file.path);
+    if (stat?.isFile() && i !== undefined && prev.keys[i] === file.key) {
+      if (prev.settled[i] === 1 && prev.ino[i] === stat.ino && prev.size[i] === stat.size && prev.mtimeMs[i] === stat.mtimeMs && prev.ctimeMs[i] === stat.ctimeMs) {
+        rows.copy(prev, i);
+        continue;
+      }
+      // Written lately, or changed since: what is there must be what was written.
+      recordChanged = true;
+      const there = readOrUndefined(target);
+      if (there !== undefined && hashBytes(there) === prev.hashes[i]) {
+        rows.add(file.path, file.key, prev.hashes[i]!, stat, isSettled(stat, startedMs));
+        continue;
+      }
+    }
+    recordChanged = true;
+    const bytes = Buffer.from(file.render());
+    const hash = hashBytes(bytes);
+    if (stat?.isFile() && stat.size === bytes.length) {
+      const there = readOrUndefined(target);
+      if (there !== undefined && there.equals(bytes)) {
+        rows.add(file.path, file.key, hash, stat, isSettled(stat, startedMs));
+        continue;
+      }
+    }
+    staged.push({ file, bytes, hash, inTheWay: stat !== undefined && !stat.isFile() });
+  }
+  const plannedDirs = plannedDirsOf(plan);
+  const watched = watchedDirsOf(plan, plannedDirs);
+
+  // 2. What no longer belongs: files of the last export not planned now (and their folders),
+  // and, where a watched folder changed (or after a killed run, everywhere), whatever it holds
+  // that the plan does not.
+  const removals = new Set<string>();
+  for (const p of prev.paths) {
+    if (planned.has(p)) continue;
+    removals.add(p);
+    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      const dir = p.slice(0, slash);
+      if (plannedDirs.has(dir)) break;
+      removals.add(dir);
+    }
+  }
+  const dirStats = new Map<string, fs.Stats>();
+  if (previous.trusted) {
+    const d = previous.dirs;
+    const before = new Map<string, number>();
+    for (let i = 0; i < d.paths.length; i++) before.set(d.paths[i]!, i);
+    for (const rel of watched) {
+      const stat = lstatOrUndefined(join(out, rel));
+      if (stat === undefined) continue;
+      dirStats.set(rel, stat);
+      const i = before.get(rel);
+      if (i === undefined || stat.ino !== d.ino[i] || stat.mtimeMs !== d.mtimeMs[i] || stat.ctimeMs !== d.ctimeMs[i]) scanDir(out, rel, planned, plannedDirs, removals, false);
+    }
+  } else {
+    scanDir(out, '', planned, plannedDirs, removals, true);
+  }
+  if (removals.size > 0) recordChanged = true;
+  if (previous.plan !== site.key) recordChanged = true;
+
+  if (staged.length === 0 && removals.size === 0) {
+    if (recordChanged || !samePostTable(previous.posts, posts)) saveRecord(out, site.key, postsId, posts, rows.table, dirTable(out, watched, dirStats, new Set()));
+    return { files: plan.length, written: 0, removed: 0 };
+  }
+
+  // 3. Write: each file aside in its own folder, then renamed over; removals last.
+  const flag = writingFlagOf(out);
+  const touched = new Set<string>();
+  let current = flag;
+  try {
+    fs.writeFileSync(flag, `${process.pid}\n`);
+    for (const s of staged) {
+      const target = join(out, s.file.path);
+      const slash = s.file.path.lastIndexOf('/');
+      const dir = slash < 0 ? '' : s.file.path.slice(0, slash);
+      ensureDir(out, dir, touched);
+      if (s.inTheWay) fs.rmSync(target, { recursive: true, force: true });
+      const temp = join(out, `${dir === '' ? '' : `${dir}/`}.${s.file.path.slice(slash + 1)}${TEMP_INFIX}${process.pid}-${randomBytes(4).toString('hex')}`);
+      try {
+        current = temp;
+        fs.writeFileSync(temp, s.bytes, { flag: 'wx' });
+        fs.renameSync(temp, target);
+      } catch (error) {
+        fs.rmSync(temp, { force: true });
+        throw error;
+      }
+      touched.add(dir);
+      rows.add(s.file.path, s.file.key, s.hash, fs.lstatSync(target), false);
+    }
+    const ordered = [...removals].sort((a, b) => b.length - a.length);
+    for (const rel of ordered) {
+      if (planned.has(rel) || plannedDirs.has(rel)) continue;
+      fs.rmSync(join(out, rel), { recursive: true, force: true });
+      const slash = rel.lastIndexOf('/');
+      touched.add(slash < 0 ? '' : rel.slice(0, slash));
+    }
+    fsyncDir(out);
+  } catch (error) {
+    throw fsError(error, `mise à jour du site ${out} interrompue (les fichiers déjà remplacés sont complets ; relancez l’export pour finir)`, current);
+  }
+  saveRecord(out, site.key, postsId, posts, rows.table, dirTable(out, watched, dirStats, touched));
+  fs.rmSync(flag, { force: true });
+  return { files: plan.length, written: staged.length, removed: [...removals].filter((r) => !plannedDirs.has(r)).length };
+}
+
+function readOrUndefined(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes `dir` (relative) and its parents, removing a file that stands where a folder must be. */
+function ensureDir(out: string, dir: string, touched: Set<string>): void {
+  if (dir === '') return;
+  const full = join(out, dir);
+  const stat = lstatOrUndefined(full);
+  if (stat?.isDirectory()) return;
+  const slash = dir.lastIndexOf('/');
+  const parent = slash < 0 ? '' : dir.slice(0, slash);
+  ensureDir(out, parent, touched);
+  if (stat !== undefined) fs.rmSync(full, { force: true });
+  fs.mkdirSync(full);
+  touched.add(parent);
+  touched.add(dir);
+}
+
+/** Adds to `removals` what folder `rel` holds that the plan does not (recursively into planned folders when `deep`). */
+function scanDir(out: string, rel: string, planned: Set<string>, plannedDirs: Set<string>, removals: Set<string>, deep: boolean): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(join(out, rel), { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+    if (rel === '' && entry.name === EXPORT_MARKER && entry.isFile()) continue;
+    if (entry.isDirectory() && plannedDirs.has(child)) {
+      if (deep) scanDir(out, child, planned, plannedDirs, removals, true);
+      continue;
+    }
+    if (entry.isFile() && planned.has(child)) continue;
+    removals.add(child);
+  }
+}
+
+function dirTable(out: string, watched: readonly string[], seen: Map<string, fs.Stats>, touched: Set<string>): DirTable {
+  const dirs = emptyDirs();
+  for (const rel of watched) {
+    const stat = !touched.has(rel) ? seen.get(rel) ?? lstatOrUndefined(join(out, rel)) : lstatOrUndefined(join(out, rel));
+    if (stat?.isDirectory()) addDir(dirs, rel, stat);
+  }
+  return dirs;
+}
+
+function saveRecord(out: string, plan: string, postsId: string, posts: PostTable, files: FileTable, dirs: DirTable): void {
+  const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts, files, dirs };
+  try {
+    writeFileAtomic(recordFileOf(out), JSON.stringify(record), { mode: 0o600 });
+  } catch {
+    // Only a shortcut: without it the next export checks every file, and the site is right.
+    fs.rmSync(recordFileOf(out), { force: true });
+  }
+  if (!fs.existsSync(path.join(out, EXPORT_MARKER))) writeFileAtomic(path.join(out, EXPORT_MARKER), MARKER_TEXT);
+}
+
+/**
+ * Removes what an export killed half-way left beside `out` (`.<name>.news-build-<pid>-…`, and
+ * the `.<name>.news-old-<pid>-…` of versions that swapped folders, unless its process still
+ * runs). When `out` itself is missing and such an old copy is complete, it is put back first.
+ */
+export function removeLeftoversBeside(out: string): void {
+  const parent = path.dirname(out);
+  const name = path.basename(out);
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.news-`;
+  for (const entry of names.sort()) {
+    if (!entry.startsWith(prefix)) continue;
+    const match = /^(build|old)-(\d+)-[0-9a-f]+$/.exec(entry.slice(prefix.length));
+    if (!match || Number(match[2]) === process.pid || isProcessRunning(Number(match[2]))) continue;
+    const leftover = path.join(parent, entry);
+    if (match[1] === 'old' && !fs.existsSync(out) && fs.existsSync(path.join(leftover, EXPORT_MARKER))) {
+      try {
+        fs.renameSync(leftover, out);
+        continue;
+      } catch {
+        // removed below
+      }
+    }
+    fs.rmSync(leftover, { recursive: true, force: true });
+  }
+}
