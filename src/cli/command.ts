@@ -23,9 +23,16 @@ export function prepareCommand(program: Command, command: Command, env: CommandE
     .configureOutput({
       ...program.configureOutput(),
       // A usage error points at this command's own help: « Voir news list --help. »
-      outputError: (message, write) => write(usageErrorLine(env.ctx, message, `news ${command.name()}`)),
+      outputError: (message, write) => write(usageErrorLine(env.ctx, message, `news ${commandPath(command)}`)),
     })
     .showSuggestionAfterError(true);
   addGlobalOptions(command);
   return command;
+}
+
+/** `views import` for a subcommand of `news views`: its names below the program. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }

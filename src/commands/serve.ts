@@ -174,9 +174,13 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
 
   let timer: NodeJS.Timeout | undefined;
+  /** What the watcher reported since the last rebuild; undefined when it could not say. */
+  let pending: Set<string> | undefined = new Set();
   const rebuild = () => {
     timer = undefined;
-    const result = site!.rebuild();
+    const changed = pending;
+    pending = new Set();
+    const result = site!.rebuild(changed);
     if (!result.changed) return;
     if (site!.error !== undefined) ctx.stderr.write(`Erreur : ${site!.error}\n`);
     else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) refait(s)).\n`);
@@ -187,6 +191,8 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     watcher = fs.watch(contentDir, { recursive: true }, (_event, name) => {
       // The lock and the trash change with the posts themselves; the rebuild sees those.
       if (typeof name === 'string' && (name.startsWith('.news.lock') || name.startsWith('.trash'))) return;
+      if (typeof name === 'string') pending?.add(name);
+      else pending = undefined;
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(rebuild, SETTLE_MS);
     });
@@ -195,7 +201,8 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     throw new NewsError(`surveillance impossible de ${contentDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   watcher.on('error', () => {
-    // A watched folder removed and made again: rebuild, the watcher goes on with what remains.
+    // A watched folder removed and made again: rebuild everything, the watcher goes on with what remains.
+    pending = undefined;
     timer ??= setTimeout(rebuild, SETTLE_MS);
   });
 

@@ -1,5 +1,5 @@
 /**
- * Readers for other sites' feeds: RSS 2.0, Atom 1.0, JSON Feed 1.1 (and 1.0).
+ * Readers for other sites' feeds: RSS 2.0, 0.9x and 1.0 (RDF), Atom 1.0, JSON Feed 1.1 (and 1.0).
  *
  * XML goes through fast-xml-parser: maintained, pure JavaScript, validates well-formedness
  * with a line and column, and never fetches anything (no DTD, no external entity), so a
@@ -180,6 +180,8 @@ interface RawItem {
   link?: string;
   title?: string;
   dateText?: string;
+  /** The feed's own date (channel pubDate, lastBuildDate, dc:date; Atom updated), for items without one. */
+  feedDateText?: string;
   updatedText?: string;
   html?: string;
   plainText?: string;
@@ -214,9 +216,16 @@ function buildItem(raw: RawItem): FeedItem {
     reasons.push('titre absent');
   }
   let date: string | undefined;
-  if (!raw.dateText?.trim()) {
+  const feedDate = raw.dateText?.trim() ? undefined : raw.feedDateText?.trim() ? parseFeedDate(raw.feedDateText) : undefined;
+  if (feedDate) {
+    // An item without a date takes the feed's (the date it was published or built), said aloud.
+    date = feedDate.date;
+    warnings.push(`élément sans date : date du flux utilisée (${raw.feedDateText!.trim()})`);
+  } else if (!raw.dateText?.trim()) {
     missing.push('date');
-    reasons.push('date absente');
+    reasons.push(raw.feedDateText?.trim()
+      ? `date absente, et la date du flux « ${raw.feedDateText.trim()} » est illisible : ajoutez une date à l’élément (pubDate, dc:date, published)`
+      : 'date absente : ni l’élément ni le flux n’ont de date (pubDate, dc:date, lastBuildDate, updated) : ajoutez-en une à l’élément');
   } else {
     const parsed = parseFeedDate(raw.dateText);
     if (!parsed) {
@@ -322,15 +331,21 @@ function parseXmlFeed(text0: string, format: 'rss' | 'atom'): FeedResult {
     return { ok: false, reason: `XML illisible : ${parserReasonFr((error as Error).message)}` };
   }
   if (format === 'rss') {
-    const channel = child(child(doc, 'rss'), 'channel');
-    if (!channel) return { ok: false, reason: "pas un flux RSS 2.0 (élément <rss><channel> absent)" };
+    // RSS 2.0 and 0.91–0.94: <rss><channel><item>; RSS 1.0 and 0.90 (RDF): <rdf:RDF><channel/><item/>,
+    // the items beside the channel.
+    const rdf = child(doc, 'rdf:RDF', 'RDF');
+    const channel = rdf ? child(rdf, 'channel') : child(child(doc, 'rss'), 'channel');
+    if (!channel) return { ok: false, reason: 'pas un flux RSS (ni <rss><channel> pour RSS 0.9x et 2.0, ni <rdf:RDF><channel> pour RSS 1.0 et 0.90)' };
     const feedAuthor = text(child(channel, 'managingEditor', 'dc:creator'));
-    const items = asArray(child(channel, 'item')).map((item, index) => buildItem({
+    const feedDateText = text(child(channel, 'pubDate')) ?? text(child(channel, 'lastBuildDate')) ?? text(child(channel, 'dc:date'));
+    const rawItems = rdf ? [...asArray(child(rdf, 'item')), ...asArray(child(channel, 'item'))] : asArray(child(channel, 'item'));
+    const items = rawItems.map((item, index) => buildItem({
       index,
-      id: text(child(item, 'guid')),
+      id: text(child(item, 'guid')) ?? attr(item, 'rdf:about'),
       link: text(child(item, 'link')),
       title: text(child(item, 'title')),
       dateText: text(child(item, 'pubDate', 'dc:date')),
+      feedDateText,
       html: text(child(item, 'content:encoded')) ?? text(child(item, 'description')),
       summaryHtml: child(item, 'content:encoded') !== undefined ? text(child(item, 'description')) : undefined,
       tags: [...asArray(child(item, 'category')), ...asArray(child(item, 'dc:subject'))].map((c) => text(c) ?? '').filter(Boolean),
@@ -352,6 +367,7 @@ function parseXmlFeed(text0: string, format: 'rss' | 'atom'): FeedResult {
       link: atomLink(entry),
       title: atomHtml(child(entry, 'title')),
       dateText: text(child(entry, 'published')) ?? text(child(entry, 'updated')),
+      feedDateText: text(child(feed, 'updated')),
       updatedText: text(child(entry, 'updated')),
       html: content ?? summary,
       summaryHtml: content !== undefined ? summary : undefined,

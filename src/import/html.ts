@@ -27,7 +27,24 @@ function markdownService(base: string | undefined): TurndownService {
     emDelimiter: '*',
     hr: '---',
   });
-  service.remove(['script', 'style', 'iframe', 'noscript', 'object', 'embed', 'form']);
+  // `noscript` and `textarea` hold text a reader sees (without JavaScript, in a form): kept.
+  service.remove(['script', 'style', 'iframe', 'object', 'embed', 'form']);
+  service.addRule('preformatted', {
+    // A bare <pre> (no <code> inside, which turndown already fences) is code too: its lines,
+    // spaces and characters kept as they are, never folded into a paragraph.
+    filter: (node) => node.nodeName === 'PRE' && node.firstChild?.nodeName !== 'CODE',
+    replacement: (_content, node) => {
+      const code = (node.textContent ?? '').replace(/^\n/, '').replace(/\n$/, '');
+      const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((run: string) => run.length));
+      const fence = '`'.repeat(Math.max(3, longest + 1));
+      return `\n\n${fence}\n${code}\n${fence}\n\n`;
+    },
+  });
+  service.addRule('blockText', {
+    // Their text as a paragraph of its own.
+    filter: ['textarea', 'noscript'],
+    replacement: (content) => (content.trim() ? `\n\n${content.trim()}\n\n` : ''),
+  });
   // Text that reads `<b>` in the feed stays text in Markdown, never becomes markup.
   const escapeMarkdown = service.escape.bind(service);
   service.escape = (text: string) => escapeMarkdown(text).replace(/</g, '\\<');

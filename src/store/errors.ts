@@ -69,6 +69,11 @@ export function systemCodeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** `de lire`, `d’écrire`: the French elision before a vowel. */
+function de(verb: string): string {
+  return /^[aeiouyéèêh]/i.test(verb) ? `d’${verb}` : `de ${verb}`;
+}
+
 /** Why, and what to do, in French; `file` is named, `verb` says what was being done to it. */
 export function describeSystemError(code: string, file: string, verb: string): string {
   const dir = path.dirname(file);
@@ -78,7 +83,7 @@ export function describeSystemError(code: string, file: string, verb: string): s
     case 'EDQUOT':
       return `quota disque dépassé pour ${verb} ${file} (EDQUOT) : supprimez des fichiers ou demandez un quota plus grand, puis relancez la commande`;
     case 'EROFS':
-      return `impossible de ${verb} ${file} : le système de fichiers est en lecture seule (EROFS) ; remontez-le en lecture-écriture ou travaillez sur une copie accessible en écriture, puis relancez`;
+      return `impossible ${de(verb)} ${file} : le système de fichiers est en lecture seule (EROFS) ; remontez-le en lecture-écriture ou travaillez sur une copie accessible en écriture, puis relancez`;
     case 'EACCES':
     case 'EPERM':
       return `permission refusée pour ${verb} ${file} (${code}) : vérifiez le propriétaire et les droits (ls -ld ${dir}) ; lancez news avec l’utilisateur propriétaire du contenu, ou donnez-lui les droits (chown, chmod)`;
@@ -88,30 +93,30 @@ export function describeSystemError(code: string, file: string, verb: string): s
     case 'EIO':
       return `erreur d’entrée-sortie du disque pour ${verb} ${file} (EIO) : le disque ou le partage réseau est peut-être défaillant ; vérifiez-le (dmesg, état du disque) puis relancez. Les écritures de news sont atomiques : aucun fichier n’est laissé à moitié écrit`;
     case 'ENOENT':
-      return `impossible de ${verb} ${file} : introuvable (ENOENT) ; vérifiez le chemin`;
+      return `impossible ${de(verb)} ${file} : introuvable (ENOENT) ; vérifiez le chemin`;
     case 'ENOTDIR':
-      return `impossible de ${verb} ${file} : un élément de ce chemin n’est pas un dossier (ENOTDIR) ; vérifiez le chemin`;
+      return `impossible ${de(verb)} ${file} : un élément de ce chemin n’est pas un dossier (ENOTDIR) ; vérifiez le chemin`;
     case 'EISDIR':
-      return `impossible de ${verb} ${file} : c’est un dossier (EISDIR) ; indiquez un fichier`;
+      return `impossible ${de(verb)} ${file} : c’est un dossier (EISDIR) ; indiquez un fichier`;
     case 'EEXIST':
-      return `impossible de ${verb} ${file} : ce nom existe déjà (EEXIST)`;
+      return `impossible ${de(verb)} ${file} : ce nom existe déjà (EEXIST)`;
     case 'ELOOP':
-      return `impossible de ${verb} ${file} : lien symbolique refusé (ELOOP) ; remplacez-le par le fichier lui-même`;
+      return `impossible ${de(verb)} ${file} : lien symbolique refusé (ELOOP) ; remplacez-le par le fichier lui-même`;
     case 'ENAMETOOLONG':
-      return `impossible de ${verb} ${file} : nom trop long (ENAMETOOLONG) ; choisissez un chemin plus court`;
+      return `impossible ${de(verb)} ${file} : nom trop long (ENAMETOOLONG) ; choisissez un chemin plus court`;
     case 'EBUSY':
     case 'ETXTBSY':
-      return `impossible de ${verb} ${file} : fichier occupé par un autre programme (${code}) ; réessayez quand il l’aura libéré`;
+      return `impossible ${de(verb)} ${file} : fichier occupé par un autre programme (${code}) ; réessayez quand il l’aura libéré`;
     case 'EXDEV':
-      return `impossible de ${verb} ${file} vers un autre système de fichiers (EXDEV) : gardez les dossiers concernés sur le même disque`;
+      return `impossible ${de(verb)} ${file} : un renommage ne peut pas passer d’un système de fichiers à un autre (EXDEV) ; gardez les dossiers concernés sur le même disque`;
     case 'ESTALE':
     case 'ETIMEDOUT':
     case 'EHOSTDOWN':
-      return `impossible de ${verb} ${file} : le partage réseau ne répond plus (${code}) ; vérifiez le montage puis relancez`;
+      return `impossible ${de(verb)} ${file} : le partage réseau ne répond plus (${code}) ; vérifiez le montage puis relancez`;
     case 'ENOMEM':
       return `mémoire insuffisante pour ${verb} ${file} (ENOMEM) : fermez d’autres programmes puis relancez`;
     default:
-      return `impossible de ${verb} ${file} (${code}) : vérifiez le fichier, le disque et les droits, puis relancez`;
+      return `impossible ${de(verb)} ${file} (${code}) : vérifiez le fichier, le disque et les droits, puis relancez`;
   }
 }
 

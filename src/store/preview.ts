@@ -46,13 +46,23 @@ export class PreviewSite {
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
   error: string | undefined = undefined;
   private table: PostTable | undefined = undefined;
+  private theme: ReturnType<typeof loadTheme> | undefined = undefined;
+  private staticFiles: ReturnType<typeof listStaticFiles> | undefined = undefined;
 
   constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date) {}
 
-  rebuild(): RebuildResult {
+  /**
+   * `changed`: the paths (relative to the content folder) the watcher reported since the last
+   * build; the theme and static files are read again only when one of theirs is among them.
+   * Undefined: read everything again.
+   */
+  rebuild(changed?: ReadonlySet<string>): RebuildResult {
+    const touches = (folder: string) => changed === undefined || [...changed].some((name) => name === folder || name.startsWith(`${folder}/`) || name.startsWith(`${folder}\\`));
+    if (touches('theme')) this.theme = undefined;
+    if (touches('static')) this.staticFiles = undefined;
     const started = performance.now();
     let rendered = 0;
-    let changed = false;
+    let shownChanged = false;
     try {
       const site = loadSite(this.contentDir);
       const sources = loadPostSources(this.contentDir, site.timeZone, this.table);
@@ -68,8 +78,8 @@ export class PreviewSite {
         if (p.post.status === 'draft') banners.set(`${p.post.slug}/index.html`, bannerOf('draft', p.post.date, site.timeZone));
         else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
       }
-      const theme = loadTheme(this.contentDir);
-      const staticFiles = listStaticFiles(this.contentDir);
+      const theme = (this.theme ??= loadTheme(this.contentDir));
+      const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
       const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
       const plan: PlannedFile[] = planHtmlSite(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
       probeTemplates(plan);
@@ -83,22 +93,24 @@ export class PreviewSite {
         const content = file.render();
         const bytes = Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
         rendered++;
-        if (old === undefined || !old.bytes.equals(bytes)) changed = true;
+        if (old === undefined || !old.bytes.equals(bytes)) shownChanged = true;
         this.files.set(file.path, { key, bytes });
       }
       for (const path of [...this.files.keys()]) {
         if (!seen.has(path)) {
           this.files.delete(path);
-          changed = true;
+          shownChanged = true;
         }
       }
-      if (this.error !== undefined) changed = true;
+      if (this.error !== undefined) shownChanged = true;
       this.error = undefined;
     } catch (error) {
+      // A theme that failed to load is tried again next time.
+      this.theme = undefined;
       const message = error instanceof NewsError ? error.message : `erreur inattendue : ${(error as Error)?.message ?? String(error)}`;
-      if (message !== this.error) changed = true;
+      if (message !== this.error) shownChanged = true;
       this.error = message;
     }
-    return { changed, rendered, ms: performance.now() - started };
+    return { changed: shownChanged, rendered, ms: performance.now() - started };
   }
 }

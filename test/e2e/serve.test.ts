@@ -88,16 +88,15 @@ afterAll(async () => {
   fs.rmSync(content, { recursive: true, force: true });
 });
 
-test('a saved change shows in the open page within a second, without reloading it by hand', async () => {
+test('a saved change shows in the open page by itself, without reloading it by hand', async () => {
   const page = await browser.newPage();
   await page.goto(`${url}premier-billet/`);
   await expect(page.locator('h1').textContent()).resolves.toBe('Premier billet');
   await page.evaluate('window.marker = 1');
-  const saved = Date.now();
   writePost('premier-billet', { title: 'Titre corrigé', date: '2024-03-01', tags: ['formation'] });
-  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Titre corrigé'", undefined, { timeout: 1000, polling: 20 });
-  const seenAfter = Date.now() - saved;
-  expect(seenAfter).toBeLessThan(1000);
+  // The delay itself (SPEC: within a second) is measured by bench/incremental.js, not timed here:
+  // the machine running the suite is shared and loaded (STANDARDS: speed targets live in benchmarks).
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Titre corrigé'", undefined, { timeout: 10_000, polling: 20 });
   // The page reloaded itself (the marker set in the old page is gone).
   expect(await page.evaluate('window.marker')).toBeUndefined();
   await page.close();
@@ -144,6 +143,31 @@ test('paths outside the site are refused, plain or encoded; nothing is written i
   // Edits made by the tests above are the only changes; serve added nothing (no lock, no cache, no record).
   const now = snapshot(content).map((l) => l.split(' ')[0]);
   expect(now).toEqual(before.map((l) => l.split(' ')[0]));
+});
+
+test('a theme override, a static file and site.json are watched too', async () => {
+  const poll = async (target: string, check: (body: string) => boolean) => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const r = await rawGet(target);
+      if (check(r.body)) return r;
+      if (Date.now() > deadline) throw new Error(`${target} never changed: ${r.status} ${r.body.slice(0, 200)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  fs.mkdirSync(path.join(content, 'theme'), { recursive: true });
+  fs.writeFileSync(path.join(content, 'theme', 'style.css'), 'body { color: rebeccapurple; }\n');
+  await poll('/style.css', (b) => b.includes('rebeccapurple'));
+  fs.mkdirSync(path.join(content, 'static', 'images'), { recursive: true });
+  fs.writeFileSync(path.join(content, 'static', 'images', 'note.txt'), 'bonjour\n');
+  await poll('/images/note.txt', (b) => b === 'bonjour\n');
+  const site = JSON.parse(fs.readFileSync(path.join(content, 'site.json'), 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(path.join(content, 'site.json'), JSON.stringify({ ...site, title: 'Aperçu renommé' }));
+  await poll('/', (b) => b.includes('Aperçu renommé'));
+  fs.rmSync(path.join(content, 'theme'), { recursive: true });
+  fs.rmSync(path.join(content, 'static'), { recursive: true });
+  fs.writeFileSync(path.join(content, 'site.json'), `${JSON.stringify(site, null, 2)}\n`);
+  await poll('/style.css', (b) => !b.includes('rebeccapurple'));
 });
 
 test('Ctrl-C stops it cleanly', async () => {

@@ -9,6 +9,9 @@ function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code} (injecté)`), { code });
 }
 
+/** The injected error, as the store reports it: in French, naming the post file, with the system's code (issue 13). */
+const reported = (code: string) => expect.objectContaining({ errno: code, message: expect.stringMatching(new RegExp(`posts/[ab]\\.json\\b.*\\(${code}\\)`)) });
+
 const failing: Array<[string, Partial<WriteFs>]> = [
   ['write', { writeSync: () => { throw errno('ENOSPC'); } }],
   ['fsync', { fsyncSync: () => { throw errno('EIO'); } }],
@@ -20,6 +23,7 @@ const options = (fs_: WriteFs) => ({ now: new Date('2026-11-25T12:00:00Z'), time
 
 describe.each(failing)('%s fails', (_name, override) => {
   const faulty: WriteFs = { ...realFs, ...override };
+  const code = _name === 'write' ? 'ENOSPC' : _name === 'rename' ? 'EXDEV' : 'EIO';
 
   test('edit: the old file is intact, no temp file', async () => {
     const dir = tempContent({ a: makePost('a', { title: 'Ancien' }) });
@@ -29,7 +33,7 @@ describe.each(failing)('%s fails', (_name, override) => {
       await change; // an in-place change never links: it must go through
       return;
     }
-    await expect(change).rejects.toThrow(/injecté/);
+    await expect(change).rejects.toEqual(reported(code));
     expect(fs.readFileSync(path.join(dir, 'posts', 'a.json')).equals(before)).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['a.json']);
   });
@@ -42,7 +46,7 @@ describe.each(failing)('%s fails', (_name, override) => {
       await rename; // a rename is an exclusive create then an unlink: no rename() call
       return;
     }
-    await expect(rename).rejects.toThrow(/injecté/);
+    await expect(rename).rejects.toEqual(reported(code));
     expect(fs.readFileSync(path.join(dir, 'posts', 'a.json')).equals(before)).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'posts'))).toEqual(['a.json']);
   });
