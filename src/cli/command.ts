@@ -17,7 +17,7 @@ export interface CommandEnv {
 /** Applies the program's settings (French help, errors, output) to a subcommand, with the global options. */
 export function prepareCommand(program: Command, command: Command, env: CommandEnv): Command {
   command
-    .helpOption('-h, --help', "affiche l'aide")
+    .helpOption('-h, --help', "affiche l’aide")
     .exitOverride()
     .configureHelp(program.configureHelp())
     .configureOutput({

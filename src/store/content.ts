@@ -27,7 +27,7 @@ export function resolveContentDir(dirFlag: string | undefined, env: Readonly<Rec
     stat = fs.statSync(dir);
   } catch {
     throw new NewsError(
-      `le dossier de contenu ${dir} (${source}) n'existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
+      `le dossier de contenu ${dir} (${source}) n’existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
     );
   }
   if (!stat.isDirectory()) {

@@ -71,7 +71,7 @@ describe('news new --body-file', () => {
       const r = await runWatched(['new', '--dir', dir, '--title', 'Zéro', '--body-file', '-'], zero);
       expect(r.signal).toBeNull();
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("--body-file - : l'entrée standard dépasse 1048576 octets");
+      expect(r.stderr).toContain("--body-file - : l’entrée standard dépasse 1048576 octets");
       expect(r.maxRssMb).toBeLessThan(200);
     } finally {
       fs.closeSync(zero);
