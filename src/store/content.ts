@@ -317,7 +317,11 @@ export function postTooBigReason(bytes: number): string {
 
 /** The file's text, or a NewsError when it would be more than readers accept. */
 function postFileText(file: string, post: Post): string {
-  const text = serializePost(post);
+  return checkedPostText(file, serializePost(post));
+}
+
+/** A post file's text as it is about to be written, or a NewsError (nothing written) when readers would refuse its size. */
+export function checkedPostText(file: string, text: string): string {
   const bytes = oversizedText(text);
   if (bytes !== undefined) throw new NewsError(`${file} : ${postTooBigReason(bytes)} ; rien n’est écrit`, 2, { code: 'INVALID_CONTENT' });
   return text;

@@ -102,6 +102,22 @@ describe('news new --body-file', () => {
   });
 });
 
+describe('news edit --body-file (the same reader, the same limit)', () => {
+  test('/dev/zero and a text whose written file would pass 1 MiB: exit 2, the post unchanged', async () => {
+    const dir = tempContent({ billet: makePost('billet') });
+    const before = fs.readFileSync(path.join(dir, 'posts', 'billet.json'), 'utf8');
+    const zero = await runWatched(['edit', 'billet', '--dir', dir, '--body-file', '/dev/zero'], 'pipe');
+    expect(zero.code).toBe(2);
+    expect(zero.maxRssMb).toBeLessThan(200);
+    const quotes = path.join(work, 'edit-quotes.md');
+    fs.writeFileSync(quotes, '"'.repeat(600_000));
+    const r = await runNews(['edit', 'billet', '--dir', dir, '--body-file', quotes]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/le fichier du billet ferait \d+ octets, au plus 1048576/);
+    expect(fs.readFileSync(path.join(dir, 'posts', 'billet.json'), 'utf8')).toBe(before);
+  });
+});
+
 describe('news import', () => {
   test('a feed item too large for a post file is not imported, named; the others are', async () => {
     const dir = tempContent({ existant: makePost('existant') });
