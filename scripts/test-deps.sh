@@ -4,7 +4,8 @@
 # strace (a SIGKILL or an error injected at an exact system call),
 # nginx and curl (a real web server whose access log news views import reads),
 # a Java runtime for the Nu Html Checker (vnu-jar from npm),
-# zsh and fish (news completion zsh|fish run in the real shells), man (the installed man page).
+# zsh and fish (news completion zsh|fish run in the real shells), man (the installed man page),
+# vi (news edit driven in a real editor).
 set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -15,6 +16,8 @@ command -v strace >/dev/null 2>&1 || missing+=(strace)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# A real editor for news edit in a pseudo-terminal (test/life/editor-tty.test.ts drives vi by keystrokes).
+command -v vi >/dev/null 2>&1 || missing+=(vim-tiny)
 command -v zsh >/dev/null 2>&1 || missing+=(zsh)
 command -v fish >/dev/null 2>&1 || missing+=(fish)
 command -v man >/dev/null 2>&1 || missing+=(man-db)

@@ -23,6 +23,9 @@ import { importViews, type ViewsImportReport } from './import/views.js';
 import type { LogFormat } from './import/accesslog.js';
 import type { StepOutcome } from './store/journal.js';
 import { uniqueTags } from './core/tags.js';
+import { exportContent, type ExportResult } from './store/export.js';
+import os from 'node:os';
+import path from 'node:path';
 
 export { NewsError, isNewsError, EXIT_OK, EXIT_FOUND, EXIT_ERROR, type NewsErrorCode } from './core/errors.js';
 export { SCHEMA_VERSION, STATUSES, checkPost, serializePost, type Post, type PostListing, type Status, type PostCheck, type SchemaProblem } from './core/post.js';
@@ -39,6 +42,7 @@ export type { DedupeFindings, DuplicateGroup, DuplicateEntry, RepeatedEntry } fr
 export type { ImportedFile, AlreadyThere } from './store/import-posts.js';
 export type { ImportProblem, ImportSource } from './import/sources.js';
 export { IMPORT_SOURCES } from './import/sources.js';
+export { EXPORT_FORMATS, type ExportFormat, type ExportResult } from './store/export.js';
 export type { ChangeResult, FieldChange, LocatedPost } from './store/change.js';
 export type { TrashedPost } from './store/removal.js';
 export type { ChangedViews } from './store/views.js';
@@ -236,6 +240,49 @@ export function countReads(content: Content | string, logs: string[], options: C
     dryRun: options.dryRun,
     now: options.now ?? new Date(),
     env: lockEnv(options),
+  });
+}
+
+export interface ExportFeedOptions extends ClockOptions {
+  /** Else site.json's baseUrl (links are absolute: one of the two is required). */
+  baseUrl?: string;
+  /** At most this many posts, the newest (default 20). */
+  limit?: number;
+  /** Only the posts with this tag. */
+  tag?: string;
+  /** Scheduled posts too. */
+  future?: boolean;
+  /** Drafts too. */
+  drafts?: boolean;
+}
+
+/** A feed (`news export rss|atom|json`) as a string: published posts dated up to `now`, newest first. */
+export async function exportFeed(content: Content | string, format: 'rss' | 'atom' | 'json', options: ExportFeedOptions = {}): Promise<string> {
+  const result = await exportContent(dirOf(content), {
+    format, baseUrl: options.baseUrl, limit: options.limit, tag: options.tag === undefined ? undefined : [options.tag],
+    future: options.future, drafts: options.drafts, now: options.now ?? new Date(), env: lockEnv(options),
+  });
+  return result.document!;
+}
+
+export interface ExportSiteOptions extends Omit<ExportFeedOptions, 'limit'> {
+  /** At most this many posts (default: all). */
+  limit?: number;
+  /** Where a relative `out` starts (default: the current folder). */
+  cwd?: string;
+  /** Never export into this folder (default: the user's home folder). */
+  home?: string;
+}
+
+/**
+ * The static site (`news export html --out <out>`): written incrementally (only the files
+ * whose bytes change), each file replaced atomically; `out` must be empty, new, or made by news.
+ */
+export function exportSite(content: Content | string, out: string, options: ExportSiteOptions = {}): Promise<ExportResult> {
+  return exportContent(dirOf(content), {
+    format: 'html', out: path.resolve(options.cwd ?? process.cwd(), out), baseUrl: options.baseUrl, limit: options.limit,
+    tag: options.tag === undefined ? undefined : [options.tag], future: options.future, drafts: options.drafts,
+    now: options.now ?? new Date(), env: lockEnv(options), home: options.home ?? os.homedir(),
   });
 }
 

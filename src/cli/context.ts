@@ -50,7 +50,7 @@ function ignoreClosedPipes(): void {
       }
     });
   watch(process.stdout, 'la sortie standard');
-  watch(process.stderr, "la sortie d'erreur");
+  watch(process.stderr, "la sortie d’erreur");
   process.once('exit', () => {
     if (failed) process.exitCode = 2;
   });

@@ -60,11 +60,11 @@ const HELP_WORDS: Array<[RegExp, string]> = [
 export function buildProgram(ctx: Context): Command {
   const program = new Command('news');
   program
-    .description("Gère la rubrique « C'est d'actualité… » : billets, listes, exports et dédoublonnage.")
+    .description("Gère la rubrique « C’est d’actualité… » : billets, listes, exports et dédoublonnage.")
     .usage('[options] <commande>')
     .version(packageVersion(), '-V, --version', 'affiche la version')
-    .helpOption('-h, --help', "affiche l'aide")
-    .helpCommand('help [commande]', "affiche l'aide d'une commande")
+    .helpOption('-h, --help', "affiche l’aide")
+    .helpCommand('help [commande]', "affiche l’aide d’une commande")
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureHelp({

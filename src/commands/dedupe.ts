@@ -187,7 +187,7 @@ function runWorker(job: ScanJob): Promise<ScanChunk> {
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
-      if (code !== 0) reject(new NewsError(`l'analyse en parallèle s'est arrêtée (code ${code}) : relancez news dedupe`));
+      if (code !== 0) reject(new NewsError(`l’analyse en parallèle s’est arrêtée (code ${code}) : relancez news dedupe`));
     });
   });
 }
@@ -245,7 +245,7 @@ async function scanFolder(dir: string, opts: DedupeOptions, timeZone: string, ct
 /** A post read again after the scan (its text was let go); it must still be sound. */
 function reloadPost(dir: string, file: string, rerun: string): Post {
   const { post, problems } = loadPostFile(dir, file, true);
-  if (!post || problems.length > 0) throw new NewsError(`${path.relative(dir, file)} a changé pendant l'analyse : relancez ${rerun}`);
+  if (!post || problems.length > 0) throw new NewsError(`${path.relative(dir, file)} a changé pendant l’analyse : relancez ${rerun}`);
   return post;
 }
 
@@ -316,7 +316,7 @@ function summaryLine(findings: DedupeFindings, runId?: string): string {
     ].filter(Boolean).join(', ');
     return `news dedupe : ${parts.join(', ')} : ${done} ; journal ${TRASH_DIR}/${runId}/ (annuler : news dedupe --undo ${runId})`;
   }
-  return `news dedupe : ${parts.join(', ')} ; rien n'a été modifié (news dedupe --apply pour fusionner).`;
+  return `news dedupe : ${parts.join(', ')} ; rien n’a été modifié (news dedupe --apply pour fusionner).`;
 }
 
 function reportSkipped(ctx: Context, outcomes: StepOutcome[], quiet: boolean): void {
@@ -347,7 +347,7 @@ async function finishInterrupted(dir: string, ctx: Context, at: string, hook: St
   for (const run of await finishPendingRuns(dir, at, hook)) {
     reportSkipped(ctx, run.outcomes, quiet);
     if (!quiet) {
-      ctx.stderr.write(`news dedupe : l'exécution interrompue ${run.runId} a été ${run.status === 'undoing' ? 'annulée' : 'terminée'}.\n`);
+      ctx.stderr.write(`news dedupe : l’exécution interrompue ${run.runId} a été ${run.status === 'undoing' ? 'annulée' : 'terminée'}.\n`);
     }
   }
 }
@@ -392,7 +392,7 @@ async function runApply(opts: DedupeOptions, dir: string, ctx: Context, timeZone
 
 async function runUndo(runId: string, opts: DedupeOptions, dir: string, ctx: Context, timeZone: string): Promise<number> {
   if (!isRunId(runId)) {
-    throw new NewsError(`--undo « ${runId} » : identifiant d'exécution attendu, de la forme 20261125-030000-3fa2c1 (voir les dossiers de ${TRASH_DIR}/)`);
+    throw new NewsError(`--undo « ${runId} » : identifiant d’exécution attendu, de la forme 20261125-030000-3fa2c1 (voir les dossiers de ${TRASH_DIR}/)`);
   }
   const at = formatIsoInstant(ctx.now(), timeZone);
   const outcomes = await withContentLock(dir, async () => {
@@ -411,7 +411,7 @@ async function runUndo(runId: string, opts: DedupeOptions, dir: string, ctx: Con
   if (opts.json) writeJson(ctx.stdout, { runId, undone: true, complete: !incomplete, restored, reverted: rewritten });
   if (!opts.quiet) {
     ctx.stderr.write(
-      `news dedupe : exécution ${runId} annulée : ${plural(restored, 'billet')} sorti${restored > 1 ? 's' : ''} de la corbeille, ${plural(rewritten, 'billet')} remis en l'état${incomplete ? ` ; certains fichiers ont changé depuis et restent tels quels (voir ${TRASH_DIR}/${runId}/)` : ''}.\n`,
+      `news dedupe : exécution ${runId} annulée : ${plural(restored, 'billet')} sorti${restored > 1 ? 's' : ''} de la corbeille, ${plural(rewritten, 'billet')} remis en l’état${incomplete ? ` ; certains fichiers ont changé depuis et restent tels quels (voir ${TRASH_DIR}/${runId}/)` : ''}.\n`,
     );
   }
   return EXIT_OK;

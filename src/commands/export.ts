@@ -1,30 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
-import { NewsError } from '../core/errors.js';
 import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
-import { filterPosts, sortPosts } from '../core/filters.js';
-import type { Post, PostListing } from '../core/post.js';
-import { renderAtom } from '../export/atom.js';
-import { htmlPlanKey, planHtmlSite, probeTemplates } from '../export/html.js';
-import { renderJsonFeed } from '../export/jsonfeed.js';
-import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
-import { renderRss } from '../export/rss.js';
-import { listStaticFiles, loadTheme } from '../export/theme.js';
-import { writeFileAtomic } from '../store/atomic.js';
-import { lockTimeoutFromEnv, withContentLock } from '../store/lock.js';
-import { claimProblems, failOnProblems, loadPostFile, loadSite, type PostProblem, postsDir, resolveContentDir, SITE_FILE, TRASH_DIR } from '../store/content.js';
-import { loadPostListings } from '../store/cache.js';
-import { loadPostSources, postTableId } from '../store/post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, writeSite } from '../store/site-output.js';
+import { DEFAULT_FEED_LIMIT } from '../export/model.js';
+import { resolveContentDir } from '../store/content.js';
+import { EXPORT_FORMATS, exportContent, FEED_NAMES, type ExportFormat } from '../store/export.js';
+import { EXPORT_MARKER } from '../store/site-output.js';
 import { reportFinishedRun, warningLabel, warnProblems } from './shared.js';
-import { finishMarkedRuns } from '../store/unfinished.js';
-import { formatIsoInstant } from '../core/dates.js';
 
-export const FORMATS = ['html', 'rss', 'atom', 'json'] as const;
-export type ExportFormat = (typeof FORMATS)[number];
+export const FORMATS = EXPORT_FORMATS;
+export type { ExportFormat };
 
 export interface ExportOptions {
   dir?: string;
@@ -40,8 +26,6 @@ export interface ExportOptions {
 
 export { EXPORT_MARKER };
 
-const FEED_RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
-const FEED_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
 
 export function register(program: Command, env: CommandEnv): void {
   const command = program
@@ -63,175 +47,28 @@ export function register(program: Command, env: CommandEnv): void {
 
 export async function runExport(opts: ExportOptions, ctx: Context): Promise<number> {
   const contentDir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
-  const site = loadSite(contentDir);
-  const baseUrl = chooseBaseUrl(opts.baseUrl, site.baseUrl, contentDir);
-  const tag = chooseTag(opts.tag);
   const out = opts.out === undefined ? undefined : path.resolve(ctx.cwd, opts.out);
-  if (opts.format === 'html') {
-    if (out === undefined) throw new NewsError("news export html écrit un dossier : indiquez-le avec --out <dossier> (ex. --out public)");
-    checkSiteTarget(out, contentDir, ctx);
-  } else if (out !== undefined) {
-    checkFeedTarget(out, contentDir);
-  }
-
-  const limit = opts.format === 'html' ? opts.limit : opts.limit ?? DEFAULT_FEED_LIMIT;
-  const statuses = new Set<Post['status']>(opts.drafts ? ['published', 'draft'] : ['published']);
-  /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
-  const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
-    // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
-    // an entry that is no post file at all (a FIFO, a folder) is named and left out.
-    warnProblems(ctx, failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
-    const kept = filterPosts(posts, { statuses, future: opts.future, tag }, ctx.now(), site.timeZone);
-    return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
-  };
-  const warnIfNone = (matching: number) => {
-    if (tag !== undefined && matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l'étiquette « ${tag} ».\n`);
-  };
-  /** A run killed half-way is finished first (or, without write access, the export is refused naming it). */
-  const finishRuns = async (held: Parameters<typeof finishMarkedRuns>[1]) => {
-    for (const run of await finishMarkedRuns(contentDir, held, formatIsoInstant(ctx.now(), site.timeZone))) reportFinishedRun(ctx, run);
-  };
-  const settings: SiteSettings = site;
-
-  if (opts.format === 'html') {
-    // The last export's record: which post files it read, which files it wrote.
-    const postsId = postTableId(contentDir, site.timeZone);
-    const previous = readPreviousExport(out!, postsId);
-    // Read under the content lock: a dedupe --apply running at the same moment is seen before
-    // or after, never half done. Unchanged post files are taken from the record, unread.
-    const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {
-      await finishRuns(held);
-      const sources = loadPostSources(contentDir, site.timeZone, previous.posts);
-      return { ...choose(sources), table: sources.table };
-    }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
-    warnIfNone(matching);
-    // The theme and static files are read and every template parsed before any page is made.
-    const theme = loadTheme(contentDir);
-    const staticFiles = listStaticFiles(contentDir);
-    const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
-    const sources = chosen.map((p) => p.source);
-    const planOptions = { baseUrl, theme, staticFiles, publisher };
-    const plan = {
-      key: htmlPlanKey(settings, sources, planOptions),
-      files: () => {
-        const files = planHtmlSite(settings, sources, planOptions);
-        probeTemplates(files);
-        return files;
-      },
-    };
-    const result = writeSite(out!, plan, postsId, previous, table);
-    if (!opts.quiet) {
-      ctx.stderr.write(`Site exporté dans ${out} : ${chosen.length} billet(s), ${result.files} fichier(s) (${result.written} écrit(s), ${result.removed} supprimé(s)).\n`);
-    }
-    return 0;
-  }
-
-  // A feed shows only its newest posts: unchanged files were checked when the metadata cache
-  // took them, and only the chosen posts are read whole.
-  const { sorted, matching } = await withContentLock(contentDir, async ({ held }) => {
-    await finishRuns(held);
-    const { chosen, matching } = choose(loadPostListings(contentDir, site.timeZone, ctx.env));
-    return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
-  }, { timeoutMs: lockTimeoutFromEnv(ctx.env), readOnly: true });
-  warnIfNone(matching);
-  const options: RenderOptions = { baseUrl, limit: limit!, tag };
-  const document = FEED_RENDERERS[opts.format](settings, sorted, options);
-  if (out === undefined) {
-    ctx.stdout.write(document);
-  } else {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    writeFileAtomic(out, document);
-    if (!opts.quiet) ctx.stderr.write(`Flux ${FEED_NAMES[opts.format]} écrit dans ${out} : ${sorted.length} billet(s).\n`);
+  const result = await exportContent(contentDir, {
+    format: opts.format,
+    out,
+    baseUrl: opts.baseUrl,
+    limit: opts.limit,
+    tag: opts.tag,
+    future: opts.future,
+    drafts: opts.drafts,
+    now: ctx.now(),
+    env: ctx.env,
+    home: ctx.env.HOME,
+    onFinished: (run) => reportFinishedRun(ctx, run),
+  });
+  warnProblems(ctx, result.warnings);
+  if (result.tag !== undefined && result.matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l’étiquette « ${result.tag} ».\n`);
+  if (result.document !== undefined) {
+    ctx.stdout.write(result.document);
+  } else if (!opts.quiet) {
+    ctx.stderr.write(result.site
+      ? `Site exporté dans ${out} : ${result.posts} billet(s), ${result.site.files} fichier(s) (${result.site.written} écrit(s), ${result.site.removed} supprimé(s)).\n`
+      : `Flux ${FEED_NAMES[opts.format as keyof typeof FEED_NAMES]} écrit dans ${out} : ${result.posts} billet(s).\n`);
   }
   return 0;
-}
-
-/** A post read again whole (its body was dropped while loading); it was sound a moment ago, under the same lock. */
-function reloadPost(contentDir: string, file: string): Post {
-  const loaded = loadPostFile(contentDir, file, true);
-  failOnProblems(loaded.problems, 'export annulé');
-  return loaded.post!;
-}
-
-function chooseBaseUrl(flag: string | undefined, fromSite: string | undefined, contentDir: string): string {
-  if (flag !== undefined) {
-    const url = normalizeBaseUrl(flag);
-    if (!url) throw new NewsError(`--base-url « ${flag} » n'est pas une adresse http(s) absolue : indiquez par exemple --base-url https://exemple.fr/actualites/`);
-    return url;
-  }
-  const siteFile = path.join(contentDir, SITE_FILE);
-  if (fromSite === undefined) {
-    throw new NewsError(`adresse du site inconnue : les flux et le site demandent des liens absolus. Indiquez --base-url https://exemple.fr/actualites/ ou ajoutez "baseUrl" à ${siteFile}`);
-  }
-  const url = normalizeBaseUrl(fromSite);
-  if (!url) throw new NewsError(`${siteFile} : champ baseUrl : « ${fromSite} » n'est pas une adresse http(s) absolue (ex. https://exemple.fr/actualites/)`);
-  return url;
-}
-
-function chooseTag(tags: string[] | undefined): string | undefined {
-  if (!tags || tags.length === 0) return undefined;
-  if (tags.length > 1) throw new NewsError('--tag ne peut être donné qu\'une fois pour un export');
-  const tag = tags[0]!.trim();
-  if (!tag) throw new NewsError('--tag attend une étiquette non vide');
-  return tag;
-}
-
-function realOrResolved(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    // Not there yet: resolve its nearest existing parent so symbolic links are seen through.
-    const parent = path.dirname(p);
-    return parent === p ? p : path.join(realOrResolved(parent), path.basename(p));
-  }
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** Places inside the content folder (`content`, its real path) that an export must never write to. */
-function refuseContentFiles(target: string, content: string, flag: string): void {
-  for (const protectedPath of [postsDir(content), path.join(content, TRASH_DIR), path.join(content, SITE_FILE)]) {
-    if (isInside(target, protectedPath)) {
-      throw new NewsError(`${flag} ${target} est dans le dossier de contenu (${protectedPath}) : choisissez un chemin hors de posts/, .trash/ et site.json`);
-    }
-  }
-}
-
-/** Where a site may go: not /, not home, not the content folder or a parent of it, not someone else's folder. */
-function checkSiteTarget(out: string, contentDir: string, ctx: Context): void {
-  const target = realOrResolved(out);
-  if (path.parse(target).root === target) throw new NewsError(`--out ${out} est la racine du disque : indiquez un dossier dédié au site, ex. --out public`);
-  const home = ctx.env.HOME ? realOrResolved(path.resolve(ctx.env.HOME)) : undefined;
-  if (home !== undefined && target === home) throw new NewsError(`--out ${out} est votre dossier personnel : indiquez un dossier dédié au site, ex. --out public`);
-  const content = realOrResolved(contentDir);
-  if (isInside(content, target)) {
-    throw new NewsError(`--out ${out} contient le dossier de contenu (${content}) : l'export le remplacerait. Indiquez un dossier à part, ex. --out public`);
-  }
-  refuseContentFiles(target, content, '--out');
-  let stat: fs.Stats;
-  try {
-    stat = fs.lstatSync(out);
-  } catch {
-    return; // created by the export
-  }
-  if (stat.isSymbolicLink()) throw new NewsError(`--out ${out} est un lien symbolique : indiquez le dossier réel (${target})`);
-  if (!stat.isDirectory()) throw new NewsError(`--out ${out} est un fichier, pas un dossier : indiquez un dossier pour le site`);
-  const names = fs.readdirSync(out);
-  if (names.length > 0 && !names.includes(EXPORT_MARKER)) {
-    throw new NewsError(`--out ${out} n'est pas vide et n'a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l’export en supprimerait tout ce qui n’est pas du site. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
-  }
-}
-
-function checkFeedTarget(out: string, contentDir: string): void {
-  refuseContentFiles(realOrResolved(out), realOrResolved(contentDir), '--out');
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.statSync(out);
-  } catch {
-    stat = undefined;
-  }
-  if (stat?.isDirectory()) throw new NewsError(`--out ${out} est un dossier : indiquez le fichier du flux, ex. --out ${path.join(out, 'feed.xml')}`);
 }

@@ -30,7 +30,7 @@ export interface ImportOptions {
 export function register(program: Command, env: CommandEnv): void {
   const command = program
     .command('import')
-    .description("importe des pages de l'ancien site, ou les éléments d'un flux RSS, Atom ou JSON Feed")
+    .description("importe des pages de l’ancien site, ou les éléments d’un flux RSS, Atom ou JSON Feed")
     .argument('<fichier|dossier...>', 'pages (.txt) ou flux ; un dossier est parcouru avec ses sous-dossiers')
     .option('--from <format>', 'legacy (pages de l’ancien site), rss, atom ou json', parseChoice('--from', SOURCES), 'legacy')
     .option('--dry-run', 'montre ce qui serait créé, sans rien écrire', false)

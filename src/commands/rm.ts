@@ -18,6 +18,7 @@ export interface RmOptions {
 export function register(program: Command, env: CommandEnv): void {
   const command = program
     .command('rm')
+    .alias('delete')
     .description('met des billets à la corbeille (.trash/, avec un journal ; news restore les remet)')
     .argument('<slug...>', 'slug de chaque billet à supprimer')
     .option('--json', 'affiche les billets supprimés en JSON au lieu de leur chemin dans la corbeille', false);
@@ -30,6 +31,7 @@ export function register(program: Command, env: CommandEnv): void {
     'Exemples :',
     '  news rm portes-ouvertes-2014',
     '  news rm brouillon-1 brouillon-2 --quiet',
+    '  news delete portes-ouvertes-2014          (même commande)',
     '  news restore portes-ouvertes-2014',
     '',
   ].join('\n'));

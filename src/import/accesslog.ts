@@ -1,5 +1,6 @@
 import { isbot } from 'isbot';
 import { offsetMinutes } from '../core/dates.js';
+import { KeySet } from '../core/keyset.js';
 
 /*
  * Web server access logs, nginx or Apache, `combined` or `common`:
@@ -36,25 +37,30 @@ const SPACE = 32;
 
 /** Index of the quote that closes a quoted field opened before `from`, skipping `\"`; -1 when none before `end`. */
 export function closingQuote(text: string, from: number, end: number): number {
-  let q = text.indexOf('"', from);
-  while (q !== -1 && q < end) {
+  for (let q = indexIn(text, '"', from, end); q !== -1; q = indexIn(text, '"', q + 1, end)) {
     let backslashes = 0;
     for (let i = q - 1; i >= from && text.charCodeAt(i) === BACKSLASH; i--) backslashes++;
     if (backslashes % 2 === 0) return q;
-    q = text.indexOf('"', q + 1);
   }
   return -1;
 }
 
+/** Index of `ch` in `text[from, end)`, or -1. Native search: it may look past the line, but the next line has one. */
+function indexIn(text: string, ch: string, from: number, end: number): number {
+  const i = text.indexOf(ch, from);
+  return i !== -1 && i < end ? i : -1;
+}
+
+
 /** Where the request field opens: the `"` after `address ident user [time] `; -1 when the line is not shaped so. */
 function requestStart(text: string, start: number, end: number): number {
-  const space = text.indexOf(' ', start);
-  if (space <= start || space >= end) return -1;
-  const bracket = text.indexOf(' [', space);
-  if (bracket === -1 || bracket >= end) return -1;
-  const close = text.indexOf('] "', bracket + 2);
-  if (close === -1 || close >= end) return -1;
-  return close + 2;
+  const space = indexIn(text, ' ', start, end);
+  if (space <= start) return -1;
+  const bracket = indexIn(text, '[', space, end);
+  if (bracket === -1 || text.charCodeAt(bracket - 1) !== SPACE) return -1;
+  const quote = indexIn(text, '"', bracket, end);
+  if (quote === -1 || text.charCodeAt(quote - 1) !== SPACE || text.charCodeAt(quote - 2) !== 93 /* ] */) return -1;
+  return quote;
 }
 
 function isDigit(code: number): boolean {
@@ -66,7 +72,27 @@ function isDigit(code: number): boolean {
  * (nginx's `main` format adds fields after them: ignored). `afterRequest` is the index just
  * after the request's closing quote. Returns undefined when the line is not readable.
  */
-export function readTail(text: string, afterRequest: number, end: number): { status: number; sizeEnd: number; agentStart: number; agentEnd: number } | undefined {
+export interface LineTail {
+  status: number;
+  sizeEnd: number;
+  /** -1 in `common` lines. */
+  agentStart: number;
+  agentEnd: number;
+}
+
+/** readTail's answer, one object reused (nothing allocated per line). */
+const TAIL: LineTail = { status: 0, sizeEnd: 0, agentStart: -1, agentEnd: -1 };
+
+function tailOf(status: number, sizeEnd: number, agentStart: number, agentEnd: number): LineTail {
+  TAIL.status = status;
+  TAIL.sizeEnd = sizeEnd;
+  TAIL.agentStart = agentStart;
+  TAIL.agentEnd = agentEnd;
+  return TAIL;
+}
+
+/** The fields after the request (valid until the next call), or undefined. */
+export function readTail(text: string, afterRequest: number, end: number): LineTail | undefined {
   let i = afterRequest;
   if (text.charCodeAt(i) !== SPACE || !isDigit(text.charCodeAt(i + 1)) || !isDigit(text.charCodeAt(i + 2)) || !isDigit(text.charCodeAt(i + 3))) return undefined;
   const status = (text.charCodeAt(i + 1) - 48) * 100 + (text.charCodeAt(i + 2) - 48) * 10 + (text.charCodeAt(i + 3) - 48);
@@ -80,13 +106,13 @@ export function readTail(text: string, afterRequest: number, end: number): { sta
     if (i === digits) return undefined;
   }
   const sizeEnd = i;
-  if (i >= end || text.charCodeAt(i) === 13 /* \r */) return { status, sizeEnd, agentStart: -1, agentEnd: -1 };
+  if (i >= end || text.charCodeAt(i) === 13 /* \r */) return tailOf(status, sizeEnd, -1, -1);
   if (text.charCodeAt(i) !== SPACE || text.charCodeAt(i + 1) !== QUOTE) return undefined;
   const refererEnd = closingQuote(text, i + 2, end);
   if (refererEnd === -1 || text.charCodeAt(refererEnd + 1) !== SPACE || text.charCodeAt(refererEnd + 2) !== QUOTE) return undefined;
   const agentEnd = closingQuote(text, refererEnd + 3, end);
   if (agentEnd === -1) return undefined;
-  return { status, sizeEnd, agentStart: refererEnd + 3, agentEnd };
+  return tailOf(status, sizeEnd, refererEnd + 3, agentEnd);
 }
 
 /**
@@ -120,7 +146,13 @@ export function parseAccessLine(line: string): AccessLine | undefined {
   return fields;
 }
 
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTH_BY_CODES = new Map(MONTHS.map((m, i) => [m.charCodeAt(0) * 65536 + m.charCodeAt(1) * 256 + m.charCodeAt(2), i]));
+
+/** `Oct` → 9, from its three character codes (no substring made). */
+function monthOf(a: number, b: number, c: number): number | undefined {
+  return b < 256 && c < 256 ? MONTH_BY_CODES.get(a * 65536 + b * 256 + c) : undefined;
+}
 
 function twoDigits(text: string, i: number): number {
   const a = text.charCodeAt(i) - 48;
@@ -133,7 +165,7 @@ export function parseLogTime(text: string, start: number, end: number): number |
   if (end - start !== 26) return undefined;
   const t = start;
   const day = twoDigits(text, t);
-  const month = MONTHS[text.slice(t + 3, t + 6)];
+  const month = monthOf(text.charCodeAt(t + 3), text.charCodeAt(t + 4), text.charCodeAt(t + 5));
   const century = twoDigits(text, t + 7);
   const year = twoDigits(text, t + 9);
   const hour = twoDigits(text, t + 12);
@@ -203,12 +235,20 @@ export function hashText(text: string, start = 0, end = text.length, seed = 0): 
 
 /** The same mixing over four numbers (53-bit hashes or small integers): a visitor's key. */
 export function hashNumbers(a: number, b: number, c: number, d: number): number {
+  const words = HASH_WORDS;
+  words[0] = a >>> 0;
+  words[1] = (a / 4294967296) >>> 0;
+  words[2] = b >>> 0;
+  words[3] = (b / 4294967296) >>> 0;
+  words[4] = c >>> 0;
+  words[5] = (c / 4294967296) >>> 0;
+  words[6] = d >>> 0;
+  words[7] = (d / 4294967296) >>> 0;
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
-  const words = [a >>> 0, (a / 4294967296) >>> 0, b >>> 0, (b / 4294967296) >>> 0, c >>> 0, (c / 4294967296) >>> 0, d >>> 0, (d / 4294967296) >>> 0];
-  for (const w of words) {
-    h1 = Math.imul(h1 ^ w, 2654435761);
-    h2 = Math.imul(h2 ^ w, 1597334677);
+  for (let i = 0; i < 8; i++) {
+    h1 = Math.imul(h1 ^ words[i]!, 2654435761);
+    h2 = Math.imul(h2 ^ words[i]!, 1597334677);
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
   h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
@@ -216,6 +256,9 @@ export function hashNumbers(a: number, b: number, c: number, d: number): number 
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+
+/** hashNumbers' words, reused (nothing allocated per line). */
+const HASH_WORDS = new Uint32Array(8);
 
 /** What the scanner needs to know about the site: its posts' URLs and its clock. */
 export interface PostCatalog {
@@ -248,30 +291,41 @@ export function dayNumber(name: string): number {
 }
 
 /** Unique reads already counted: per calendar day (site time zone), the visitors' keys. */
-export type VisitorDays = Map<number, Set<number>>;
+export type VisitorDays = Map<number, KeySet>;
 
 export interface ScanCounters {
-  skipped: Record<SkipReason, number>;
+  /** Lines skipped, by reason (index in SKIP_REASONS): numbers, not a keyed object, on the hot path. */
+  skipped: Float64Array;
   /** Reads added, by index in the catalog. */
   added: Uint32Array;
 }
 
 export function emptyCounters(postCount: number): ScanCounters {
-  return {
-    skipped: { robot: 0, status: 0, method: 0, notPost: 0, unreadable: 0, alreadyCounted: 0, repeat: 0 },
-    added: new Uint32Array(postCount),
-  };
+  return { skipped: new Float64Array(SKIP_REASONS.length), added: new Uint32Array(postCount) };
 }
 
-export type LineVerdict = 'read' | SkipReason;
+/** The skipped lines by reason, as a report shows them. */
+export function skippedByReason(counters: ScanCounters): Record<SkipReason, number> {
+  const out = {} as Record<SkipReason, number>;
+  SKIP_REASONS.forEach((reason, i) => (out[reason] = counters.skipped[i]!));
+  return out;
+}
+
+/** What scanLine says of a line: the index of a reason in SKIP_REASONS, or READ. */
+export type LineVerdict = number;
+export const ROBOT = 0;
+export const STATUS = 1;
+export const METHOD = 2;
+export const NOT_POST = 3;
+export const UNREADABLE = 4;
+export const ALREADY_COUNTED = 5;
+export const REPEAT = 6;
+export const READ = 7;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
-const CODE_a = 97;
-const CODE_z = 122;
-const CODE_0 = 48;
-const CODE_9 = 57;
-const CODE_DASH = 45;
-const CODE_SLASH = 47;
+
+/** The rest of a path below the base path: a post's page (slug, then `/`, `/index.html` or nothing, then its end), or a path holding a `%`. */
+const SLUG_PATH = /[a-z0-9-]+(?:\/(?:index\.html)?)?[ ?#"]|[^ "%\n]*%/y;
 
 /**
  * Decides, line by line, whether a line is a new read of a post. Most lines of a real log
@@ -281,11 +335,13 @@ const CODE_SLASH = 47;
 export class LogScanner {
   private readonly basePath: string;
   private readonly decodedBasePath: string;
+  /** Whether the base path has characters a browser escapes (`/actualités/`). */
+  private readonly escapedBase: boolean;
   private readonly slugHashes: number[];
   private readonly agents = new Map<string, number>(); // agent → its hash, or -1 for a robot
   private readonly offsets = new Map<number, number>(); // 15-minute slot (UTC) → site offset in minutes
   private lastDay = NaN;
-  private lastDaySet: Set<number> | undefined;
+  private lastDaySet: KeySet | undefined;
 
   constructor(
     private readonly catalog: PostCatalog,
@@ -296,6 +352,7 @@ export class LogScanner {
   ) {
     this.basePath = basePath.endsWith('/') ? basePath : `${basePath}/`;
     this.decodedBasePath = safeDecode(this.basePath) ?? this.basePath;
+    this.escapedBase = !/^[A-Za-z0-9\-._~/]*$/.test(this.decodedBasePath);
     this.slugHashes = catalog.slugs.map((slug) => hashText(slug));
   }
 
@@ -305,51 +362,50 @@ export class LogScanner {
    */
   scanLine(text: string, start: number, end: number, format: LogFormat): LineVerdict {
     const verdict = this.classify(text, start, end, format);
-    if (verdict !== 'read') this.counters.skipped[verdict]++;
+    if (verdict !== READ) this.counters.skipped[verdict]! += 1;
     return verdict;
   }
 
   private classify(text: string, start: number, end: number, format: LogFormat): LineVerdict {
     if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
-    const open = requestStart(text, start, end);
-    if (open === -1) return 'unreadable';
+    // The request is the line's first quoted field, right after `] `: one search finds it.
+    const open = indexIn(text, '"', start, end);
+    if (open === -1 || text.charCodeAt(open - 1) !== SPACE || text.charCodeAt(open - 2) !== 93 /* ] */ || open - 2 <= start) {
+      return UNREADABLE;
+    }
     if (!text.startsWith('GET ', open + 1)) return this.otherRequest(text, open, end);
     const pathStart = open + 5;
     const post = this.postAt(text, pathStart, end);
     if (post === -2) return this.otherRequest(text, open, end);
-    if (post === -1) return 'notPost';
+    if (post === -1) return NOT_POST;
 
     const close = closingQuote(text, pathStart, end);
-    if (close === -1) return 'unreadable';
+    if (close === -1) return UNREADABLE;
     const tail = readTail(text, close + 1, end);
-    if (!tail) return 'unreadable';
+    if (!tail) return UNREADABLE;
     let agentHash = 0;
     if (format === 'combined') {
-      if (tail.agentStart === -1) return 'unreadable';
+      if (tail.agentStart === -1) return UNREADABLE;
     }
-    const timeStart = text.indexOf(' [', start) + 2;
-    const instant = parseLogTime(text, timeStart, open - 2);
-    if (instant === undefined) return 'unreadable';
-    if (tail.status !== 200 && tail.status !== 304) return 'status';
+    const day = this.dayAt(text, open - 28, open - 2);
+    if (day === undefined) return UNREADABLE;
+    if (tail.status !== 200 && tail.status !== 304) return STATUS;
     if (format === 'combined') {
-      agentHash = this.agentHash(text.slice(tail.agentStart, tail.agentEnd));
-      if (agentHash === -1) return 'robot';
+      agentHash = this.agentHash(text, tail.agentStart, tail.agentEnd);
+      if (agentHash === -1) return ROBOT;
     }
-    const day = this.dayOf(instant);
     const addressHash = hashText(text, start, text.indexOf(' ', start));
     const key = hashNumbers(addressHash, agentHash, this.slugHashes[post]!, day);
-    const seen = this.daySet(day);
-    if (seen.has(key)) return 'repeat';
-    seen.add(key);
+    if (!this.daySet(day).add(key)) return REPEAT;
     this.counters.added[post]!++;
-    return 'read';
+    return READ;
   }
 
   /** Not a GET: a readable line with another method (or `"-"`, junk, CONNECT), else unreadable. */
   private otherRequest(text: string, open: number, end: number): LineVerdict {
     const close = closingQuote(text, open + 1, end);
-    if (close === -1 || !readTail(text, close + 1, end)) return 'unreadable';
-    return 'method';
+    if (close === -1 || !readTail(text, close + 1, end)) return UNREADABLE;
+    return METHOD;
   }
 
   /**
@@ -359,40 +415,33 @@ export class LogScanner {
   private postAt(text: string, p: number, end: number): number {
     const base = this.basePath;
     if (!text.startsWith(base, p)) {
-      // Not below the base path, unless written with percent escapes.
-      const stop = pathEnd(text, p, end);
-      if (stop === -1) return -2;
-      const percent = text.indexOf('%', p);
-      if (percent === -1 || percent >= stop) return -1;
-      return this.decodedPost(text.slice(p, stop));
+      // Outside the base path (browsers write a plain base path as it is: /actualites/, not
+      // /%61ctualites/), unless the base path itself has characters that must be escaped.
+      if (!this.escapedBase) return p < end ? -1 : -2;
+      return this.escapedPost(text, p, end);
     }
-    let i = p + base.length;
-    const slugStart = i;
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if ((c >= CODE_a && c <= CODE_z) || (c >= CODE_0 && c <= CODE_9) || c === CODE_DASH) i++;
-      else break;
-    }
-    const slugEnd = i;
-    if (slugEnd === slugStart) return this.slowPath(text, p, end);
-    let c = text.charCodeAt(i);
-    if (c === CODE_SLASH) {
-      i++;
-      if (text.startsWith('index.html', i)) i += 10;
-      c = text.charCodeAt(i);
-    }
-    // The path ends here: a space (then the protocol), a query, a fragment, or the closing quote.
-    if (c !== SPACE && c !== 63 /* ? */ && c !== 35 /* # */ && c !== QUOTE) return this.slowPath(text, p, end);
-    if (i >= end) return -2;
+    // One native match decides: a slug, then `/`, `/index.html` or nothing, then the end of
+    // the path (a space, a query, a fragment, the closing quote); or a `%` somewhere in the path.
+    const re = SLUG_PATH;
+    const slugStart = p + base.length;
+    re.lastIndex = slugStart;
+    // test(), not exec(): no match array is made; the slug's end is read back from lastIndex.
+    if (!re.test(text) || re.lastIndex > end) return p < end ? -1 : -2;
+    const after = re.lastIndex - 1; // the character that ended the path, or the `%`
+    if (text.charCodeAt(after) === 37 /* % */) return this.escapedPost(text, p, end);
+    let slugEnd = after;
+    if (text.charCodeAt(slugEnd - 1) === 47 /* / */) slugEnd--;
+    else if (slugEnd - 11 > slugStart && text.startsWith('/index.html', slugEnd - 11)) slugEnd -= 11;
     return this.catalog.bySlugOrAlias.get(text.slice(slugStart, slugEnd)) ?? -1;
   }
 
-  private slowPath(text: string, p: number, end: number): number {
-    const stop = pathEnd(text, p, end);
+  /** A path with `%` escapes, from its start to its end (a space or the closing quote). */
+  private escapedPost(text: string, p: number, end: number): number {
+    let stop = indexIn(text, ' ', p, end);
+    if (stop === -1) stop = indexIn(text, '"', p, end);
     if (stop === -1) return -2;
-    const raw = text.slice(p, stop);
-    if (!raw.includes('%')) return -1;
-    return this.decodedPost(raw);
+    const path = text.slice(p, stop);
+    return path.includes('%') ? this.decodedPost(path) : -1;
   }
 
   /** A path with percent escapes: decoded (as UTF-8), then compared. */
@@ -408,15 +457,41 @@ export class LogScanner {
   }
 
   /** An agent's hash, or -1 for a robot (isbot, or an empty or `-` agent); judged once per agent. */
-  private agentHash(agent: string): number {
+  private agentHash(text: string, start: number, end: number): number {
+    const agent = text.slice(start, end);
     let hash = this.agents.get(agent);
     if (hash === undefined) {
       hash = agent === '' || agent === '-' || isbot(agent) ? -1 : hashText(agent);
-      if (this.agents.size > 200_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
-      this.agents.set(agent, hash);
+      if (this.agents.size > 100_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
+      // A copy as the key, so the cache does not keep the whole chunk alive.
+      this.agents.set(Buffer.from(agent, 'latin1').toString('latin1'), hash);
     }
     return hash;
   }
+
+  /**
+   * The calendar day (site time zone) of the time field `text[start, end)`. Lines come in time
+   * order: the day of the last minute seen is reused while the minute and the zone are the same.
+   */
+  private dayAt(text: string, start: number, end: number): number | undefined {
+    if (end - start === 26 && text.charCodeAt(start - 1) === 91 /* [ */ && this.lastMinute !== '' &&
+        text.startsWith(this.lastMinute, start) && text.startsWith(this.lastZone, start + 20)) {
+      const second = twoDigits(text, start + 18);
+      if (second >= 0 && second <= 60 && text.charCodeAt(start + 17) === 58 && text.charCodeAt(start + 20) === SPACE) return this.lastMinuteDay;
+    }
+    if (text.charCodeAt(start - 1) !== 91) return undefined;
+    const instant = parseLogTime(text, start, end);
+    if (instant === undefined) return undefined;
+    this.lastMinute = text.slice(start, start + 17);
+    this.lastZone = text.slice(start + 20, start + 26);
+    // Offsets are whole minutes: the whole minute has the same day.
+    this.lastMinuteDay = this.dayOf(instant);
+    return this.lastMinuteDay;
+  }
+
+  private lastMinute = '';
+  private lastZone = '';
+  private lastMinuteDay = 0;
 
   /** The calendar day (days since 1970-01-01) of an instant in the site's time zone. */
   private dayOf(instant: number): number {
@@ -429,11 +504,11 @@ export class LogScanner {
     return Math.floor((instant + offset * 60_000) / 86_400_000);
   }
 
-  private daySet(day: number): Set<number> {
+  private daySet(day: number): KeySet {
     if (day === this.lastDay) return this.lastDaySet!;
     let set = this.visitors.get(day);
     if (!set) {
-      set = new Set();
+      set = new KeySet();
       this.visitors.set(day, set);
     }
     this.lastDay = day;
@@ -442,14 +517,6 @@ export class LogScanner {
   }
 }
 
-/** End of the path starting at `p` (a space or the request's closing quote); -1 when none. */
-function pathEnd(text: string, p: number, end: number): number {
-  for (let i = p; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === SPACE || c === QUOTE) return i;
-  }
-  return -1;
-}
 
 /** Percent-decoding of a path written in latin1 (one char per byte) as UTF-8; undefined when malformed. */
 function safeDecode(latin1Path: string): string | undefined {

@@ -104,7 +104,7 @@ function checked(text: string, encoding: Encoding): DecodeResult {
   const withoutBom = text.replace(/^\uFEFF/, '');
   const control = controlCharacter(withoutBom);
   if (control >= 0) {
-    return { ok: false, reason: `caractère de contrôle U+${withoutBom.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')} ligne ${lineOf(withoutBom, control)} : ce n'est pas un texte, ou il est abîmé` };
+    return { ok: false, reason: `caractère de contrôle U+${withoutBom.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')} ligne ${lineOf(withoutBom, control)} : ce n’est pas un texte, ou il est abîmé` };
   }
   const warnings: string[] = [];
   if (encoding === 'utf-8') {

@@ -243,7 +243,7 @@ function buildItem(raw: RawItem): FeedItem {
   const body = withoutControls(raw.html !== undefined ? htmlToMarkdown(raw.html, raw.link) : raw.plainText !== undefined ? plainTextToMarkdown(raw.plainText) : '');
   if (!body) warnings.push('contenu vide');
   const summary = raw.summaryHtml ? withoutControls(htmlToText(raw.summaryHtml)) || undefined : undefined;
-  if (!raw.id && !raw.link) warnings.push("ni identifiant ni lien : l'id est tiré du titre et de la date");
+  if (!raw.id && !raw.link) warnings.push("ni identifiant ni lien : l’id est tiré du titre et de la date");
   let updatedAt: string | undefined;
   if (raw.updatedText) {
     const updated = parseFeedDate(raw.updatedText)?.date;

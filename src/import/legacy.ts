@@ -69,7 +69,7 @@ export function parseDateLineFr(line: string): DateLine | undefined {
   if (day === undefined) return { ok: false, reason: `date illisible ${shown} : jour « ${dayToken} » non reconnu (attendu 1er, 2 … 31)` };
   if (month === undefined) return { ok: false, reason: `date illisible ${shown} : mois « ${monthWord} » inconnu (attendu janvier … décembre)` };
   if (year < MIN_YEAR) return { ok: false, reason: `date impossible ${shown} : année ${yearText} hors des années acceptées (${MIN_YEAR} à ${MAX_YEAR})` };
-  if (!isRealDay(year, month, day)) return { ok: false, reason: `date impossible ${shown} : ce jour n'existe pas` };
+  if (!isRealDay(year, month, day)) return { ok: false, reason: `date impossible ${shown} : ce jour n’existe pas` };
   let views: number | undefined;
   if (viewsText !== undefined) {
     views = parseViewsLineFr(viewsText);
@@ -166,7 +166,7 @@ export function parseLegacyPage(text: string, options: LegacyOptions = {}): Page
   const titleIndex = i >= 0 && (!looksLikeFooter || findFooter(lines, i + 1).footer !== undefined) ? i : -1;
   if (titleIndex < 0) {
     missing.push('titre');
-    reasons.push('titre absent (attendu sur la ligne après « C\'est d\'actualité… »)');
+    reasons.push('titre absent (attendu sur la ligne après « C’est d’actualité… »)');
   }
   const searchFrom = titleIndex >= 0 ? titleIndex + 1 : Math.max(i, 0);
   const { footer, reason } = findFooter(lines, searchFrom);
@@ -185,7 +185,7 @@ export function parseLegacyPage(text: string, options: LegacyOptions = {}): Page
     blocks = body;
   } else if (body.length === 0) {
     blocks = tail;
-    warnings.push('le texte ne figure qu\'après la date : il est repris de là');
+    warnings.push('le texte ne figure qu’après la date : il est repris de là');
   } else if (shared === tail.length) {
     blocks = body;
     repeated = shared === body.length ? 'whole' : 'partial';

@@ -110,7 +110,7 @@ export function readImportSource(file: string, source: string, from: ImportSourc
   if (from === 'legacy') {
     const sniffed = sniffFeedFormat(decoded.text);
     if (sniffed) {
-      return { candidates: [], problems: [{ source, missing: [], reasons: [`ce fichier est un flux ${FEED_NAMES[sniffed]}, pas une page de l'ancien site : relancez avec --from ${sniffed}`] }] };
+      return { candidates: [], problems: [{ source, missing: [], reasons: [`ce fichier est un flux ${FEED_NAMES[sniffed]}, pas une page de l’ancien site : relancez avec --from ${sniffed}`] }] };
     }
     if (/^\s*<(?:!doctype\s+html|html)[\s>]/i.test(decoded.text)) {
       return { candidates: [], problems: [{ source, missing: [], reasons: ["page HTML : enregistrez la page en texte (.txt) depuis le navigateur, puis importez ce fichier"] }] };

@@ -14,7 +14,7 @@ import {
   type AppliedViews, type CommitHook, type LogStreamState, type ViewsState,
 } from '../store/views.js';
 import {
-  buildCatalog, detectLogFormat, emptyCounters, LogScanner, parseAccessLine, readableShare,
+  ALREADY_COUNTED, buildCatalog, detectLogFormat, emptyCounters, LogScanner, parseAccessLine, readableShare, skippedByReason, UNREADABLE,
   type LogFormat, type ScanCounters, type SkipReason,
 } from './accesslog.js';
 
@@ -175,7 +175,8 @@ class LogReader {
   format: LogFormat | undefined;
   private tail: { length: number; sha256: string } | undefined;
   private tailText = '';
-  private carry = '';
+  /** The bytes of an unfinished line, kept for the next chunk. */
+  private carry: Buffer = Buffer.alloc(0);
   private carryStart: number;
   /** Lines held until the format is known (the first SAMPLE_LINES). */
   private held: Array<[number, string]> = [];
@@ -215,18 +216,20 @@ class LogReader {
 
   /** Feeds the next chunk of the log's bytes (after decompression). */
   push(chunk: Buffer): void {
-    this.process(chunk.toString('latin1'), false, false);
+    this.process(chunk, false, false);
   }
 
   /** The end of the log; `final`: a last line without line break is complete (not a file being written). */
   end(final: boolean): void {
-    this.process('', true, final);
+    this.process(Buffer.alloc(0), true, final);
     this.decideFormat();
     if (this.skipTo && this.offset < this.skipTo.offset) throw new Mismatch(); // shorter than what was counted
   }
 
-  private process(piece: string, atEnd: boolean, final: boolean): void {
-    const text = this.carry === '' ? piece : this.carry + piece;
+  private process(piece: Buffer, atEnd: boolean, final: boolean): void {
+    // One flat string per chunk (a concatenation would be a rope, slow to read char by char).
+    const bytes = this.carry.length === 0 ? piece : Buffer.concat([this.carry, piece]);
+    const text = bytes.toString('latin1');
     const base = this.carryStart;
     let s = 0;
     let lastStart = -1;
@@ -257,7 +260,7 @@ class LogReader {
       this.tailText = text.slice(lastStart, lastNext);
       this.tail = undefined;
     }
-    this.carry = text.slice(s);
+    this.carry = bytes.subarray(s);
     this.carryStart = base + s;
   }
 
@@ -301,7 +304,7 @@ class LogReader {
 
   private classify(text: string, s: number, e: number, lineNo: number): void {
     const verdict = this.run.scanner.scanLine(text, s, e, this.format!);
-    if (verdict === 'unreadable' && this.run.unreadable.length < MAX_UNREADABLE_SHOWN) {
+    if (verdict === UNREADABLE && this.run.unreadable.length < MAX_UNREADABLE_SHOWN) {
       this.run.unreadable.push({ file: this.name, line: lineNo, text: shortLine(text.slice(s, e)) });
     }
   }
@@ -561,7 +564,7 @@ const STREAMS_PER_KEY = 8;
 
 /** Records where the stream now stands: the entry it continued is moved on, or a new one added. */
 function finishLog(log: OpenedLog, run: ScanRun, reader: LogReader, key: string, continued: LogStreamState | undefined, verdict: LogFileReport['state']): LogFileReport {
-  run.counters.skipped.alreadyCounted += reader.alreadyCounted;
+  run.counters.skipped[ALREADY_COUNTED]! += reader.alreadyCounted;
   const position = reader.position();
   if (position) {
     const entry: LogStreamState = { offset: position.offset, lines: position.lines, tail: position.tail, file: log.file ?? '-', importedAt: run.now };
@@ -627,7 +630,7 @@ export async function importViews(options: ViewsImportOptions): Promise<ViewsImp
       dryRun: Boolean(options.dryRun),
       added: reads.reduce((sum, r) => sum + r.added, 0),
       posts: reads,
-      skipped: counters.skipped,
+      skipped: skippedByReason(counters),
       unreadable,
       files,
     };

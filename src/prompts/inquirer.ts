@@ -16,7 +16,7 @@ export const FRENCH_SELECT = {
 export const FRENCH_EDITOR = {
   style: {
     loadingMessage: () => 'vérification…',
-    waitingMessage: () => "(enregistrez puis fermez l'éditeur pour continuer)",
+    waitingMessage: () => "(enregistrez puis fermez l’éditeur pour continuer)",
   },
 };
 

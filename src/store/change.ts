@@ -7,7 +7,7 @@ import { isValidSlug } from '../core/slug.js';
 import { nearestSlugs } from '../core/suggest.js';
 import { createFileExclusive, fsyncDir, writeFileAtomic, type WriteFs } from './atomic.js';
 import { loadPostListings } from './cache.js';
-import { checkContentFolders, postFile } from './content.js';
+import { checkContentFolders, checkedPostText, postFile } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { parseJsonText, readTextStrict, ReadProblem } from './read.js';
 import { finishPendingRuns, type FinishedRun } from './unfinished.js';
@@ -124,7 +124,7 @@ export function writeChanges(contentDir: string, file: string, read: PostForChan
     throw new NewsError(`modification refusée, le billet serait invalide : ${check.problems.map((p) => `champ ${p.field} : ${p.reason}`).join(' ; ')}`, 2, { code: 'USAGE' });
   }
   if (next.slug !== read.post.slug) throw new NewsError('le slug ne change pas avec news edit : utilisez news rename', 2, { code: 'USAGE' });
-  writeFileAtomic(file, serializeInOrder(next), options);
+  writeFileAtomic(file, checkedPostText(file, serializeInOrder(next)), options);
   return { post: check.post, changes: real };
 }
 

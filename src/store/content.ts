@@ -27,7 +27,7 @@ export function resolveContentDir(dirFlag: string | undefined, env: Readonly<Rec
     stat = fs.statSync(dir);
   } catch {
     throw new NewsError(
-      `le dossier de contenu ${dir} (${source}) n'existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
+      `le dossier de contenu ${dir} (${source}) n’existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
     );
   }
   if (!stat.isDirectory()) {
@@ -317,7 +317,11 @@ export function postTooBigReason(bytes: number): string {
 
 /** The file's text, or a NewsError when it would be more than readers accept. */
 function postFileText(file: string, post: Post): string {
-  const text = serializePost(post);
+  return checkedPostText(file, serializePost(post));
+}
+
+/** A post file's text as it is about to be written, or a NewsError (nothing written) when readers would refuse its size. */
+export function checkedPostText(file: string, text: string): string {
   const bytes = oversizedText(text);
   if (bytes !== undefined) throw new NewsError(`${file} : ${postTooBigReason(bytes)} ; rien n’est écrit`, 2, { code: 'INVALID_CONTENT' });
   return text;

@@ -136,7 +136,7 @@ export function readJournal(contentDir: string, runId: string): Journal {
   }
   const journal = value as Journal;
   if (journal?.format !== JOURNAL_FORMAT || journal.version !== JOURNAL_VERSION || !Array.isArray(journal.steps)) {
-    throw new NewsError(`${path.relative(contentDir, file)} n'est pas un journal de news (format ${JOURNAL_VERSION} attendu)`);
+    throw new NewsError(`${path.relative(contentDir, file)} n’est pas un journal de news (format ${JOURNAL_VERSION} attendu)`);
   }
   return journal;
 }
@@ -174,7 +174,7 @@ export function applyStep(contentDir: string, runId: string, step: JournalStep):
   const current = readBytes(file);
   if (step.op === 'rewrite') {
     if (current && sha256(current) === step.after.sha256) return { step, result: 'already' };
-    if (!current) return { step, result: 'skipped', reason: `posts/${step.slug}.json a disparu depuis le plan ; rien n'est réécrit` };
+    if (!current) return { step, result: 'skipped', reason: `posts/${step.slug}.json a disparu depuis le plan ; rien n’est réécrit` };
     if (sha256(current) !== step.before.sha256) {
       return { step, result: 'skipped', reason: `posts/${step.slug}.json a été modifié depuis le plan ; il est laissé tel quel` };
     }
@@ -198,7 +198,7 @@ export function undoStep(contentDir: string, runId: string, step: JournalStep): 
     const current = readBytes(file);
     if (current && sha256(current) === step.before.sha256) return { step, result: 'already' };
     if (!current || sha256(current) !== step.after.sha256) {
-      return { step, result: 'skipped', reason: `posts/${step.slug}.json a changé depuis la fusion : gardé tel quel ; l'original est dans le journal` };
+      return { step, result: 'skipped', reason: `posts/${step.slug}.json a changé depuis la fusion : gardé tel quel ; l’original est dans le journal` };
     }
     writeFileAtomic(file, Buffer.from(step.before.base64, 'base64'));
     return { step, result: 'done' };

@@ -25,7 +25,7 @@ export function lockTimeoutFromEnv(env: Readonly<Record<string, string | undefin
   if (raw === undefined || raw === '') return DEFAULT_TIMEOUT_MS;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) {
-    throw new NewsError(`NEWS_LOCK_TIMEOUT="${raw}" n'est pas un nombre de millisecondes : indiquez par exemple NEWS_LOCK_TIMEOUT=30000`);
+    throw new NewsError(`NEWS_LOCK_TIMEOUT="${raw}" n’est pas un nombre de millisecondes : indiquez par exemple NEWS_LOCK_TIMEOUT=30000`);
   }
   return value;
 }
@@ -72,7 +72,7 @@ export async function withContentLock<T>(contentDir: string, work: (lock: { held
   }
   try {
     const result = await work({ held: true });
-    if (compromised) throw new NewsError(`le verrou du dossier de contenu a été perdu pendant l'opération (${compromised.message}) : relancez la commande`);
+    if (compromised) throw new NewsError(`le verrou du dossier de contenu a été perdu pendant l’opération (${compromised.message}) : relancez la commande`);
     return result;
   } finally {
     await release().catch(() => undefined);

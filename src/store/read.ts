@@ -41,7 +41,7 @@ export function readTextStrict(file: string): string {
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new ReadProblem(file, "ce n'est pas un fichier ordinaire");
+    if (!stat.isFile()) throw new ReadProblem(file, "ce n’est pas un fichier ordinaire");
     if (stat.size > MAX_FILE_BYTES) throw tooBig(file, stat.size);
     return decodeUtf8Strict(readWhole(fd, stat.size), file);
   } finally {
@@ -116,7 +116,7 @@ function describeOpenError(error: unknown): string {
     case 'EPERM':
       return 'lecture interdite : vérifiez les droits du fichier';
     case 'EISDIR':
-      return "c'est un dossier, pas un fichier";
+      return "c’est un dossier, pas un fichier";
     default:
       // EMFILE, EIO…: the same French reason and advice as every other system error.
       return code ? describeSystemError(code, 'ce fichier', 'lire') : `lecture impossible (${String(error)})`;
@@ -169,7 +169,7 @@ export function readInputBytes(file: string, maxBytes: number): Buffer {
   }
   try {
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw new ReadProblem(file, "c'est un dossier, pas un fichier");
+    if (stat.isDirectory()) throw new ReadProblem(file, "c’est un dossier, pas un fichier");
     if (stat.isFile() && stat.size > maxBytes) throw tooBig(file, stat.size, '', maxBytes);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -222,14 +222,14 @@ export async function readBodyFile(spec: string, cwd: string, stdin: NodeJS.Read
     bytes = spec === '-' ? await readStreamBytes(stdin, MAX_FILE_BYTES, '-') : readInputBytes(path.resolve(cwd, spec), MAX_FILE_BYTES);
   } catch (error) {
     if (!(error instanceof ReadProblem)) throw error;
-    const reason = spec === '-' ? `l'entrée standard dépasse ${MAX_FILE_BYTES} octets (lecture arrêtée là)` : error.message;
+    const reason = spec === '-' ? `l’entrée standard dépasse ${MAX_FILE_BYTES} octets (lecture arrêtée là)` : error.message;
     throw refuse(`${reason}${/^fichier trop gros/.test(error.message) ? BODY_TOO_BIG_HINT : ''}`, error);
   }
   try {
     return decodeUtf8Strict(bytes, spec);
   } catch (error) {
     if (!(error instanceof ReadProblem)) throw error;
-    if (spec === '-') throw refuse("l'entrée standard n'est pas en UTF-8 : convertissez le texte en UTF-8", error);
+    if (spec === '-') throw refuse("l’entrée standard n’est pas en UTF-8 : convertissez le texte en UTF-8", error);
     throw new NewsError(`--body-file ${error.describe(spec)} ; aucun billet écrit`, 2, { code: 'INVALID_CONTENT', cause: error });
   }
 }

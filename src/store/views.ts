@@ -10,6 +10,7 @@ import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { nearestSlugs } from '../core/suggest.js';
 import { isValidSlug } from '../core/slug.js';
 import { formatIsoInstant } from '../core/dates.js';
+import { KeySet } from '../core/keyset.js';
 
 /*
  * What `news views import` remembers, `<content>/.news/views.json`:
@@ -97,24 +98,24 @@ export function saveViewsState(contentDir: string, state: ViewsState): void {
 }
 
 /** Visitor keys of the state, by day number (days since 1970-01-01). */
-export function decodeVisitors(state: ViewsState): Map<number, Set<number>> {
-  const days = new Map<number, Set<number>>();
+export function decodeVisitors(state: ViewsState): Map<number, KeySet> {
+  const days = new Map<number, KeySet>();
   for (const [name, base64] of Object.entries(state.visitors)) {
     const bytes = Buffer.from(base64, 'base64');
     const keys = new Float64Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 8));
-    days.set(Math.floor(Date.parse(`${name}T00:00:00Z`) / 86_400_000), new Set(keys));
+    days.set(Math.floor(Date.parse(`${name}T00:00:00Z`) / 86_400_000), KeySet.from(keys));
   }
   return days;
 }
 
 /** Back to the stored form, sorted (the same keys give the same bytes), old days dropped. */
-export function encodeVisitors(days: Map<number, Set<number>>): Record<string, string> {
+export function encodeVisitors(days: Map<number, KeySet>): Record<string, string> {
   const newest = Math.max(...days.keys());
   const out: Record<string, string> = {};
   for (const day of [...days.keys()].sort((a, b) => a - b)) {
     const keys = days.get(day)!;
     if (day < newest - VISITOR_DAYS_KEPT || keys.size === 0) continue;
-    const sorted = Float64Array.from(keys).sort();
+    const sorted = keys.sortedKeys();
     out[new Date(day * 86_400_000).toISOString().slice(0, 10)] = Buffer.from(sorted.buffer).toString('base64');
   }
   return out;

@@ -134,7 +134,7 @@ test('a reader that cannot write refuses with exit 2 naming the run, and changes
   expect(snapshotTree(dir)).toEqual(before);
   const apply = await runNews(['dedupe', '--dir', dir, '--apply']);
   expect(apply.code).toBe(0);
-  expect(apply.stderr).toContain(`l'exécution interrompue ${runId} a été terminée`);
+  expect(apply.stderr).toContain(`l’exécution interrompue ${runId} a été terminée`);
   expect(postsState(dir)).toEqual(expected);
 }, LONG);
 

@@ -24,7 +24,7 @@ describe('news dedupe (report)', () => {
     expect(report.repeated).toEqual([{ slug: 'double', paragraphs: 13, removed: 6 }]);
     expect(report.posts).toBe(6);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^news dedupe : 2 doublons en 1 groupe, 1 billet avec des blocs répétés ; rien n'a été modifié/);
+    expect(r.stderr).toMatch(/^news dedupe : 2 doublons en 1 groupe, 1 billet avec des blocs répétés ; rien n’a été modifié/);
     expect(snapshotTree(dir)).toEqual(before);
   });
 
@@ -88,7 +88,7 @@ describe('news dedupe (report)', () => {
     expect((await runNews(['dedupe', '--dir', dir, '--apply', '--check'])).stderr).toMatch(/--apply et --check ne vont pas ensemble/);
     const bad = await runNews(['dedupe', '--dir', dir, '--undo', 'hier']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--undo « hier » : identifiant d'exécution attendu/);
+    expect(bad.stderr).toMatch(/--undo « hier » : identifiant d’exécution attendu/);
     const unknown = await runNews(['dedupe', '--dir', dir, '--undo', '20200101-000000-abcdef']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/aucune exécution de ce nom/);
@@ -148,7 +148,7 @@ describe('news dedupe --apply', () => {
 
     const undo = await runNews(['dedupe', '--dir', dir, '--undo', runId]);
     expect(undo.code).toBe(0);
-    expect(undo.stderr).toMatch(/exécution .* annulée : 2 billets sortis de la corbeille, 2 billets remis en l'état/);
+    expect(undo.stderr).toMatch(/exécution .* annulée : 2 billets sortis de la corbeille, 2 billets remis en l’état/);
     expect(snapshotTree(dir)).toEqual(before);
     expect(fs.existsSync(path.join(dir, '.trash'))).toBe(false);
   });

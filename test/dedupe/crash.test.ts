@@ -72,7 +72,7 @@ test('killed after any step k, a rerun completes; no post is lost or doubled; --
     ageLock(dir);
     const rerun = await runNews(['dedupe', '--dir', dir, '--apply']);
     expect(rerun.code).toBe(0);
-    if (k < durableSteps) expect(rerun.stderr).toMatch(/l'exécution interrompue \d{8}-\d{6}-[0-9a-f]{6} a été terminée/);
+    if (k < durableSteps) expect(rerun.stderr).toMatch(/l’exécution interrompue \d{8}-\d{6}-[0-9a-f]{6} a été terminée/);
     else expect(rerun.stderr).toMatch(/rien à faire/);
     expect(postsState(dir)).toEqual(expected);
     expect(slugCounts(dir)).toEqual(slugCounts(reference));

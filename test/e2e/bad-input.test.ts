@@ -116,5 +116,5 @@ test('a named pipe (FIFO) posing as a post is refused at once, never waited on',
   const r = await runNews(['show', '--dir', odd, 'tube'], { timeoutMs: 10_000 });
   expect(r.signal).toBeNull();
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain("posts/tube.json : ce n'est pas un fichier ordinaire");
+  expect(r.stderr).toContain("posts/tube.json : ce n’est pas un fichier ordinaire");
 });

@@ -191,7 +191,7 @@ describe('every answer as a flag', () => {
       child.stdin.end(Buffer.from([0x45, 0x74, 0xe9, 0x0a]));
       const code = await new Promise((resolve) => child.on('close', resolve));
       expect(code).toBe(2);
-      expect(stderr).toContain("l'entrée standard n'est pas en UTF-8");
+      expect(stderr).toContain("l’entrée standard n’est pas en UTF-8");
       expect(snapshotTree(dir)).toEqual(before);
     });
   });

@@ -218,7 +218,7 @@ describe('help and usage errors, in French', () => {
     expect(main.code).toBe(0);
     expect(main.stderr).toBe('');
     expect(main.stdout).toMatch(/^Utilisation : news \[options\] <commande>/);
-    for (const word of ['Options :', 'Commandes :', 'affiche la version', "affiche l'aide", 'new', 'list', 'show', 'validate']) expect(main.stdout).toContain(word);
+    for (const word of ['Options :', 'Commandes :', 'affiche la version', "affiche l’aide", 'new', 'list', 'show', 'validate']) expect(main.stdout).toContain(word);
     for (const args of [['new', '--help'], ['list', '--help'], ['show', '-h'], ['help', 'validate']]) {
       const command = args[0] === 'help' ? args[1]! : args[0]!;
       const r = await runNews(args);
@@ -265,7 +265,7 @@ describe('the content folder', () => {
     const missing = await runNews([...args, '--dir', path.join(dir, 'nulle-part')]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toBe(`news : erreur : le dossier de contenu ${path.join(dir, 'nulle-part')} (--dir) n'existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/\n`);
+    expect(missing.stderr).toBe(`news : erreur : le dossier de contenu ${path.join(dir, 'nulle-part')} (--dir) n’existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/\n`);
     const file = await runNews(args, { env: { NEWS_DIR: path.join(dir, 'site.json') } });
     expect(file.code).toBe(2);
     expect(file.stderr).toContain(`${path.join(dir, 'site.json')} (NEWS_DIR) est un fichier, pas un dossier de contenu`);

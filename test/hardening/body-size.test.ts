@@ -71,7 +71,7 @@ describe('news new --body-file', () => {
       const r = await runWatched(['new', '--dir', dir, '--title', 'Zéro', '--body-file', '-'], zero);
       expect(r.signal).toBeNull();
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("--body-file - : l'entrée standard dépasse 1048576 octets");
+      expect(r.stderr).toContain("--body-file - : l’entrée standard dépasse 1048576 octets");
       expect(r.maxRssMb).toBeLessThan(200);
     } finally {
       fs.closeSync(zero);
@@ -99,6 +99,22 @@ describe('news new --body-file', () => {
     expect(fs.statSync(path.join(dir, 'posts', file!)).size).toBeLessThanOrEqual(LIMIT);
     expect((await runNews(['validate', '--dir', dir])).code).toBe(0);
     expect((await runNews(['export', 'json', '--dir', dir])).code).toBe(0);
+  });
+});
+
+describe('news edit --body-file (the same reader, the same limit)', () => {
+  test('/dev/zero and a text whose written file would pass 1 MiB: exit 2, the post unchanged', async () => {
+    const dir = tempContent({ billet: makePost('billet') });
+    const before = fs.readFileSync(path.join(dir, 'posts', 'billet.json'), 'utf8');
+    const zero = await runWatched(['edit', 'billet', '--dir', dir, '--body-file', '/dev/zero'], 'pipe');
+    expect(zero.code).toBe(2);
+    expect(zero.maxRssMb).toBeLessThan(200);
+    const quotes = path.join(work, 'edit-quotes.md');
+    fs.writeFileSync(quotes, '"'.repeat(600_000));
+    const r = await runNews(['edit', 'billet', '--dir', dir, '--body-file', quotes]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/le fichier du billet ferait \d+ octets, au plus 1048576/);
+    expect(fs.readFileSync(path.join(dir, 'posts', 'billet.json'), 'utf8')).toBe(before);
   });
 });
 

@@ -36,7 +36,7 @@ describe('French dates of the old site', () => {
   });
 
   test('near misses say what is wrong; other lines are not dates', () => {
-    expect(parseDateLineFr('le 31 février 2013')).toEqual({ ok: false, reason: expect.stringContaining("ce jour n'existe pas") });
+    expect(parseDateLineFr('le 31 février 2013')).toEqual({ ok: false, reason: expect.stringContaining("ce jour n’existe pas") });
     expect(parseDateLineFr('le 29 octobr 2013')).toEqual({ ok: false, reason: expect.stringContaining('mois « octobr » inconnu') });
     expect(parseDateLineFr('le 2er mai 2013')).toEqual({ ok: false, reason: expect.stringContaining('jour « 2er »') });
     expect(parseDateLineFr('Le miroir brisé des réseaux sociaux')).toBeUndefined();

@@ -117,3 +117,11 @@ test('rm while dedupe --apply runs: both journals consistent, nothing lost, rest
   expect(fs.readdirSync(path.join(dir, 'posts')).sort()).toEqual(all.map((s) => `${s}.json`));
   expect(runs(dir)).toEqual([]);
 });
+
+test('news delete is news rm (what staff coming from WP-CLI or gh type)', async () => {
+  const dir = tempContent({ a: makePost('a') });
+  const r = await runNews(['delete', 'a', '--dir', dir]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('billet mis à la corbeille');
+  expect(fs.existsSync(path.join(dir, 'posts', 'a.json'))).toBe(false);
+});

@@ -66,7 +66,7 @@ test('the script is valid bash and registers a completion for news', () => {
 test('commands: every command of the program, by prefix', () => {
   const all = complete(['news', '']);
   for (const name of ['new', 'list', 'show', 'validate', 'import', 'dedupe', 'export', 'completion', 'help']) expect(all).toContain(name);
-  expect(complete(['news', 'de'])).toEqual(['dedupe']);
+  expect(complete(['news', 'de'])).toEqual(['dedupe', 'delete']); // delete: the alias of rm
   // After a global option and its value, still the commands.
   expect(complete(['news', '--dir', content, 'li'])).toEqual(['list']);
 });

@@ -81,6 +81,12 @@ test('the tarball installs globally into a prefix, and news works from another f
   expect(list.code).toBe(0);
   expect(list.stdout).toMatch(/le 29 octobre 2013\s+Le miroir brisé des réseaux sociaux\s+lu 787 fois\s+le-miroir-brise-des-reseaux-sociaux/);
 
+  // The default theme ships with the package: the site is made from another folder.
+  const exported = run(news, ['export', 'html', '--dir', content, '--out', path.join(work, 'site')], { cwd: elsewhere });
+  expect(exported.stderr).toContain('Site exporté');
+  expect(exported.code).toBe(0);
+  expect(fs.readFileSync(path.join(work, 'site', 'index.html'), 'utf8')).toContain('Le miroir brisé des réseaux sociaux');
+
   // Without --dir, the folder's own ./content is looked for, not the package's.
   const none = run(news, ['list'], { cwd: elsewhere });
   expect(none.code).toBe(2);

@@ -110,7 +110,7 @@ describe('the content folder', () => {
     expect(resolveContentDir(undefined, { NEWS_DIR: '' }, dir)).toBe(path.join(dir, 'content'));
     fs.rmdirSync(path.join(dir, 'content'));
     expect(() => resolveContentDir(undefined, {}, dir)).toThrow(new NewsError(
-      `le dossier de contenu ${path.join(dir, 'content')} (dossier par défaut ./content) n'existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
+      `le dossier de contenu ${path.join(dir, 'content')} (dossier par défaut ./content) n’existe pas : indiquez un dossier existant avec --dir <chemin> ou NEWS_DIR, ou créez-le avec un sous-dossier posts/`,
     ));
     expect(() => resolveContentDir('site.json', {}, dir)).toThrow(/est un fichier, pas un dossier de contenu/);
   });
@@ -184,7 +184,7 @@ describe('the lock', () => {
   test('NEWS_LOCK_TIMEOUT', () => {
     expect(lockTimeoutFromEnv({})).toBe(30_000);
     expect(lockTimeoutFromEnv({ NEWS_LOCK_TIMEOUT: '500' })).toBe(500);
-    expect(() => lockTimeoutFromEnv({ NEWS_LOCK_TIMEOUT: 'beaucoup' })).toThrow('NEWS_LOCK_TIMEOUT="beaucoup" n\'est pas un nombre de millisecondes');
+    expect(() => lockTimeoutFromEnv({ NEWS_LOCK_TIMEOUT: 'beaucoup' })).toThrow('NEWS_LOCK_TIMEOUT="beaucoup" n’est pas un nombre de millisecondes');
   });
 });
 

@@ -19,14 +19,14 @@ beforeAll(async () => {
 test.each([
   [['lsit'], 'commande inconnue « lsit » (vouliez-vous dire list ?)'],
   [['show'], 'argument obligatoire manquant : <slug>'],
-  [['show', 'a', 'b'], "trop d'arguments pour « show » : 1 attendu(s), 2 reçu(s)"],
-  [['list', '--limit'], "l'option -n, --limit <n> attend une valeur"],
+  [['show', 'a', 'b'], "trop d’arguments pour « show » : 1 attendu(s), 2 reçu(s)"],
+  [['list', '--limit'], "l’option -n, --limit <n> attend une valeur"],
   [['list', '--sort', 'auteur'], "--sort attend l’une des valeurs date, views, title, vues, titre (reçu « auteur »)"],
   [['list', '--limit', '0'], '--limit attend un entier ≥ 1 (reçu « 0 »)'],
   [['list', '--limit', 'dix'], '--limit attend un entier ≥ 1 (reçu « dix »)'],
   [['list', '--since', '2014-02-30'], '--since attend une date AAAA-MM-JJ (ex. 2013-10-29), reçu « 2014-02-30 »'],
   [['list', '--until', 'hier'], '--until attend une date AAAA-MM-JJ (ex. 2013-10-29), reçu « hier »'],
-  [['new', '--tag'], "l'option --tag <étiquette> attend une valeur"],
+  [['new', '--tag'], "l’option --tag <étiquette> attend une valeur"],
   [['validate', '--jsonn'], 'option inconnue « --jsonn » (vouliez-vous dire --json ?)'],
 ])('news %j', async (args, message) => {
   const ctx = testContext();

@@ -78,7 +78,7 @@ describe('news views import', () => {
     expect(json.stderr).toMatch(/^news : erreur : app\.json n’est pas un journal d’accès \(il ressemble à du JSON\) : attendu un journal au format combined ou common/);
     const format = await runNews(['views', 'import', 'access.log', '--format', 'w3c', '--dir', dir], { cwd: logs });
     expect(format.code).toBe(2);
-    expect(format.stderr).toMatch(/--format attend l'une des valeurs combined, common/);
+    expect(format.stderr).toMatch(/--format attend l[’']une des valeurs combined, common \(reçu « w3c »\)\. Voir news views import --help\./);
     const none = await runNews(['views', 'import', '--dir', dir], { cwd: logs });
     expect(none.code).toBe(2);
     expect(snapshotTree(dir)).toEqual(before);

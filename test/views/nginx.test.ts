@@ -35,7 +35,7 @@ beforeAll(async () => {
   content = viewsContent();
   prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'news-nginx-'));
   const site = path.join(prefix, 'site');
-  const exported = await runNews(['export', 'html', '--out', path.join(site, 'actualites'), '--dir', content]);
+  const exported = await runNews(['export', 'html', '--out', path.join(site, 'actualites'), '--dir', content], { timeoutMs: 120_000 });
   expect(exported.code).toBe(0);
   const port = await freePort();
   for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'logs']) fs.mkdirSync(path.join(prefix, d));
@@ -70,7 +70,7 @@ http {
   for (let i = 0; ; i++) {
     const probe = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `${base}/actualites/`], { encoding: 'utf8' });
     if (probe.stdout === '200') break;
-    if (i > 100 || nginx.exitCode !== null) throw new Error(`nginx n’a pas démarré : ${stderr}`);
+    if (i > 300 || nginx.exitCode !== null) throw new Error(`nginx n’a pas démarré : ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   // The probe is in the log too: start from an empty one.
@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 function curl(url: string, ...args: string[]): string {
-  const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args, `${base}${url}`], { encoding: 'utf8' });
+  const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '60', ...args, `${base}${url}`], { encoding: 'utf8' });
   return r.stdout;
 }
 
@@ -111,7 +111,7 @@ test('the counters move by the reads nginx logged, robots and other requests lef
 
   const log = path.join(prefix, 'logs', 'access.log');
   expect(fs.readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(15);
-  const r = await runNews(['views', 'import', log, '--json', '--dir', content]);
+  const r = await runNews(['views', 'import', log, '--json', '--dir', content], { timeoutMs: 120_000 });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout);
@@ -126,7 +126,7 @@ test('the counters move by the reads nginx logged, robots and other requests lef
 
   // The next hour: more reads, the log has grown; only the new lines count.
   expect(curl('/actualites/formation-excel/', '-A', FIREFOX)).toBe('200');
-  const again = await runNews(['views', 'import', log, '--json', '--dir', content]);
+  const again = await runNews(['views', 'import', log, '--json', '--dir', content], { timeoutMs: 120_000 });
   expect(JSON.parse(again.stdout)).toMatchObject({ added: 1, skipped: { alreadyCounted: 15 } });
   expect(views(content)).toEqual({ 'formation-excel': 1, 'le-miroir-brise': 788, 'portes-ouvertes': 13 });
 });
