@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { HtmlValidate } from 'html-validate';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { makePost, ROOT, snapshotTree, tempContent } from '../helpers/cli.js';
-import { exportWith, feedparser, FIXTURE_SITE, listFiles, tempDir, xmllint } from './helpers.js';
+import { exportWith, feedparser, FIXTURE_SITE, listFiles, serve, tempDir, xmllint } from './helpers.js';
 
 const BASE = 'https://www.example.org/actualites/';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -27,32 +25,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms} ms`)), ms);
     }),
   ]);
-}
-
-/** Serves a folder on 127.0.0.1 like a static host: a folder URL serves its index.html. */
-function serve(root: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.xml': 'application/xml', '.json': 'application/json' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    let file = path.join(root, decodeURIComponent(url.pathname));
-    if (!file.startsWith(root)) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) });
-    });
-  });
 }
 
 let browser: Browser;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makePost } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
+import { seededRandom } from '../fixtures/dedupe/corpus.js';
 import { exportWith, listFiles, tempDir } from './helpers.js';
 
 /**
@@ -17,28 +18,10 @@ jest.setTimeout(600_000);
 const work = tempDir('news-incremental-');
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed by its seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-
 const WORDS = ['réseaux', 'sociaux', 'formation', 'été', 'numérique', 'C++', 'l’école', 'Ça', 'data', 'œuvre', 'IA', 'sécurité', 'loi', 'café'];
 const TAGS = ['réseaux sociaux', 'Réseaux  sociaux', 'formation', 'C', 'C++', 'été', 'Ete', 'numérique', 'IA'];
 
-type Rng = ReturnType<typeof rng>;
+type Rng = ReturnType<typeof seededRandom>;
 
 function sentence(r: Rng, n: number): string {
   return Array.from({ length: n }, () => r.pick(WORDS)).join(' ');
@@ -209,7 +192,7 @@ async function randomRun(seed: number, steps: number, pauseMs: number): Promise<
   const dir = path.join(root, 'content');
   fs.mkdirSync(path.join(dir, 'posts'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'site.json'), JSON.stringify({ title: 'Actualités', baseUrl: 'https://exemple.fr/actualites/', timeZone: 'Europe/Paris' }));
-  const w: World = { dir, out: path.join(root, 'public'), r: rng(seed), now: new Date('2026-11-25T12:00:00Z'), counter: 0, log: [] };
+  const w: World = { dir, out: path.join(root, 'public'), r: seededRandom(seed), now: new Date('2026-11-25T12:00:00Z'), counter: 0, log: [] };
   for (let i = 0; i < 45; i++) step(w); // enough posts for numbered pages
   await exportTo(w, w.out);
   let files = 0;
