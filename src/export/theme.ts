@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Liquid, LiquidError, type Template } from 'liquidjs';
 import { NewsError } from '../core/errors.js';
+import { DEFAULT_THEME_DIR, listFolderFiles, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type ThemeFile } from './theme-files.js';
+
+export { DEFAULT_THEME_DIR, listFolderFiles, listStaticFiles, STATIC_DIR, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type StaticFile, type ThemeFile } from './theme-files.js';
 
 /**
  * The site's theme: Liquid templates (LiquidJS) and the files copied beside the pages
@@ -17,26 +18,11 @@ import { NewsError } from '../core/errors.js';
  * output is escaped unless a template writes `| raw`; an unknown filter is an error.
  */
 
-export const THEME_DIR = 'theme';
-export const STATIC_DIR = 'static';
-export const TEMPLATE_EXT = '.liquid';
 
-/** The package's own theme: `theme/` at the package root (two folders up from dist/export or src/export). */
-export const DEFAULT_THEME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', THEME_DIR);
 
 /** The templates a page is rendered from (their includes and layouts are found by name). */
 export const PAGE_TEMPLATES = ['index', 'post', 'tag', 'tags', 'alias', '404'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
-
-export interface ThemeFile {
-  /** Relative to the theme folder, `/`-separated: `partials/header.liquid`, `style.css`. */
-  name: string;
-  /** Absolute path of the file in use. */
-  file: string;
-  /** True when it comes from `<content>/theme/`. */
-  overridden: boolean;
-  bytes: Buffer;
-}
 
 export interface Theme {
   /** A hash of every file in use (name and bytes): every page depends on it. */
@@ -47,44 +33,6 @@ export interface Theme {
   assets: ThemeFile[];
   /** Renders a page template with a plain data object; a template error is a NewsError naming file and line. */
   render(template: PageTemplate, data: object): string;
-}
-
-/** Every regular file below `dir` (hidden ones skipped); a symbolic link is refused: it could point outside. */
-export function listFolderFiles(dir: string, what: string): Array<{ name: string; file: string }> {
-  const out: Array<{ name: string; file: string }> = [];
-  const walk = (folder: string, prefix: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return;
-      throw new NewsError(`${what} : lecture impossible de ${folder} (${(error as Error).message})`, 2, { code: 'IO', cause: error });
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const file = path.join(folder, entry.name);
-      const name = prefix + entry.name;
-      if (entry.isSymbolicLink()) {
-        throw new NewsError(`${file} est un lien symbolique : ${what} n’accepte que des fichiers et dossiers ordinaires (remplacez le lien par une copie du fichier)`, 2, { code: 'INVALID_CONTENT' });
-      }
-      if (entry.isDirectory()) walk(file, `${name}/`);
-      else if (entry.isFile()) out.push({ name, file });
-    }
-  };
-  walk(dir, '');
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** The theme files in use: the default ones, each replaced by `<content>/theme/<same name>` when there is one. */
-export function themeFiles(contentDir: string | undefined): ThemeFile[] {
-  const byName = new Map<string, ThemeFile>();
-  for (const { name, file } of listFolderFiles(DEFAULT_THEME_DIR, 'le thème par défaut')) byName.set(name, { name, file, overridden: false, bytes: fs.readFileSync(file) });
-  if (contentDir !== undefined) {
-    for (const { name, file } of listFolderFiles(path.join(contentDir, THEME_DIR), 'le thème du site')) {
-      byName.set(name, { name, file, overridden: true, bytes: fs.readFileSync(file) });
-    }
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 const FRENCH_REASONS: Array<[RegExp, (...m: string[]) => string]> = [
@@ -127,11 +75,7 @@ export function loadTheme(contentDir: string | undefined): Theme {
   const files = themeFiles(contentDir);
   const byName = new Map(files.map((f) => [f.name, f]));
   const templates: Record<string, string> = {};
-  const hash = createHash('sha256');
-  for (const f of files) {
-    hash.update(`${f.name}\0${f.bytes.length}\0`).update(f.bytes);
-    if (f.name.endsWith(TEMPLATE_EXT)) templates[f.name] = f.bytes.toString('utf8');
-  }
+  for (const f of files) if (f.name.endsWith(TEMPLATE_EXT)) templates[f.name] = f.bytes.toString('utf8');
   const liquid = new Liquid({
     templates,
     extname: TEMPLATE_EXT,
@@ -156,7 +100,7 @@ export function loadTheme(contentDir: string | undefined): Theme {
     if (!parsed.has(page + TEMPLATE_EXT)) throw new NewsError(`le thème n’a pas de modèle ${page}${TEMPLATE_EXT} (${DEFAULT_THEME_DIR} est incomplet : réinstallez news)`, 2, { code: 'INVALID_CONTENT' });
   }
   return {
-    hash: hash.digest('hex'),
+    hash: themeHashOf(files),
     files,
     assets: files.filter((f) => !f.name.endsWith(TEMPLATE_EXT)),
     render(template, data) {
@@ -168,25 +112,6 @@ export function loadTheme(contentDir: string | undefined): Theme {
       }
     },
   };
-}
-
-/** A file of `<content>/static/`, copied as it is to the same place in the site. */
-export interface StaticFile {
-  /** Relative to `static/`, `/`-separated. */
-  path: string;
-  /** Absolute path. */
-  file: string;
-  /** A hash of its bytes (a page of the plan depends on it). */
-  key: string;
-  read(): Uint8Array;
-}
-
-/** `<content>/static/`'s files, sorted by path (none when there is no such folder). */
-export function listStaticFiles(contentDir: string): StaticFile[] {
-  return listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }) => {
-    const bytes = fs.readFileSync(file);
-    return { path: name, file, key: createHash('sha256').update(bytes).digest('hex'), read: () => bytes };
-  });
 }
 
 let shipped: Theme | undefined;

@@ -228,11 +228,17 @@ export function writeSite(out: string, site: SitePlan, postsId: string, previous
     const result = writeFresh(out, site, postsId, posts);
     if (result !== undefined) return result;
   }
-  if (previous.trusted && previous.plan === site.key && isIntact(out, previous)) {
-    if (!samePostTable(previous.posts, posts)) saveRecord(out, site.key, postsId, posts, previous.files, previous.dirs);
-    return { files: previous.files.paths.length, written: 0, removed: 0 };
-  }
-  return updateSite(out, site, postsId, previous, posts);
+  return siteUnchanged(out, site.key, postsId, previous, posts) ?? updateSite(out, site, postsId, previous, posts);
+}
+
+/**
+ * When the plan's key is the last export's and every file it wrote is still as it was written,
+ * the site is up to date: the counts (nothing written); otherwise undefined (writeSite must run).
+ */
+export function siteUnchanged(out: string, key: string, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult | undefined {
+  if (!previous.trusted || previous.plan !== key || !isIntact(out, previous)) return undefined;
+  if (!samePostTable(previous.posts, posts)) saveRecord(out, key, postsId, posts, previous.files, previous.dirs);
+  return { files: previous.files.paths.length, written: 0, removed: 0 };
 }
 
 /** Whether every file and watched folder the record lists is as it was written (settled, same identity). */
