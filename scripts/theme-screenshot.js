@@ -21,14 +21,14 @@ const news = (...args) => {
 };
 news('theme', 'init', '--dir', content);
 const theme = path.join(content, 'theme');
-fs.writeFileSync(path.join(theme, 'partials', 'header.liquid'), `<header class="site-header org-header">
-<p class="org-bar"><img src="{{ page.root }}images/logo.svg" alt="" width="28" height="28"> <a href="https://exemple.fr/">Organisme de formation Exemple</a>
+fs.writeFileSync(path.join(theme, 'partials', 'header.hbs'), `<header class="site-header org-header">
+<p class="org-bar"><img src="{{page.root}}images/logo.svg" alt="" width="28" height="28"> <a href="https://exemple.fr/">Organisme de formation Exemple</a>
 <span class="org-menu"><a href="https://exemple.fr/formations/">Formations</a> <a href="https://exemple.fr/contact/">Contact</a></span></p>
-{%- if page.kind == "home" %}
-<h1 class="site-title"><a href="{{ page.home }}">{{ site.title }}</a></h1>
-{%- else %}
-<p class="site-title"><a href="{{ page.home }}">{{ site.title }}</a></p>
-{%- endif %}
+{{#if (eq page.kind "home")}}
+<h1 class="site-title"><a href="{{page.home}}">{{site.title}}</a></h1>
+{{else}}
+<p class="site-title"><a href="{{page.home}}">{{site.title}}</a></p>
+{{/if}}
 </header>
 `);
 fs.appendFileSync(path.join(theme, 'style.css'), `

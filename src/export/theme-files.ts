@@ -11,7 +11,7 @@ import { NewsError } from '../core/errors.js';
 
 export const THEME_DIR = 'theme';
 export const STATIC_DIR = 'static';
-export const TEMPLATE_EXT = '.liquid';
+export const TEMPLATE_EXT = '.hbs';
 
 /** The package's own theme: `theme/` at the package root (two folders up from dist/export or src/export). */
 export const DEFAULT_THEME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', THEME_DIR);

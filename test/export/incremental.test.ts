@@ -133,7 +133,7 @@ function step(w: World): void {
     case 'theme': {
       // An override of the default theme (news theme init copies these): the stylesheet or a partial.
       const folder = path.join(w.dir, 'theme');
-      const name = r.pick(['style.css', 'partials/footer.liquid']);
+      const name = r.pick(['style.css', 'partials/footer.hbs']);
       const file = path.join(folder, name);
       if (r.chance(0.3)) fs.rmSync(file, { force: true });
       else {

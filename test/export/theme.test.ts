@@ -66,8 +66,8 @@ let content: string;
 let themed: string;
 const site = path.join(work, 'site');
 const custom = path.join(work, 'custom');
-const HEADER = '<header class="site-header org-header">\n{% if page.kind == "home" %}<h1 class="site-title">{% else %}<p class="site-title">{% endif %}'
-  + '<a href="{{ page.home }}">Organisme de formation — {{ site.title }}</a>{% if page.kind == "home" %}</h1>{% else %}</p>{% endif %}\n'
+const HEADER = '<header class="site-header org-header">\n{{#if (eq page.kind "home")}}<h1 class="site-title">{{else}}<p class="site-title">{{/if}}'
+  + '<a href="{{page.home}}">Organisme de formation — {{site.title}}</a>{{#if (eq page.kind "home")}}</h1>{{else}}</p>{{/if}}\n'
   + '<nav aria-label="Menu de l’organisme"><a href="https://exemple.fr/">Accueil de l’organisme</a></nav>\n</header>\n';
 
 beforeAll(async () => {
@@ -81,7 +81,7 @@ beforeAll(async () => {
   contentDirs.push(content, themed);
   const init = await runNews(['theme', 'init', '--dir', themed]);
   expect(init.code).toBe(0);
-  fs.writeFileSync(path.join(themed, 'theme', 'partials', 'header.liquid'), HEADER);
+  fs.writeFileSync(path.join(themed, 'theme', 'partials', 'header.hbs'), HEADER);
   fs.appendFileSync(path.join(themed, 'theme', 'style.css'), '.org-header { border-top: 4px solid #0b57d0; }\n');
   fs.mkdirSync(path.join(themed, 'static', 'images'), { recursive: true });
   fs.writeFileSync(path.join(themed, 'static', 'images', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
@@ -204,11 +204,15 @@ test('the output is byte-identical run to run (default and overridden theme)', a
 
 describe('broken theme: exit 2 naming the file and line, --out untouched', () => {
   const cases: Array<[string, string, string, RegExp]> = [
-    ['syntax error', 'partials/footer.liquid', '<footer>\n\n{% if page.root %}\n</footer>\n', /partials\/footer\.liquid, ligne 3 : balise \{% if page\.root %\} jamais fermée/],
-    ['unknown filter', 'post.liquid', '{% layout "layouts/base" %}\n{% block content %}\n{{ entry.title | majuscules }}\n{% endblock %}\n', /post\.liquid, ligne 3 : filtre inconnu « majuscules »/],
-    ['missing include', 'partials/header.liquid', '<header>\n{% include "partials/menu" %}\n</header>\n', /partials\/header\.liquid, ligne 2 : modèle inclus introuvable « partials\/menu »/],
-    ['include outside the theme', 'partials/header.liquid', '<header>\n{% include "../../site.json" %}\n</header>\n', /partials\/header\.liquid, ligne 2 : modèle inclus introuvable « \.\.\/\.\.\/site\.json »/],
-    ['unknown variable', 'partials/header.liquid', '<header>\n{{ page.menu }}\n</header>\n', /partials\/header\.liquid, ligne 2 : variable inconnue « page\.menu »/],
+    ['syntax error', 'partials/footer.hbs', '<footer>\n\n{{#if page.root}}\n{{/each}}\n</footer>\n', /partials\/footer\.hbs, ligne 3 : le bloc « if » ouvert à cette ligne est fermé par \{\{\/each\}\}/],
+    ['unclosed block', 'partials/footer.hbs', '<footer>\n{{#if page.root}}\n</footer>\n', /partials\/footer\.hbs, ligne \d : fin du fichier dans un bloc ouvert/],
+    ['unknown helper', 'post.hbs', '{{#> layouts/base}}\n<h1>\n{{majuscules entry.title}}</h1>\n{{/layouts/base}}\n', /post\.hbs, ligne 3 : assistant inconnu « majuscules »/],
+    ['missing partial', 'partials/header.hbs', '<header>\n{{> partials/menu}}\n</header>\n', /partials\/header\.hbs, ligne 2 : modèle inclus introuvable « partials\/menu »/],
+    ['partial outside the theme', 'partials/header.hbs', '<header>\n{{> ../../site.json}}\n</header>\n', /partials\/header\.hbs, ligne 2 : modèle inclus introuvable « \.\.\/\.\.\/site\.json »/],
+    ['computed partial name', 'partials/header.hbs', '<header>\n{{> (lookup page "kind")}}\n</header>\n', /partials\/header\.hbs, ligne 2 : un nom de modèle inclus ne peut pas être calculé/],
+    ['unknown variable in a partial', 'partials/header.hbs', '<header>\n{{page.menu}}\n</header>\n', /partials\/header\.hbs, ligne 2 : variable inconnue « page\.menu »/],
+    ['unknown variable in a page inside its layout', 'tag.hbs', '{{#> layouts/base}}\n<h1>{{tag.name}}</h1>\n<p>{{tag.color}}</p>\n{{/layouts/base}}\n', /tag\.hbs, ligne 3 : variable inconnue « tag\.color »/],
+    ['a template of the old Liquid theme', 'partials/header.liquid', '<header>{{ site.title }}</header>\n', /header\.liquid est un modèle Liquid : les modèles du thème sont des fichiers Handlebars \(\.hbs\)/],
   ];
   test.each(cases)('%s', async (_what, name, source, message) => {
     const dir = tempContent({ a: makePost('a', { tags: ['x'], aliases: ['b'] }) });
@@ -244,8 +248,8 @@ test('news theme init keeps files already there and says so (--json)', async () 
   expect(r.code).toBe(0);
   const result = JSON.parse(r.stdout);
   expect(result.copied).toEqual([]);
-  expect(result.kept).toEqual(expect.arrayContaining(['partials/header.liquid', 'style.css', 'post.liquid', 'layouts/base.liquid']));
-  expect(fs.readFileSync(path.join(themed, 'theme', 'partials', 'header.liquid'), 'utf8')).toBe(HEADER);
+  expect(result.kept).toEqual(expect.arrayContaining(['partials/header.hbs', 'style.css', 'post.hbs', 'layouts/base.hbs']));
+  expect(fs.readFileSync(path.join(themed, 'theme', 'partials', 'header.hbs'), 'utf8')).toBe(HEADER);
 });
 
 /** One page of each type. */
