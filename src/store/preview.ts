@@ -70,10 +70,20 @@ export class PreviewSite {
    * that breaks only on some data) throws its NewsError, and is tried again next time.
    */
   bytesOf(path: string): Buffer | undefined {
-    const file = this.files.get(path);
+    let file = this.files.get(path);
     if (file === undefined) return undefined;
     if (file.bytes === undefined) {
-      file.bytes = file.render!();
+      try {
+        file.bytes = file.render!();
+      } catch {
+        // A post file changed that the last rebuild did not look at (it reads a post only when
+        // its page is made, and checks it is the one planned): look at everything, then retry.
+        this.rebuild();
+        file = this.files.get(path);
+        if (file === undefined) return undefined;
+        if (this.error !== undefined) throw new NewsError(this.error);
+        file.bytes ??= file.render!();
+      }
       file.render = undefined;
     }
     return file.bytes;
