@@ -168,6 +168,8 @@ class PostEntry implements Entry {
   private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
   private leadText: string | undefined = undefined;
+  private viewsText: string | undefined = undefined;
+  private updatedAt: Date | undefined = undefined;
 
   constructor(
     private readonly source: PostSource,
@@ -214,13 +216,18 @@ class PostEntry implements Entry {
     return shownOptional(this.post.author) ?? this.siteAuthor;
   }
 
+  /** From the listing (the same file as the post, by its key): a list page never reads the post for it. */
   get viewsFr(): string {
-    return formatViewsBracketedFr(this.post.views);
+    return (this.viewsText ??= formatViewsBracketedFr(this.source.listing.views));
   }
 
+  /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
-    const updatedAt = this.post.updatedAt === undefined ? undefined : parsePostDate(this.post.updatedAt);
-    return updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    if (this.updatedAt === undefined) {
+      const updatedAt = this.post.updatedAt === undefined ? undefined : parsePostDate(this.post.updatedAt);
+      this.updatedAt = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    }
+    return this.updatedAt;
   }
 
   body(): RenderedBody {
