@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
-import { DEFAULT_FEED_LIMIT } from '../export/model.js';
+import { DEFAULT_FEED_LIMIT } from '../export/plan-key.js';
 import { resolveContentDir } from '../store/content.js';
 import { EXPORT_FORMATS, exportContent, FEED_NAMES, type ExportFormat } from '../store/export.js';
 import { EXPORT_MARKER } from '../store/site-output.js';

@@ -25,6 +25,8 @@ const EVENTS_PATH = '/__news/reload';
 const RELOAD_SCRIPT = `<script>(() => { const events = new EventSource('${EVENTS_PATH}'); events.onmessage = () => location.reload(); })();</script>\n`;
 /** Changes closer than this are one rebuild (an editor writes a file in several steps). */
 const SETTLE_MS = 40;
+/** After a rebuild of what the watcher named, everything is looked at again this much later. */
+const CHECK_MS = 1000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -142,17 +144,30 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
       send(500, 'text/html; charset=utf-8', withReload(errorPage(site.error)));
       return;
     }
-    const file = site.files.get(resolved.file);
-    if (file !== undefined) {
-      send(200, type, type.startsWith('text/html') ? withReload(file.bytes) : file.bytes);
+    let bytes: Buffer | undefined;
+    try {
+      bytes = site.bytesOf(resolved.file);
+    } catch (error) {
+      const message = error instanceof NewsError ? error.message : `erreur inattendue : ${(error as Error)?.message ?? String(error)}`;
+      ctx.stderr.write(`Erreur : ${message}\n`);
+      send(500, 'text/html; charset=utf-8', withReload(errorPage(message)));
       return;
     }
-    if (site.files.has(`${resolved.file}/index.html`)) {
+    if (bytes !== undefined) {
+      send(200, type, type.startsWith('text/html') ? withReload(bytes) : bytes);
+      return;
+    }
+    if (site.has(`${resolved.file}/index.html`)) {
       send(301, 'text/plain; charset=utf-8', Buffer.from('Déplacé\n'), { Location: `${url.split(/[?#]/, 1)[0]}/` });
       return;
     }
-    const notFound = site.files.get('404.html');
-    send(404, 'text/html; charset=utf-8', withReload(notFound?.bytes ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.')));
+    let notFound: Buffer | undefined;
+    try {
+      notFound = site.bytesOf('404.html');
+    } catch {
+      notFound = undefined; // its error shows on its own page; here, the plain one
+    }
+    send(404, 'text/html; charset=utf-8', withReload(notFound ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.')));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -170,20 +185,32 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
 
   site = new PreviewSite(contentDir, url, () => ctx.now());
   const first = site.rebuild();
-  ctx.stderr.write(`Aperçu sur ${url} (${site.files.size} fichier(s) construits en ${Math.round(first.ms)} ms) ; Ctrl-C pour arrêter.\n`);
+  ctx.stderr.write(`Aperçu sur ${url} (${site.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
   if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
 
   let timer: NodeJS.Timeout | undefined;
   /** What the watcher reported since the last rebuild; undefined when it could not say. */
   let pending: Set<string> | undefined = new Set();
+  let checkTimer: NodeJS.Timeout | undefined;
   const rebuild = () => {
     timer = undefined;
     const changed = pending;
     pending = new Set();
+    if (checkTimer !== undefined) clearTimeout(checkTimer);
+    checkTimer = undefined;
     const result = site!.rebuild(changed);
+    // Only what the watcher named was looked at: a moment later everything is, in case it missed a file.
+    if (changed !== undefined) {
+      checkTimer = setTimeout(() => {
+        checkTimer = undefined;
+        if (timer !== undefined) clearTimeout(timer);
+        pending = undefined;
+        rebuild();
+      }, CHECK_MS);
+    }
     if (!result.changed) return;
     if (site!.error !== undefined) ctx.stderr.write(`Erreur : ${site!.error}\n`);
-    else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) refait(s)).\n`);
+    else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) à refaire, chacun à la première demande).\n`);
     for (const client of clients) client.write('data: reload\n\n');
   };
   let watcher: fs.FSWatcher;
@@ -212,6 +239,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     opts.onListening?.(url);
   });
   if (timer !== undefined) clearTimeout(timer);
+  if (checkTimer !== undefined) clearTimeout(checkTimer);
   watcher.close();
   for (const client of clients) client.end();
   server.closeAllConnections();

@@ -5,9 +5,8 @@ import { atomDocument } from './atom.js';
 import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
-import { buildModel, siteModelFields, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
-import { createHash } from 'node:crypto';
-import { packageVersion } from '../version.js';
+import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
+import { planKeyOf, siteKeyOf } from './plan-key.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
@@ -56,8 +55,6 @@ export interface HtmlPlanOptions extends ExportOptions {
   inputsKey?: string;
 }
 
-/** Bumped when the plan's keys change meaning. */
-const PLAN_FORMAT = 2;
 
 export const POSTS_PER_PAGE = 20;
 export const NOT_FOUND_PAGE = '404.html';
@@ -461,10 +458,18 @@ function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ p
   }
 }
 
-/** What a list of entries shows, for keys: each entry's content and the tag links it shows. */
-function entriesKey(entries: readonly Entry[]): string {
+/**
+ * What a list of entries shows, for keys: each entry's content and the tag links it shows, as
+ * a digest made once per entry (`ids`): an entry is in a dozen lists, and the sitemap's list
+ * holds every post.
+ */
+function entriesKey(entries: readonly Entry[], ids: Map<Entry, string>): string {
   let key = '';
-  for (const e of entries) key += `${e.slug}\u0001${e.key}\u0001${tagRefsKey(e.tags)}\u0002`;
+  for (const e of entries) {
+    let id = ids.get(e);
+    if (id === undefined) ids.set(e, (id = digest(e.slug, e.key, tagRefsKey(e.tags))));
+    key += id;
+  }
   return key;
 }
 
@@ -475,28 +480,15 @@ function tagRefsKey(tags: readonly TagRef[]): string {
 }
 
 function neighbourKey(entry: Entry | undefined): string {
-  return entry === undefined ? '' : `${entry.slug}\u0001${entry.title}`;
-}
-
-/** What every file is made from besides the posts it shows. */
-function siteKeyOf(model: Pick<ExportModel, 'title' | 'description' | 'language' | 'author' | 'timeZone' | 'baseUrl'>, theme: Theme, options: HtmlPlanOptions): string {
-  return digest(String(PLAN_FORMAT), packageVersion(), process.versions.tz ?? process.versions.icu ?? '',
-    JSON.stringify([model.title, model.description, model.language, model.author ?? null, model.timeZone, model.baseUrl, options.publisher ?? null]),
-    theme.hash, options.inputsKey ?? '');
+  return entry === undefined ? '' : `${entry.slug}\u0001${entry.titleKey}`;
 }
 
 /**
- * A key of the whole plan: equal keys give equal plans (the same paths, keys and bytes), so an
- * export whose plan key is the last one's has only to check that the files are still there,
- * without building the plan. The posts as planHtmlSite takes them (chosen, in order).
+ * A key of the whole plan (plan-key.ts): equal keys give equal plans (the same paths, keys and
+ * bytes). The posts as planHtmlSite takes them (chosen, in order).
  */
 export function htmlPlanKey(site: SiteSettings, posts: readonly PostSource[], options: HtmlPlanOptions): string {
-  const hash = createHash('sha1');
-  hash.update(siteKeyOf(siteModelFields(site, options.baseUrl), options.theme ?? defaultTheme(), options));
-  for (const f of options.staticFiles ?? []) hash.update(`\u0000${f.path}\u0001${f.key}`);
-  hash.update('\u0002');
-  for (const p of posts) hash.update(`\u0000${p.listing.slug}\u0001${p.key}`);
-  return hash.digest('base64url');
+  return planKeyOf(site, posts, { ...options, themeHash: (options.theme ?? defaultTheme()).hash });
 }
 
 /**
@@ -511,8 +503,9 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
   const builder = new SiteBuilder(model, opts);
   const statics = options.staticFiles ?? [];
-  const siteKey = siteKeyOf(model, theme, options);
+  const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];
+  const listIds = new Map<Entry, string>();
   const plan = (path: string, parts: readonly string[], render: () => string | Uint8Array, template?: PageTemplate) => {
     files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });
   };
@@ -524,7 +517,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     const entry = entries[i]!;
     const newer = entries[i - 1];
     const older = entries[i + 1];
-    plan(`${entry.slug}/index.html`, [entry.key, tagRefsKey(entry.tags), neighbourKey(newer), neighbourKey(older)], () => {
+    plan(`${entry.slug}/index.html`, [entriesKey([entry], listIds), neighbourKey(newer), neighbourKey(older)], () => {
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;
@@ -533,7 +526,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
   const homeSlots = listSlots(entries);
   for (const slot of homeSlots) {
-    plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
+    plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries, listIds)],
       () => builder.homePage(slot), 'index');
   }
   if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
@@ -543,13 +536,13 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     const tagKey = `${tag.name}\u0003${tag.slug}`;
     const total = tag.entries.length;
     for (const slot of slots) {
-      plan(`${pageDir(dir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries)],
+      plan(`${pageDir(dir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries, listIds)],
         () => builder.tagPage(tag, slot), 'tag');
     }
-    plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT))],
+    plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT), listIds)],
       () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
   }
-  const feedEntries = entriesKey(entries.slice(0, DEFAULT_FEED_LIMIT));
+  const feedEntries = entriesKey(entries.slice(0, DEFAULT_FEED_LIMIT), listIds);
   plan(FEED_FILES.rss, ['rss', feedEntries], () => rssDocument(feedView(model, 'rss', {})));
   plan(FEED_FILES.atom, ['atom', feedEntries], () => atomDocument(feedView(model, 'atom', {})));
   plan(FEED_FILES.json, ['json', feedEntries], () => jsonFeedDocument(feedView(model, 'json', {})));
@@ -558,7 +551,7 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   }
   plan(NOT_FOUND_PAGE, ['404'], () => builder.notFoundPage(), '404');
   // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
-  plan(SITEMAP_FILE, ['sitemap', entriesKey(entries), allTags], () => {
+  plan(SITEMAP_FILE, ['sitemap', entriesKey(entries, listIds), allTags], () => {
     const urls: SitemapUrl[] = [];
     const at = (date: Date | undefined) => (date ? builder.rfc3339(date) : undefined);
     for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });

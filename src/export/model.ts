@@ -7,6 +7,9 @@ import { frenchTypography as typeset, NNBSP } from '../core/typography.js';
 import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { cleanLine, cleanText } from './text.js';
+import { cleanOptional, DEFAULT_FEED_LIMIT, digest, shownOptional, siteModelFields, type SiteSettings } from './plan-key.js';
+
+export { DEFAULT_FEED_LIMIT, DEFAULT_SITE_TITLE, digest, siteModelFields, type SiteSettings } from './plan-key.js';
 
 /** What every renderer takes besides the site and the posts. */
 export interface ExportOptions {
@@ -18,17 +21,6 @@ export interface ExportOptions {
   tag?: string;
 }
 
-/** The settings a renderer reads (a subset of site.json); every field optional but the zone. */
-export interface SiteSettings {
-  title?: string;
-  description?: string;
-  language?: string;
-  author?: string;
-  timeZone: string;
-}
-
-export const DEFAULT_FEED_LIMIT = 20;
-export const DEFAULT_SITE_TITLE = 'Actualités';
 export const UNTITLED = '(sans titre)';
 
 /** The one rule for base URLs lives with the other site.json rules (core/site.ts). */
@@ -42,14 +34,9 @@ export interface PostSource {
   listing: PostListing;
   /** Changes whenever anything in the post does (a digest of its file, or of the post). */
   key: string;
+  /** The post's updatedAt when known without reading it (null: it has none); undefined: ask full(). */
+  updatedAt?: string | null;
   full(): Post;
-}
-
-/** A digest of strings, for keys: 27 characters of base64url SHA-1 (collisions are out of reach). */
-export function digest(...parts: readonly string[]): string {
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part).update('\u0000');
-  return hash.digest('base64url');
 }
 
 /** A post already in memory, as a PostSource (its key a digest of its fields). */
@@ -77,6 +64,8 @@ export interface Entry {
   aliases: readonly string[];
   url: string;
   title: string;
+  /** The title as the post gives it (title is made from it alone): for keys, without typesetting 10,000 titles. */
+  titleKey: string;
   guid: string;
   guidIsPermalink: boolean;
   summary?: string;
@@ -125,18 +114,6 @@ export interface ExportModel {
   tagOf(name: string): TagGroup | undefined;
 }
 
-function cleanOptional(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const cleaned = cleanLine(value);
-  return cleaned === '' ? undefined : cleaned;
-}
-
-/** A one-line text readers see: cleaned, then set in French typography (SPEC: site and feeds alike). */
-function shownOptional(value: string | undefined): string | undefined {
-  const cleaned = cleanOptional(value);
-  return cleaned === undefined ? undefined : typeset(cleaned);
-}
-
 /** A tag's folder name before any `-2` suffix (a tag of symbols only gets `etiquette`). */
 function tagSlug(name: string): string {
   return slugify(name) || 'etiquette';
@@ -161,7 +138,7 @@ function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: 
 class PostEntry implements Entry {
   readonly slug: string;
   readonly url: string;
-  readonly title: string;
+  readonly titleKey: string;
   readonly key: string;
   readonly aliases: readonly string[];
   private shown: { dateFr: string; datetime: string } | undefined = undefined;
@@ -185,7 +162,13 @@ class PostEntry implements Entry {
     this.key = source.key;
     this.aliases = listing.aliases;
     this.url = `${baseUrl}${listing.slug}/`;
-    this.title = typeset(cleanLine(listing.title)) || UNTITLED;
+    this.titleKey = listing.title;
+  }
+
+  private shownTitle: string | undefined = undefined;
+
+  get title(): string {
+    return (this.shownTitle ??= typeset(cleanLine(this.titleKey)) || UNTITLED);
   }
 
   get dateFr(): string {
@@ -224,7 +207,9 @@ class PostEntry implements Entry {
   /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
     if (this.updatedAt === undefined) {
-      const updatedAt = this.post.updatedAt === undefined ? undefined : parsePostDate(this.post.updatedAt);
+      // The sitemap asks this of every post: a post the export did not read is not read for it.
+      const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
+      const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
       this.updatedAt = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
     }
     return this.updatedAt;
@@ -244,18 +229,6 @@ class PostEntry implements Entry {
     // A post read from its file is read again if needed; one given in memory stays.
     this.loaded = undefined;
   }
-}
-
-/** The site-wide fields of the model, as every page shows them. */
-export function siteModelFields(site: SiteSettings, baseUrl: string): Pick<ExportModel, 'title' | 'description' | 'language' | 'author' | 'timeZone' | 'baseUrl'> {
-  return {
-    title: shownOptional(site.title) ?? DEFAULT_SITE_TITLE,
-    description: shownOptional(site.description) ?? '',
-    language: cleanOptional(site.language) ?? 'fr-FR',
-    author: shownOptional(site.author),
-    timeZone: site.timeZone,
-    baseUrl,
-  };
 }
 
 const nameCollator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
@@ -282,6 +255,7 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     return group;
   };
 
+  const shownTags = new Map<string, { cleaned: string; name: string; key: string } | null>();
   // Many posts share a day: its local midnight is computed once.
   const midnights = new Map<string, Date>();
   const entries: Entry[] = [];
@@ -296,10 +270,15 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {
-      const cleaned = cleanLine(raw);
-      if (!cleaned) continue;
-      const name = typeset(cleaned);
-      const group = tagGroup(cleaned, name, tagKey(cleaned));
+      // 10,000 posts share a few hundred tags: each spelling is cleaned and set once.
+      let shown = shownTags.get(raw);
+      if (shown === undefined) {
+        const cleaned = cleanLine(raw);
+        shownTags.set(raw, (shown = cleaned ? { cleaned, name: typeset(cleaned), key: tagKey(cleaned) } : null));
+      }
+      if (shown === null) continue;
+      const { cleaned, name } = shown;
+      const group = tagGroup(cleaned, name, shown.key);
       // A post lists a tag once (its first spelling); posts carry a handful of tags.
       if (postGroups.includes(group)) continue;
       postGroups.push(group);

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars, { type RuntimeOptions, type TemplateDelegate } from 'handlebars';
 import { NewsError } from '../core/errors.js';
+import { DEFAULT_THEME_DIR, listFolderFiles, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type ThemeFile } from './theme-files.js';
+
+export { DEFAULT_THEME_DIR, listFolderFiles, listStaticFiles, STATIC_DIR, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type StaticFile, type ThemeFile } from './theme-files.js';
 
 /**
  * The site's theme: Handlebars templates and the files copied beside the pages (style.css,
@@ -19,26 +20,11 @@ import { NewsError } from '../core/errors.js';
  * checked when loaded (syntax, helpers, partials), and an unknown variable fails the render.
  */
 
-export const THEME_DIR = 'theme';
-export const STATIC_DIR = 'static';
-export const TEMPLATE_EXT = '.hbs';
 
-/** The package's own theme: `theme/` at the package root (two folders up from dist/export or src/export). */
-export const DEFAULT_THEME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', THEME_DIR);
 
 /** The templates a page is rendered from (their includes and layouts are found by name). */
 export const PAGE_TEMPLATES = ['index', 'post', 'tag', 'tags', 'alias', '404'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
-
-export interface ThemeFile {
-  /** Relative to the theme folder, `/`-separated: `partials/header.liquid`, `style.css`. */
-  name: string;
-  /** Absolute path of the file in use. */
-  file: string;
-  /** True when it comes from `<content>/theme/`. */
-  overridden: boolean;
-  bytes: Buffer;
-}
 
 export interface Theme {
   /** A hash of every file in use (name and bytes): every page depends on it. */
@@ -49,44 +35,6 @@ export interface Theme {
   assets: ThemeFile[];
   /** Renders a page template with a plain data object; a template error is a NewsError naming file and line. */
   render(template: PageTemplate, data: object): string;
-}
-
-/** Every regular file below `dir` (hidden ones skipped); a symbolic link is refused: it could point outside. */
-export function listFolderFiles(dir: string, what: string): Array<{ name: string; file: string }> {
-  const out: Array<{ name: string; file: string }> = [];
-  const walk = (folder: string, prefix: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && prefix === '') return;
-      throw new NewsError(`${what} : lecture impossible de ${folder} (${(error as Error).message})`, 2, { code: 'IO', cause: error });
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const file = path.join(folder, entry.name);
-      const name = prefix + entry.name;
-      if (entry.isSymbolicLink()) {
-        throw new NewsError(`${file} est un lien symbolique : ${what} n’accepte que des fichiers et dossiers ordinaires (remplacez le lien par une copie du fichier)`, 2, { code: 'INVALID_CONTENT' });
-      }
-      if (entry.isDirectory()) walk(file, `${name}/`);
-      else if (entry.isFile()) out.push({ name, file });
-    }
-  };
-  walk(dir, '');
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
-/** The theme files in use: the default ones, each replaced by `<content>/theme/<same name>` when there is one. */
-export function themeFiles(contentDir: string | undefined): ThemeFile[] {
-  const byName = new Map<string, ThemeFile>();
-  for (const { name, file } of listFolderFiles(DEFAULT_THEME_DIR, 'le thème par défaut')) byName.set(name, { name, file, overridden: false, bytes: fs.readFileSync(file) });
-  if (contentDir !== undefined) {
-    for (const { name, file } of listFolderFiles(path.join(contentDir, THEME_DIR), 'le thème du site')) {
-      byName.set(name, { name, file, overridden: true, bytes: fs.readFileSync(file) });
-    }
-  }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** What a template may call besides printing values: Handlebars's own block helpers and these few. */
@@ -248,8 +196,6 @@ const TRAIL = Symbol('templates');
 /** Loads the theme in use for a content folder (or the default alone): every template checked and compiled once, now. */
 export function loadTheme(contentDir: string | undefined): Theme {
   const files = themeFiles(contentDir);
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(`${f.name}\0${f.bytes.length}\0`).update(f.bytes);
   const stale = files.find((f) => f.overridden && f.name.endsWith('.liquid'));
   if (stale) {
     throw new NewsError(`${stale.file} est un modèle Liquid : les modèles du thème sont des fichiers Handlebars (${TEMPLATE_EXT}). Lancez « news theme init » dans un autre dossier pour voir les modèles actuels et reportez-y vos changements, puis supprimez ce fichier`, 2, { code: 'INVALID_CONTENT' });
@@ -307,7 +253,7 @@ export function loadTheme(contentDir: string | undefined): Theme {
     return templateError(byName.get(trail[0]!)!.file, { line: typeof line === 'number' ? line : undefined, reason: `erreur de modèle (${message.replace(/ - \d+:\d+$/, '')})` }, error);
   };
   return {
-    hash: hash.digest('hex'),
+    hash: themeHashOf(files),
     files,
     assets: files.filter((f) => !f.name.endsWith(TEMPLATE_EXT)),
     render(template, data) {
@@ -318,25 +264,6 @@ export function loadTheme(contentDir: string | undefined): Theme {
       }
     },
   };
-}
-
-/** A file of `<content>/static/`, copied as it is to the same place in the site. */
-export interface StaticFile {
-  /** Relative to `static/`, `/`-separated. */
-  path: string;
-  /** Absolute path. */
-  file: string;
-  /** A hash of its bytes (a page of the plan depends on it). */
-  key: string;
-  read(): Uint8Array;
-}
-
-/** `<content>/static/`'s files, sorted by path (none when there is no such folder). */
-export function listStaticFiles(contentDir: string): StaticFile[] {
-  return listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }) => {
-    const bytes = fs.readFileSync(file);
-    return { path: name, file, key: createHash('sha256').update(bytes).digest('hex'), read: () => bytes };
-  });
 }
 
 let shipped: Theme | undefined;

@@ -324,8 +324,213 @@ export const READ = 7;
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 
-/** The rest of a path below the base path: a post's page (slug, then `/`, `/index.html` or nothing, then its end), or a path holding a `%`. */
-const SLUG_PATH = /[a-z0-9-]+(?:\/(?:index\.html)?)?[ ?#"]|[^ "%\n]*%/y;
+/*
+ * The scanner reads each chunk of a log twice over, as the same bytes: a latin1 string, for the
+ * native searches (`indexOf`, one per quoted field), and a Uint8Array with a DataView on it, for
+ * everything read character by character or four at a time (typed-array reads are the cheapest
+ * JavaScript has; `bytes[i] === text.charCodeAt(i)` since latin1 is one byte per character).
+ * Nothing is allocated per line.
+ */
+
+/** Characters of a slug, `[a-z0-9-]`, by byte. */
+const SLUG_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45) SLUG_CHAR[c] = 1;
+}
+
+/** What may end the path of a post's page: a space, a query, a fragment, the request's closing quote. */
+function endsPath(c: number): boolean {
+  return c === SPACE || c === 63 /* ? */ || c === 35 /* # */ || c === QUOTE;
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/** Latin1 bytes of a string, with a DataView to compare them four at a time. */
+interface Bytes {
+  bytes: Uint8Array;
+  view: DataView;
+}
+
+function bytesOf(text: string): Bytes {
+  const bytes = Buffer.from(text, 'latin1');
+  return { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+/** Whether `bytes[pos, pos + want.length)` are `want`'s bytes (false past the end, as startsWith). */
+function bytesAt(bytes: Uint8Array, view: DataView, pos: number, want: Bytes): boolean {
+  const n = want.bytes.length;
+  if (pos < 0 || pos + n > bytes.length) return false;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) if (view.getInt32(pos + i, true) !== want.view.getInt32(i, true)) return false;
+  for (; i < n; i++) if (bytes[pos + i] !== want.bytes[i]) return false;
+  return true;
+}
+
+/** cyrb53 over bytes: hashText's value for the same latin1 text (the state stores these). */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const ch = bytes[i]!;
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * Slugs and aliases made of `[a-z0-9-]` (the only ones a path can name without `%` escapes),
+ * in an open-addressing table keyed by SlugTable.hash: a path is looked up where it stands in
+ * the log's bytes, no substring made. Each slot holds (hash, start of the key in one byte
+ * arena, its length, its post) side by side, so a lookup touches two places in memory: the
+ * slot and the key's bytes (10,000 slugs do not fit in the processor's caches).
+ */
+class SlugTable {
+  /** Per slot: hash, arena offset, length (0: free slot), post. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly arena: Uint8Array;
+  private readonly arenaView: DataView;
+
+  constructor(bySlugOrAlias: Map<string, number>) {
+    const entries = [...bySlugOrAlias].filter(([key]) => /^[a-z0-9-]+$/.test(key));
+    let capacity = 16;
+    while (capacity < entries.length * 4) capacity *= 2;
+    this.slots = new Int32Array(capacity * 4);
+    this.mask = capacity - 1;
+    this.arena = Buffer.from(entries.map(([key]) => key).join(''), 'latin1');
+    this.arenaView = new DataView(this.arena.buffer, this.arena.byteOffset, this.arena.byteLength);
+    let offset = 0;
+    for (const [key, post] of entries) {
+      const hash = SlugTable.hash(this.arena, this.arenaView, offset, offset + key.length);
+      let i = SlugTable.slot(hash) & this.mask;
+      while (this.slots[i * 4 + 2] !== 0) i = (i + 1) & this.mask;
+      this.slots.set([hash, offset, key.length, post], i * 4);
+      offset += key.length;
+    }
+  }
+
+  static slot(hash: number): number {
+    return hash ^ (hash >>> 15);
+  }
+
+  /** The hash of the slug `bytes[start, end)`, read four bytes at a time. */
+  static hash(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+    let h = FNV_OFFSET ^ (end - start);
+    let i = start;
+    for (; i + 4 <= end; i += 4) h = Math.imul(h ^ view.getInt32(i, true), FNV_PRIME);
+    for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
+    return h;
+  }
+
+  /** The post of the slug `bytes[start, end)` whose SlugTable.hash is `hash`, or -1. */
+  find(bytes: Uint8Array, view: DataView, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const length = end - start;
+    for (let i = SlugTable.slot(hash) & this.mask; ; i = (i + 1) & this.mask) {
+      const at = i * 4;
+      const keyLength = slots[at + 2]!;
+      if (keyLength === 0) return -1;
+      if (slots[at] === hash && keyLength === length && this.sameBytes(bytes, view, start, slots[at + 1]!, length)) return slots[at + 3]!;
+    }
+  }
+
+  /** Whether `bytes[start, start + length)` are the arena's bytes at `offset`. */
+  private sameBytes(bytes: Uint8Array, view: DataView, start: number, offset: number, length: number): boolean {
+    if (start < 0 || start + length > bytes.length) return false;
+    const arena = this.arena;
+    const arenaView = this.arenaView;
+    let i = 0;
+    for (; i + 4 <= length; i += 4) if (view.getInt32(start + i, true) !== arenaView.getInt32(offset + i, true)) return false;
+    for (; i < length; i++) if (bytes[start + i] !== arena[offset + i]) return false;
+    return true;
+  }
+}
+
+/**
+ * User agents seen, by a 53-bit fingerprint of their bytes read four at a time (two 32-bit
+ * lanes): the agent's hash (hashText, the one visitor keys are made of), or -1 for a robot.
+ * The fingerprint is not checked against the agent's text: among the at most 100,000 agents
+ * kept, two different ones share it with a probability of about 1 in 2 million, far below the
+ * chance (already accepted) that two visitor keys of 53 bits collide.
+ */
+class AgentTable {
+  private keys = new Float64Array(1024);
+  private values = new Float64Array(1024);
+  size = 0;
+
+  /** The fingerprint of `bytes[start, end)`; never 0 (0 marks a free slot). */
+  static fingerprint(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+    // Two independent multiply chains over every word: each step is a bijection of the state,
+    // and the two run side by side in the processor.
+    let h1 = (end - start) ^ 0x9e3779b9;
+    let h2 = (end - start) ^ 0x7f4a7c15;
+    let i = start;
+    for (; i + 4 <= end; i += 4) {
+      const w = view.getInt32(i, true);
+      h1 = Math.imul(h1 ^ w, 0x85ebca6b);
+      h2 = Math.imul(h2 ^ w, 0xc2b2ae35);
+    }
+    for (; i < end; i++) {
+      h1 = Math.imul(h1 ^ bytes[i]!, 0x85ebca6b);
+      h2 = Math.imul(h2 ^ bytes[i]!, 0xc2b2ae35);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return 4294967296 * (2097151 & h2) + (h1 >>> 0) || 1;
+  }
+
+  private static slot(key: number): number {
+    return (key % 4294967296) ^ Math.floor(key / 4294967296);
+  }
+
+  /** The value of `key`, or NaN. */
+  get(key: number): number {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = AgentTable.slot(key) & mask; ; i = (i + 1) & mask) {
+      const k = keys[i]!;
+      if (k === key) return this.values[i]!;
+      if (k === 0) return NaN;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let i = AgentTable.slot(key) & mask;
+    while (keys[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
+    if (keys[i] === 0) this.size++;
+    keys[i] = key;
+    this.values[i] = value;
+  }
+
+  clear(): void {
+    this.keys = new Float64Array(1024);
+    this.values = new Float64Array(1024);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Float64Array(keys.length * 2);
+    this.size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i]!, values[i]!);
+  }
+}
+
+const GET_SPACE = 0x20544547; // `GET ` read as a little-endian 32-bit integer
+
+const EMPTY_BYTES = new Uint8Array(0);
 
 /**
  * Decides, line by line, whether a line is a new read of a post. Most lines of a real log
@@ -334,14 +539,25 @@ const SLUG_PATH = /[a-z0-9-]+(?:\/(?:index\.html)?)?[ ?#"]|[^ "%\n]*%/y;
  */
 export class LogScanner {
   private readonly basePath: string;
+  private readonly base: Bytes;
+  /** False when the base path has characters a latin1 text cannot hold: it never starts a path as it is. */
+  private readonly latin1Base: boolean;
   private readonly decodedBasePath: string;
   /** Whether the base path has characters a browser escapes (`/actualités/`). */
   private readonly escapedBase: boolean;
   private readonly slugHashes: number[];
-  private readonly agents = new Map<string, number>(); // agent → its hash, or -1 for a robot
+  private readonly slugs: SlugTable;
+  private readonly agents = new AgentTable();
   private readonly offsets = new Map<number, number>(); // 15-minute slot (UTC) → site offset in minutes
   private lastDay = NaN;
   private lastDaySet: KeySet | undefined;
+  /** The chunk being read: its text and the same bytes. */
+  private text = '';
+  private bytes: Uint8Array = EMPTY_BYTES;
+  private view: DataView = new DataView(EMPTY_BYTES.buffer);
+  /** The minute of the last time field parsed (its first 17 bytes, `29/Oct/2013:09:12`, and its zone ` +0100`), as numbers; its day. */
+  private minuteWords = new Int32Array(6);
+  private minuteDay = NaN;
 
   constructor(
     private readonly catalog: PostCatalog,
@@ -351,60 +567,110 @@ export class LogScanner {
     readonly counters: ScanCounters,
   ) {
     this.basePath = basePath.endsWith('/') ? basePath : `${basePath}/`;
+    this.base = bytesOf(this.basePath);
+    this.latin1Base = /^[\x00-\xff]*$/.test(this.basePath);
     this.decodedBasePath = safeDecode(this.basePath) ?? this.basePath;
     this.escapedBase = !/^[A-Za-z0-9\-._~/]*$/.test(this.decodedBasePath);
     this.slugHashes = catalog.slugs.map((slug) => hashText(slug));
+    this.slugs = new SlugTable(catalog.bySlugOrAlias);
   }
 
   /**
    * Classifies the line `text[start, end)` (without its line break) of a file in `format`,
-   * counts it, and returns the verdict.
+   * counts it, and returns the verdict. `bytes` are the latin1 bytes of `text` (the chunk the
+   * string was decoded from), or omitted (then made here: for a few lines, not a whole log).
    */
-  scanLine(text: string, start: number, end: number, format: LogFormat): LineVerdict {
-    const verdict = this.classify(text, start, end, format);
+  scanLine(text: string, start: number, end: number, format: LogFormat, bytes?: Uint8Array): LineVerdict {
+    if (bytes !== this.bytes) {
+      if (bytes === undefined) bytes = Buffer.from(text, 'latin1');
+      this.bytes = bytes;
+      this.text = text;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const verdict = this.classify(start, end, format);
     if (verdict !== READ) this.counters.skipped[verdict]! += 1;
     return verdict;
   }
 
-  private classify(text: string, start: number, end: number, format: LogFormat): LineVerdict {
-    if (end > start && text.charCodeAt(end - 1) === 13) end--; // CRLF
+  private classify(start: number, end: number, format: LogFormat): LineVerdict {
+    const text = this.text;
+    const bytes = this.bytes;
+    if (end > start && bytes[end - 1] === 13) end--; // CRLF
     // The request is the line's first quoted field, right after `] `: one search finds it.
     const open = indexIn(text, '"', start, end);
-    if (open === -1 || text.charCodeAt(open - 1) !== SPACE || text.charCodeAt(open - 2) !== 93 /* ] */ || open - 2 <= start) {
+    if (open === -1 || bytes[open - 1] !== SPACE || bytes[open - 2] !== 93 /* ] */ || open - 2 <= start) {
       return UNREADABLE;
     }
-    if (!text.startsWith('GET ', open + 1)) return this.otherRequest(text, open, end);
+    if (open + 5 > bytes.length || this.view.getInt32(open + 1, true) !== GET_SPACE) return this.otherRequest(open, end);
     const pathStart = open + 5;
-    const post = this.postAt(text, pathStart, end);
-    if (post === -2) return this.otherRequest(text, open, end);
+    const post = this.postAt(pathStart, end);
+    if (post === -2) return this.otherRequest(open, end);
     if (post === -1) return NOT_POST;
 
-    const close = closingQuote(text, pathStart, end);
+    const close = this.closingQuote(pathStart, end);
     if (close === -1) return UNREADABLE;
-    const tail = readTail(text, close + 1, end);
+    const tail = this.readTail(close + 1, end);
     if (!tail) return UNREADABLE;
     let agentHash = 0;
     if (format === 'combined') {
       if (tail.agentStart === -1) return UNREADABLE;
     }
-    const day = this.dayAt(text, open - 28, open - 2);
+    const day = this.dayAt(open - 28);
     if (day === undefined) return UNREADABLE;
     if (tail.status !== 200 && tail.status !== 304) return STATUS;
     if (format === 'combined') {
-      agentHash = this.agentHash(text, tail.agentStart, tail.agentEnd);
+      agentHash = this.agentHash(tail.agentStart, tail.agentEnd);
       if (agentHash === -1) return ROBOT;
     }
-    const addressHash = hashText(text, start, text.indexOf(' ', start));
+    const addressHash = hashBytes(bytes, start, text.indexOf(' ', start));
     const key = hashNumbers(addressHash, agentHash, this.slugHashes[post]!, day);
     if (!this.daySet(day).add(key)) return REPEAT;
     this.counters.added[post]!++;
     return READ;
   }
 
+  /** closingQuote on the chunk: the native search finds the quote, the bytes say whether it is escaped. */
+  private closingQuote(from: number, end: number): number {
+    const text = this.text;
+    const bytes = this.bytes;
+    for (let q = indexIn(text, '"', from, end); q !== -1; q = indexIn(text, '"', q + 1, end)) {
+      let backslashes = 0;
+      for (let i = q - 1; i >= from && bytes[i] === BACKSLASH; i--) backslashes++;
+      if (backslashes % 2 === 0) return q;
+    }
+    return -1;
+  }
+
+  /** readTail on the chunk's bytes (same answer). */
+  private readTail(afterRequest: number, end: number): LineTail | undefined {
+    const b = this.bytes;
+    let i = afterRequest;
+    if (b[i] !== SPACE || !isDigit(b[i + 1]!) || !isDigit(b[i + 2]!) || !isDigit(b[i + 3]!)) return undefined;
+    const status = (b[i + 1]! - 48) * 100 + (b[i + 2]! - 48) * 10 + (b[i + 3]! - 48);
+    i += 4;
+    if (b[i] !== SPACE) return undefined;
+    i++;
+    if (b[i] === 45 /* - */) i++;
+    else {
+      const digits = i;
+      while (i < end && isDigit(b[i]!)) i++;
+      if (i === digits) return undefined;
+    }
+    const sizeEnd = i;
+    if (i >= end || b[i] === 13 /* \r */) return tailOf(status, sizeEnd, -1, -1);
+    if (b[i] !== SPACE || b[i + 1] !== QUOTE) return undefined;
+    // The usual empty referer `"-"` needs no search.
+    const refererEnd = b[i + 2] === 45 && b[i + 3] === QUOTE && i + 3 < end ? i + 3 : this.closingQuote(i + 2, end);
+    if (refererEnd === -1 || b[refererEnd + 1] !== SPACE || b[refererEnd + 2] !== QUOTE) return undefined;
+    const agentEnd = this.closingQuote(refererEnd + 3, end);
+    if (agentEnd === -1) return undefined;
+    return tailOf(status, sizeEnd, refererEnd + 3, agentEnd);
+  }
+
   /** Not a GET: a readable line with another method (or `"-"`, junk, CONNECT), else unreadable. */
-  private otherRequest(text: string, open: number, end: number): LineVerdict {
-    const close = closingQuote(text, open + 1, end);
-    if (close === -1 || !readTail(text, close + 1, end)) return UNREADABLE;
+  private otherRequest(open: number, end: number): LineVerdict {
+    const close = this.closingQuote(open + 1, end);
+    if (close === -1 || !this.readTail(close + 1, end)) return UNREADABLE;
     return METHOD;
   }
 
@@ -412,31 +678,59 @@ export class LogScanner {
    * The catalog index of the post whose page the path starting at `p` is; -1 when it is
    * another page; -2 when the request is not `GET <path>` at all.
    */
-  private postAt(text: string, p: number, end: number): number {
-    const base = this.basePath;
-    if (!text.startsWith(base, p)) {
+  private postAt(p: number, end: number): number {
+    const bytes = this.bytes;
+    const view = this.view;
+    if (!this.latin1Base || !bytesAt(bytes, view, p, this.base)) {
       // Outside the base path (browsers write a plain base path as it is: /actualites/, not
       // /%61ctualites/), unless the base path itself has characters that must be escaped.
       if (!this.escapedBase) return p < end ? -1 : -2;
-      return this.escapedPost(text, p, end);
+      return this.escapedPost(p, end);
     }
-    // One native match decides: a slug, then `/`, `/index.html` or nothing, then the end of
-    // the path (a space, a query, a fragment, the closing quote); or a `%` somewhere in the path.
-    const re = SLUG_PATH;
-    const slugStart = p + base.length;
-    re.lastIndex = slugStart;
-    // test(), not exec(): no match array is made; the slug's end is read back from lastIndex.
-    if (!re.test(text) || re.lastIndex > end) return p < end ? -1 : -2;
-    const after = re.lastIndex - 1; // the character that ended the path, or the `%`
-    if (text.charCodeAt(after) === 37 /* % */) return this.escapedPost(text, p, end);
-    let slugEnd = after;
-    if (text.charCodeAt(slugEnd - 1) === 47 /* / */) slugEnd--;
-    else if (slugEnd - 11 > slugStart && text.startsWith('/index.html', slugEnd - 11)) slugEnd -= 11;
-    return this.catalog.bySlugOrAlias.get(text.slice(slugStart, slugEnd)) ?? -1;
+    const slugStart = p + this.base.bytes.length;
+    // The usual page: `<slug>/`, `<slug>/index.html` or `<slug>`, then the space before the
+    // protocol. The path's end is found by one native search, the slug is hashed four bytes at
+    // a time and compared with the table's: an exact match is a post's page (a slug has only
+    // `[a-z0-9-]`, so nothing in it ends the path earlier).
+    const space = indexIn(this.text, ' ', slugStart, end);
+    if (space > slugStart) {
+      let slugEnd = space;
+      if (bytes[space - 1] === 47 /* / */) slugEnd--;
+      else if (space - 11 > slugStart && bytesAt(bytes, view, space - 11, SLASH_INDEX_HTML)) slugEnd -= 11;
+      if (slugEnd > slugStart) {
+        const post = this.slugs.find(bytes, view, slugStart, slugEnd, SlugTable.hash(bytes, view, slugStart, slugEnd));
+        if (post !== -1) return post;
+      }
+    }
+    // Otherwise the path, character by character: a slug then `/`, `/index.html` or nothing,
+    // then the end of the path (a space, a query, a fragment, the closing quote).
+    let i = slugStart;
+    let c = 0;
+    while (i < end) {
+      c = bytes[i]!;
+      if (SLUG_CHAR[c] !== 1) break;
+      i++;
+    }
+    if (i > slugStart && i < end) {
+      let known = false;
+      if (endsPath(c)) known = true;
+      else if (c === 47 /* / */) {
+        known = (i + 1 < end && endsPath(bytes[i + 1]!)) || (i + 11 < end && bytesAt(bytes, view, i + 1, INDEX_HTML) && endsPath(bytes[i + 11]!));
+      }
+      if (known) return this.slugs.find(bytes, view, slugStart, i, SlugTable.hash(bytes, view, slugStart, i));
+    }
+    // Not a post's page, unless the path has `%` escapes (before its end) to decode first.
+    for (let j = slugStart; j < end; j++) {
+      const d = bytes[j]!;
+      if (d === 37 /* % */) return this.escapedPost(p, end);
+      if (d === SPACE || d === QUOTE || d === 10) break;
+    }
+    return p < end ? -1 : -2;
   }
 
   /** A path with `%` escapes, from its start to its end (a space or the closing quote). */
-  private escapedPost(text: string, p: number, end: number): number {
+  private escapedPost(p: number, end: number): number {
+    const text = this.text;
     let stop = indexIn(text, ' ', p, end);
     if (stop === -1) stop = indexIn(text, '"', p, end);
     if (stop === -1) return -2;
@@ -457,41 +751,51 @@ export class LogScanner {
   }
 
   /** An agent's hash, or -1 for a robot (isbot, or an empty or `-` agent); judged once per agent. */
-  private agentHash(text: string, start: number, end: number): number {
-    const agent = text.slice(start, end);
-    let hash = this.agents.get(agent);
-    if (hash === undefined) {
+  private agentHash(start: number, end: number): number {
+    const key = AgentTable.fingerprint(this.bytes, this.view, start, end);
+    let hash = this.agents.get(key);
+    if (Number.isNaN(hash)) {
+      const agent = this.text.slice(start, end);
       hash = agent === '' || agent === '-' || isbot(agent) ? -1 : hashText(agent);
-      if (this.agents.size > 100_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
-      // A copy as the key, so the cache does not keep the whole chunk alive.
-      this.agents.set(Buffer.from(agent, 'latin1').toString('latin1'), hash);
+      if (this.agents.size >= 100_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
+      this.agents.set(key, hash);
     }
     return hash;
   }
 
   /**
-   * The calendar day (site time zone) of the time field `text[start, end)`. Lines come in time
-   * order: the day of the last minute seen is reused while the minute and the zone are the same.
+   * The calendar day (site time zone) of the time field that starts at `start` (26 bytes,
+   * `29/Oct/2013:09:12:00 +0100`). Lines come in time order: the day of the last minute seen
+   * is reused while the minute and the zone are the same.
    */
-  private dayAt(text: string, start: number, end: number): number | undefined {
-    if (end - start === 26 && text.charCodeAt(start - 1) === 91 /* [ */ && this.lastMinute !== '' &&
-        text.startsWith(this.lastMinute, start) && text.startsWith(this.lastZone, start + 20)) {
-      const second = twoDigits(text, start + 18);
-      if (second >= 0 && second <= 60 && text.charCodeAt(start + 17) === 58 && text.charCodeAt(start + 20) === SPACE) return this.lastMinuteDay;
+  private dayAt(start: number): number | undefined {
+    const bytes = this.bytes;
+    if (bytes[start - 1] !== 91 /* [ */) return undefined;
+    const view = this.view;
+    const w = this.minuteWords;
+    if (start >= 0 && !Number.isNaN(this.minuteDay) &&
+        view.getInt32(start, true) === w[0] && view.getInt32(start + 4, true) === w[1] && view.getInt32(start + 8, true) === w[2] &&
+        view.getInt32(start + 12, true) === w[3] && bytes[start + 16] === w[4] && view.getInt32(start + 20, true) === w[5] &&
+        bytes[start + 24] === this.zoneEnd[0] && bytes[start + 25] === this.zoneEnd[1]) {
+      const second = twoDigits(this.text, start + 18);
+      if (second >= 0 && second <= 60 && bytes[start + 17] === 58 && bytes[start + 20] === SPACE) return this.minuteDay;
     }
-    if (text.charCodeAt(start - 1) !== 91) return undefined;
-    const instant = parseLogTime(text, start, end);
+    const instant = parseLogTime(this.text, start, start + 26);
     if (instant === undefined) return undefined;
-    this.lastMinute = text.slice(start, start + 17);
-    this.lastZone = text.slice(start + 20, start + 26);
+    w[0] = view.getInt32(start, true);
+    w[1] = view.getInt32(start + 4, true);
+    w[2] = view.getInt32(start + 8, true);
+    w[3] = view.getInt32(start + 12, true);
+    w[4] = bytes[start + 16]!;
+    w[5] = view.getInt32(start + 20, true);
+    this.zoneEnd[0] = bytes[start + 24]!;
+    this.zoneEnd[1] = bytes[start + 25]!;
     // Offsets are whole minutes: the whole minute has the same day.
-    this.lastMinuteDay = this.dayOf(instant);
-    return this.lastMinuteDay;
+    this.minuteDay = this.dayOf(instant);
+    return this.minuteDay;
   }
 
-  private lastMinute = '';
-  private lastZone = '';
-  private lastMinuteDay = 0;
+  private readonly zoneEnd = new Uint8Array(2);
 
   /** The calendar day (days since 1970-01-01) of an instant in the site's time zone. */
   private dayOf(instant: number): number {
@@ -516,6 +820,9 @@ export class LogScanner {
     return set;
   }
 }
+
+const INDEX_HTML = bytesOf('index.html');
+const SLASH_INDEX_HTML = bytesOf('/index.html');
 
 
 /** Percent-decoding of a path written in latin1 (one char per byte) as UTF-8; undefined when malformed. */

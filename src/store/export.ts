@@ -4,18 +4,16 @@ import { NewsError } from '../core/errors.js';
 import { formatIsoInstant } from '../core/dates.js';
 import { filterPosts, sortPosts } from '../core/filters.js';
 import type { Post, PostListing } from '../core/post.js';
-import { renderAtom } from '../export/atom.js';
-import { htmlPlanKey, planHtmlSite, probeTemplates } from '../export/html.js';
-import { renderJsonFeed } from '../export/jsonfeed.js';
-import { DEFAULT_FEED_LIMIT, normalizeBaseUrl, type ExportOptions as RenderOptions, type SiteSettings } from '../export/model.js';
-import { renderRss } from '../export/rss.js';
-import { listStaticFiles, loadTheme } from '../export/theme.js';
+import { normalizeBaseUrl } from '../core/site.js';
+import type { ExportOptions as RenderOptions } from '../export/model.js';
+import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
+import { listStaticFiles, themeFiles, themeHashOf } from '../export/theme-files.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, writeSite } from './site-output.js';
+import { EXPORT_MARKER, readPreviousExport, siteUnchanged, writeSite } from './site-output.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
 /*
@@ -27,7 +25,12 @@ import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 export const EXPORT_FORMATS = ['html', 'rss', 'atom', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const FEED_NAMES = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' } as const;
-const FEED_RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJsonFeed } as const;
+/** The renderers are loaded only when something must be rendered (an unchanged site needs none). */
+const FEED_RENDERERS = {
+  rss: async () => (await import('../export/rss.js')).renderRss,
+  atom: async () => (await import('../export/atom.js')).renderAtom,
+  json: async () => (await import('../export/jsonfeed.js')).renderJsonFeed,
+} as const;
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -107,19 +110,24 @@ export async function exportContent(contentDir: string, request: ExportRequest):
       const sources = loadPostSources(contentDir, site.timeZone, previous.posts);
       return { ...choose(sources), table: sources.table };
     }, lock);
-    // The theme and static files are read and every template parsed before any page is made.
-    const theme = loadTheme(contentDir);
+    // The theme and static files are read, and hashed, first: when the plan's key is the last
+    // export's, only the files' presence is checked and no renderer is even loaded.
     const staticFiles = listStaticFiles(contentDir);
     const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
     const sources = chosen.map((p) => p.source);
-    const planOptions = { baseUrl, theme, staticFiles, publisher };
+    const planInputs = { baseUrl, staticFiles, publisher };
+    const key = planKeyOf(settings, sources, { ...planInputs, themeHash: themeHashOf(themeFiles(contentDir)) });
+    const unchanged = siteUnchanged(out!, key, postsId, previous, table);
+    if (unchanged !== undefined) return { posts: chosen.length, tag, matching, warnings, site: unchanged };
+    // Every template is parsed before any page is made; a template that fails only when rendering
+    // fails before the first write too (writeSite renders every changed file before writing).
+    const [{ loadTheme }, { planHtmlSite }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
+    const theme = loadTheme(contentDir);
+    const planOptions = { ...planInputs, theme };
     const plan = {
-      key: htmlPlanKey(settings, sources, planOptions),
-      files: () => {
-        const files = planHtmlSite(settings, sources, planOptions);
-        probeTemplates(files);
-        return files;
-      },
+      // The theme as loaded (a theme file saved meanwhile changes the key: never a stale record).
+      key: planKeyOf(settings, sources, { ...planInputs, themeHash: theme.hash }),
+      files: () => planHtmlSite(settings, sources, planOptions),
     };
     const result = writeSite(out!, plan, postsId, previous, table);
     return { posts: chosen.length, tag, matching, warnings, site: { files: result.files, written: result.written, removed: result.removed } };
@@ -133,7 +141,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     return { sorted: chosen.map(({ file }) => reloadPost(contentDir, file)), matching };
   }, lock);
   const options: RenderOptions = { baseUrl, limit: limit!, tag };
-  const document = FEED_RENDERERS[request.format](settings, sorted, options);
+  const document = (await FEED_RENDERERS[request.format]())(settings, sorted, options);
   if (out === undefined) return { document, posts: sorted.length, tag, matching, warnings };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   writeFileAtomic(out, document);

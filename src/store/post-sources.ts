@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Post, PostListing } from '../core/post.js';
 import { NewsError } from '../core/errors.js';
 import { postTime } from '../core/filters.js';
-import { digest, type PostSource } from '../export/model.js';
+import type { PostSource } from '../export/model.js';
+import { digest } from '../export/plan-key.js';
 import { isSettled } from './cache.js';
 import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
 
@@ -32,12 +33,14 @@ export interface PostTable {
   views: number[];
   tags: string[][];
   aliases: string[][];
+  /** The post's updatedAt, '' when it has none (the sitemap's lastmod, without reading the post). */
+  updatedAt: string[];
 }
 
-const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases'] as const;
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'updatedAt'] as const;
 
 export function emptyPostTable(): PostTable {
-  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [] };
+  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [], updatedAt: [] };
 }
 
 /** The table when it has the shape this version writes, else undefined (then every file is read). */
@@ -90,10 +93,11 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
 }
 
 /** A post whose listing came from the table: read whole when a page showing it is rendered. */
-function tableSource(contentDir: string, file: string, listing: PostListing, key: string): PostSource {
+function tableSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string): PostSource {
   return {
     listing,
     key,
+    updatedAt: updatedAt === '' ? null : updatedAt,
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
       if (loaded.problems.length > 0 || loaded.text === undefined) {
@@ -109,9 +113,11 @@ function tableSource(contentDir: string, file: string, listing: PostListing, key
 
 /**
  * Every post file of `posts/` (in name order; broken ones as problems, as loadPosts gives them),
- * with its listing and a PostSource, taking unchanged files from `previous`.
+ * with its listing and a PostSource, taking unchanged files from `previous`. `unchanged`, when
+ * given, names the files known not to have changed since `previous` was made (news serve's
+ * watcher saw nothing of them): those are taken from it without even a stat.
  */
-export function loadPostSources(contentDir: string, timeZone: string, previous: PostTable | undefined): SourcesResult {
+export function loadPostSources(contentDir: string, timeZone: string, previous: PostTable | undefined, unchanged?: (name: string) => boolean): SourcesResult {
   const { files, problems } = listPostFiles(contentDir);
   const old = previous ?? emptyPostTable();
   const table = emptyPostTable();
@@ -121,18 +127,20 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
   let next = 0; // the table's names are in file order too: walk both together
   for (const file of files) {
     const name = file.slice(file.lastIndexOf(path.sep) + 1);
-    const stat = fs.lstatSync(file, { throwIfNoEntry: false });
     while (next < old.names.length && old.names[next]! < name) next++;
     let known = -1;
     if (next < old.names.length && old.names[next] === name) known = next++;
-    if (known >= 0 && stat !== undefined && stat.isFile() && old.ino[known] === stat.ino && old.size[known] === stat.size &&
-        old.mtimeMs[known] === stat.mtimeMs && old.ctimeMs[known] === stat.ctimeMs) {
+    const trusted = known >= 0 && unchanged !== undefined && unchanged(name);
+    const stat = trusted ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
+    if (trusted || (known >= 0 && stat !== undefined && stat.isFile() && old.ino[known] === stat.ino && old.size[known] === stat.size &&
+        old.mtimeMs[known] === stat.mtimeMs && old.ctimeMs[known] === stat.ctimeMs)) {
       const listing = listingOf(old, known, name);
-      if (listing !== undefined) {
+      const updatedAt = old.updatedAt[known];
+      if (listing !== undefined && typeof updatedAt === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key) });
-        addRow(table, name, stat, key, time, listing);
+        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key, updatedAt) });
+        addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt);
         continue;
       }
     }
@@ -145,14 +153,15 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const post = loaded.post!;
     const key = digest(loaded.text!);
     const time = postTime(post, timeZone);
-    posts.push({ post, file, time, source: { listing: post, key, full: () => post } });
-    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post);
+    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, full: () => post } });
+    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, post.updatedAt ?? '');
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { posts, problems, table };
 }
 
-function addRow(table: PostTable, name: string, stat: fs.Stats, key: string, time: number, post: PostListing): void {
+function addRow(table: PostTable, name: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, key: string, time: number, post: PostListing, updatedAt: string): void {
+  table.updatedAt.push(updatedAt);
   table.time.push(time);
   table.names.push(name);
   table.ino.push(stat.ino);

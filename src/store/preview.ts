@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { isDue, filterPosts, sortPosts } from '../core/filters.js';
 import { NewsError } from '../core/errors.js';
 import { formatDateFr } from '../format/french.js';
 import { planHtmlSite, probeTemplates, type PlannedFile } from '../export/html.js';
-import { digest } from '../export/model.js';
+import { digest } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
 import { listStaticFiles, loadTheme } from '../export/theme.js';
 import { loadSite } from './content.js';
@@ -12,17 +13,21 @@ import { loadPostSources, type PostTable } from './post-sources.js';
  * The site `news serve` shows, kept in memory and rebuilt incrementally: the plan of
  * `export html` (drafts and scheduled posts included, each with a French banner on its page,
  * links relative to the local address), where a file whose key did not change since the last
- * build is neither rendered nor copied. It only reads the content folder.
+ * build is neither rendered nor copied, and a changed one is rendered when a browser asks for
+ * it. It only reads the content folder.
  */
 
 export interface PreviewFile {
   key: string;
-  bytes: Buffer;
+  /** Rendered on first request (a rebuild only plans: the page asked for is made when asked). */
+  bytes?: Buffer;
+  render?: () => Buffer;
 }
 
 export interface RebuildResult {
-  /** Whether what a browser would see changed (a file, or the error shown). */
+  /** Whether what a browser would see may have changed (a file's key, the files, or the error shown). */
   changed: boolean;
+  /** Files whose key changed (made again when next asked for). */
   rendered: number;
   ms: number;
 }
@@ -42,7 +47,7 @@ function afterBodyTag(page: string, html: string): string {
 }
 
 export class PreviewSite {
-  readonly files = new Map<string, PreviewFile>();
+  private readonly files = new Map<string, PreviewFile>();
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
   error: string | undefined = undefined;
   private table: PostTable | undefined = undefined;
@@ -51,21 +56,61 @@ export class PreviewSite {
 
   constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date) {}
 
+  get size(): number {
+    return this.files.size;
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /**
+   * The bytes of a file of the site, made now if this is the first request since its key
+   * changed; undefined when the site has no such file. A page that fails to render (a template
+   * that breaks only on some data) throws its NewsError, and is tried again next time.
+   */
+  bytesOf(path: string): Buffer | undefined {
+    let file = this.files.get(path);
+    if (file === undefined) return undefined;
+    if (file.bytes === undefined) {
+      try {
+        file.bytes = file.render!();
+      } catch {
+        // A post file changed that the last rebuild did not look at (it reads a post only when
+        // its page is made, and checks it is the one planned): look at everything, then retry.
+        this.rebuild();
+        file = this.files.get(path);
+        if (file === undefined) return undefined;
+        if (this.error !== undefined) throw new NewsError(this.error);
+        file.bytes ??= file.render!();
+      }
+      file.render = undefined;
+    }
+    return file.bytes;
+  }
+
   /**
    * `changed`: the paths (relative to the content folder) the watcher reported since the last
-   * build; the theme and static files are read again only when one of theirs is among them.
-   * Undefined: read everything again.
+   * build: a post file not among them keeps what was known of it (it is not even looked at),
+   * and the theme and static files are read again only when one of theirs is among them.
+   * Undefined: look at everything again.
    */
   rebuild(changed?: ReadonlySet<string>): RebuildResult {
     const touches = (folder: string) => changed === undefined || [...changed].some((name) => name === folder || name.startsWith(`${folder}/`) || name.startsWith(`${folder}\\`));
-    if (touches('theme')) this.theme = undefined;
+    const themeChanged = touches('theme') || this.theme === undefined;
+    if (themeChanged) this.theme = undefined;
     if (touches('static')) this.staticFiles = undefined;
     const started = performance.now();
     let rendered = 0;
     let shownChanged = false;
     try {
       const site = loadSite(this.contentDir);
-      const sources = loadPostSources(this.contentDir, site.timeZone, this.table);
+      let unseen: ((name: string) => boolean) | undefined;
+      if (changed !== undefined) {
+        const named = new Set([...changed].map((name) => name.slice(name.lastIndexOf(path.sep) + 1)));
+        unseen = (name) => !named.has(name);
+      }
+      const sources = loadPostSources(this.contentDir, site.timeZone, this.table, unseen);
       this.table = sources.table;
       if (sources.problems.length > 0) {
         const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
@@ -82,23 +127,30 @@ export class PreviewSite {
       const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
       const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
       const plan: PlannedFile[] = planHtmlSite(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
-      probeTemplates(plan);
+      // A theme just (re)loaded renders one page of each template now: a template error shows at once.
+      if (themeChanged) probeTemplates(plan);
       const seen = new Set<string>();
       for (const file of plan) {
         seen.add(file.path);
         const banner = banners.get(file.path);
         const key = banner === undefined ? file.key : digest(file.key, banner);
+        const render = () => {
+          const content = file.render();
+          return Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
+        };
         const old = this.files.get(file.path);
-        if (old !== undefined && old.key === key) continue;
-        const content = file.render();
-        const bytes = Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
+        if (old !== undefined && old.key === key) {
+          // Same bytes either way; a page not made yet takes this plan's render, so no older model is kept.
+          if (old.bytes === undefined) old.render = render;
+          continue;
+        }
         rendered++;
-        if (old === undefined || !old.bytes.equals(bytes)) shownChanged = true;
-        this.files.set(file.path, { key, bytes });
+        shownChanged = true;
+        this.files.set(file.path, { key, render });
       }
-      for (const path of [...this.files.keys()]) {
-        if (!seen.has(path)) {
-          this.files.delete(path);
+      for (const file of [...this.files.keys()]) {
+        if (!seen.has(file)) {
+          this.files.delete(file);
           shownChanged = true;
         }
       }

@@ -228,20 +228,45 @@ export function writeSite(out: string, site: SitePlan, postsId: string, previous
     const result = writeFresh(out, site, postsId, posts);
     if (result !== undefined) return result;
   }
-  if (previous.trusted && previous.plan === site.key && isIntact(out, previous)) {
-    if (!samePostTable(previous.posts, posts)) saveRecord(out, site.key, postsId, posts, previous.files, previous.dirs);
-    return { files: previous.files.paths.length, written: 0, removed: 0 };
-  }
-  return updateSite(out, site, postsId, previous, posts);
+  return siteUnchanged(out, site.key, postsId, previous, posts) ?? updateSite(out, site, postsId, previous, posts);
 }
 
-/** Whether every file and watched folder the record lists is as it was written (settled, same identity). */
-function isIntact(out: string, previous: PreviousExport): boolean {
+/**
+ * When the plan's key is the last export's and every file it wrote is still as it was written,
+ * the site is up to date: the counts (nothing written); otherwise undefined (writeSite must run).
+ */
+export function siteUnchanged(out: string, key: string, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult | undefined {
+  const rowsChanged = { value: false };
+  if (!previous.trusted || previous.plan !== key || !isIntact(out, previous, rowsChanged)) return undefined;
+  if (rowsChanged.value || !samePostTable(previous.posts, posts)) saveRecord(out, key, postsId, posts, previous.files, previous.dirs);
+  return { files: previous.files.paths.length, written: 0, removed: 0 };
+}
+
+/**
+ * Whether every file and watched folder the record lists is as it was written: same identity,
+ * and for a file written too lately for its identity to prove anything (not settled), the same
+ * bytes (read and hashed; its row then takes the identity seen now). `rowsChanged` is set
+ * when a row was updated so.
+ */
+function isIntact(out: string, previous: PreviousExport, rowsChanged: { value: boolean }): boolean {
   const f = previous.files;
+  const startedMs = Date.now();
   for (let i = 0; i < f.paths.length; i++) {
-    if (f.settled[i] !== 1) return false;
-    const stat = lstatOrUndefined(join(out, f.paths[i]!));
-    if (stat === undefined || stat.ino !== f.ino[i] || stat.size !== f.size[i] || stat.mtimeMs !== f.mtimeMs[i] || stat.ctimeMs !== f.ctimeMs[i]) return false;
+    const file = join(out, f.paths[i]!);
+    const stat = lstatOrUndefined(file);
+    if (stat === undefined || !stat.isFile()) return false;
+    if (f.settled[i] === 1) {
+      if (stat.ino !== f.ino[i] || stat.size !== f.size[i] || stat.mtimeMs !== f.mtimeMs[i] || stat.ctimeMs !== f.ctimeMs[i]) return false;
+      continue;
+    }
+    const there = stat.size === f.size[i] ? readOrUndefined(file) : undefined;
+    if (there === undefined || hashBytes(there) !== f.hashes[i]) return false;
+    f.ino[i] = stat.ino;
+    f.size[i] = stat.size;
+    f.mtimeMs[i] = stat.mtimeMs;
+    f.ctimeMs[i] = stat.ctimeMs;
+    f.settled[i] = isSettled(stat, startedMs) ? 1 : 0;
+    rowsChanged.value = true;
   }
   const d = previous.dirs;
   for (let i = 0; i < d.paths.length; i++) {

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
-import type { Post } from '../core/post.js';
-import { writeFileAtomic } from './atomic.js';
-import { listPostFiles, loadPostFile, postFile, savePost } from './content.js';
+import { serializePost, type Post } from '../core/post.js';
+import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { checkedPostText, listPostFiles, loadPostFile, postFile, postsDir, savePost } from './content.js';
+import { fileSystemError } from './errors.js';
 import { parseJsonText, ReadProblem } from './read.js';
 import { loadPostListings } from './cache.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
@@ -144,15 +145,92 @@ function findPostFile(contentDir: string, slug: string): string | undefined {
   return undefined;
 }
 
+/** Posts written per batch (their texts are held in memory together, their temp files open together). */
+const WRITE_BATCH = 256;
+/** fsyncs in flight at once (libuv runs four by default): the file system commits them together. */
+const FSYNC_CONCURRENCY = 4;
+
+/**
+ * The temp file a post is written to before it is renamed into place: one fixed name per post,
+ * so a run killed before the rename leaves at most one, which the run that finishes the
+ * import writes again and renames (nothing is left behind for good).
+ */
+function viewsTempFile(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.views.tmp`);
+}
+
+interface PostWrite {
+  target: string;
+  temp: string;
+  data: Buffer;
+  fd?: number;
+  applied: AppliedViews;
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * Writes a batch of posts: every temp file written, their data made durable by fsyncs run
+ * side by side, then each renamed into place (a name never points to a half-written post).
+ * The folder itself is synced once, by the caller, after the last batch.
+ */
+async function writePostBatch(batch: PostWrite[], hook: CommitHook | undefined): Promise<void> {
+  let current = batch[0]!;
+  try {
+    for (const w of batch) {
+      current = w;
+      w.fd = fs.openSync(w.temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
+      let written = 0;
+      while (written < w.data.length) written += fs.writeSync(w.fd, w.data, written, w.data.length - written);
+    }
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(FSYNC_CONCURRENCY, batch.length) }, async () => {
+      while (next < batch.length) {
+        const w = batch[next++]!;
+        current = w;
+        await fsyncAsync(w.fd!);
+      }
+    }));
+    for (const w of batch) {
+      current = w;
+      const fd = w.fd!;
+      w.fd = undefined;
+      fs.closeSync(fd);
+    }
+    for (const w of batch) {
+      current = w;
+      fs.renameSync(w.temp, w.target);
+      await hook?.();
+    }
+  } catch (error) {
+    for (const w of batch) {
+      try {
+        if (w.fd !== undefined) fs.closeSync(w.fd);
+        fs.rmSync(w.temp, { force: true });
+      } catch {
+        // already failing: the first error is the one to report
+      }
+    }
+    throw fileSystemError(error, current.target, 'write');
+  }
+}
+
 /**
  * Brings the post files to the pending views, then writes the state without them. Safe to run
- * again after a kill at any point: a post already at its target is left as it is.
+ * again after a kill at any point: a post already at its target is left as it is. The state
+ * loses its `pending` only once every post written is durable (data synced before its rename,
+ * the folder synced after the renames): a power cut can make this run be done again, never
+ * undone.
  */
 export async function applyPendingViews(contentDir: string, state: ViewsState, hook?: CommitHook): Promise<{ applied: AppliedViews[]; missing: string[] }> {
   const pending = state.pending;
   const applied: AppliedViews[] = [];
   const missing: string[] = [];
   if (!pending) return { applied, missing };
+  let batch: PostWrite[] = [];
+  let wrote = false;
   for (const entry of pending.posts) {
     const file = findPostFile(contentDir, entry.slug);
     const loaded = file === undefined ? undefined : loadPostFile(contentDir, file, true);
@@ -167,9 +245,27 @@ export async function applyPendingViews(contentDir: string, state: ViewsState, h
     }
     const before = post.views;
     const updated: Post = { ...post, views: before + entry.add, updatedAt: pending.updatedAt };
-    savePost(contentDir, updated);
-    applied.push({ slug: post.slug, file: file!, before, views: updated.views });
-    await hook?.();
+    const target = postFile(contentDir, updated.slug);
+    const data = Buffer.from(checkedPostText(target, serializePost(updated)), 'utf8');
+    const done: AppliedViews = { slug: post.slug, file: file!, before, views: updated.views };
+    batch.push({ target, temp: viewsTempFile(target), data, applied: done });
+    applied.push(done);
+    if (batch.length >= WRITE_BATCH) {
+      await writePostBatch(batch, hook);
+      batch = [];
+      wrote = true;
+    }
+  }
+  if (batch.length > 0) {
+    await writePostBatch(batch, hook);
+    wrote = true;
+  }
+  if (wrote) {
+    try {
+      fsyncDir(postsDir(contentDir));
+    } catch (error) {
+      throw fileSystemError(error, postsDir(contentDir), 'write');
+    }
   }
   delete state.pending;
   saveViewsState(contentDir, state);
