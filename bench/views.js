@@ -7,6 +7,8 @@
 // Peak memory (RSS) from /usr/bin/time. Memory flatness: the dry run on a quarter of the log.
 //   npm run bench:views            (corpus and log under /tmp/views, deleted with --clean)
 //   node bench/views.js --rounds 5 --lines 4600000 --clean
+//   node bench/views.js --goaccess-runs 0   (GoAccess not run again: its row is taken from the
+//                                            previous bench/results/views.json, and says so)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,12 +101,21 @@ const importContent = path.join(WORK, 'import-content');
 if (!fs.existsSync(path.join(importContent, 'posts'))) fs.cpSync(content, importContent, { recursive: true });
 const stateFile = path.join(importContent, '.news', 'views.json');
 
+// GoAccess takes more than ten minutes on this log: --goaccess-runs 0 keeps its last measure.
+const previousResults = path.join(RESULTS, 'views.json');
+const carriedGoaccess = opts.goaccessRuns === 0 && fs.existsSync(previousResults)
+  ? JSON.parse(fs.readFileSync(previousResults, 'utf8')).rows.find((r) => r.id === 'goaccess' && (r.carriedFrom === undefined || r.carriedFrom))
+  : undefined;
+if (opts.goaccessRuns === 0 && !carriedGoaccess) throw new Error('--goaccess-runs 0 : pas de mesure précédente de GoAccess dans bench/results/views.json');
+const carriedFrom = carriedGoaccess ? carriedGoaccess.carriedFrom ?? JSON.parse(fs.readFileSync(previousResults, 'utf8')).date : undefined;
 const goaccessVersion = spawnSync('goaccess', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'absent';
 const rows = [
   { id: 'floor', label: 'plancher : boucle Node qui découpe le fichier en lignes', cmd: process.execPath, args: [path.join(BENCH_DIR, 'views-floor.js'), logFile] },
   { id: 'dry', label: 'news views import --dry-run (lecture et comptage)', cmd: process.execPath, args: [BIN, '--dir', content, 'views', 'import', '--dry-run', '--quiet', logFile] },
   { id: 'import', label: 'news views import (premier import : état, puis chaque billet réécrit)', cmd: process.execPath, args: [BIN, '--dir', importContent, 'views', 'import', '--quiet', logFile], prepare: () => fs.rmSync(stateFile, { force: true }) },
-  { id: 'goaccess', slow: true, label: `GoAccess (${goaccessVersion}) : goaccess log -o report.json --log-format=COMBINED`, cmd: 'goaccess', args: [logFile, '-o', path.join(WORK, 'report.json'), '--log-format=COMBINED'] },
+  carriedGoaccess
+    ? { id: 'goaccess', carried: true, label: `${carriedGoaccess.label.replace(/ \(non relancé.*$/, '')} (non relancé : mesure du ${carriedFrom})` }
+    : { id: 'goaccess', slow: true, label: `GoAccess (${goaccessVersion}) : goaccess log -o report.json --log-format=COMBINED`, cmd: 'goaccess', args: [logFile, '-o', path.join(WORK, 'report.json'), '--log-format=COMBINED'] },
   { id: 'quarter', label: 'news views import --dry-run sur le premier quart du journal (mémoire)', cmd: process.execPath, args: [BIN, '--dir', content, 'views', 'import', '--dry-run', '--quiet', quarterFile] },
 ];
 
@@ -118,6 +129,12 @@ if (linesSeen !== planted.lines) throw new Error(`le journal a ${planted.lines} 
 const skippedTotal = Object.values(report.skipped).reduce((a, b) => a + b, 0);
 if (skippedTotal + report.added !== planted.lines) throw new Error('chaque ligne doit être une lecture ou une raison');
 for (const row of rows) {
+  if (row.carried) {
+    row.times = carriedGoaccess.times;
+    row.peaks = [carriedGoaccess.peakMiB];
+    row.cpus = [carriedGoaccess.cpuMedian];
+    continue;
+  }
   row.prepare?.();
   // GoAccess takes minutes on this log: no warm-up run, and --goaccess-runs timed runs (1 by default).
   if (!row.slow) runOnce(row.cmd, row.args);
@@ -127,7 +144,7 @@ for (const row of rows) {
 }
 for (let round = 0; round < opts.rounds; round++) {
   for (const row of rows) {
-    if (row.slow && round >= opts.goaccessRuns) continue;
+    if (row.carried || (row.slow && round >= opts.goaccessRuns)) continue;
     row.prepare?.();
     const r = runOnce(row.cmd, row.args);
     row.times.push(r.seconds);
@@ -148,7 +165,7 @@ const result = {
   counted: { added: report.added, posts: report.posts.length, skipped: report.skipped },
   rows: rows.map((r) => ({
     id: r.id, label: r.label, times: r.times, median: median(r.times), min: Math.min(...r.times), max: Math.max(...r.times),
-    peakMiB: Math.max(...r.peaks), cpuMedian: median(r.cpus),
+    peakMiB: Math.max(...r.peaks), cpuMedian: median(r.cpus), ...(r.carried ? { carriedFrom } : {}),
   })),
 };
 const row = (id) => result.rows.find((r) => r.id === id);
@@ -167,8 +184,10 @@ const lines = [
   '',
   `Mesuré le ${result.date} (${result.machine}) ; charge moyenne (1/5/15 min) ${result.load.before} avant, ${result.load.after} après :`,
   'la machine est partagée avec les autres ingénieurs, les durées absolues varient beaucoup ; les rapports sont mesurés',
-  `côte à côte, en ${opts.rounds} tours alternés (plancher, essai à blanc, import, GoAccess, quart), médianes ;`,
-  `GoAccess, qui prend plusieurs minutes sur ce journal, est mesuré ${opts.goaccessRuns} fois (au premier tour, entre les autres lignes).`,
+  `côte à côte, en ${opts.rounds} tours alternés (plancher, essai à blanc, import${carriedGoaccess ? '' : ', GoAccess'}, quart), médianes ;`,
+  carriedGoaccess
+    ? `GoAccess, qui prend plus de dix minutes sur ce journal, n’a pas été relancé : sa ligne est la mesure du ${carriedFrom} (même journal, même commande).`
+    : `GoAccess, qui prend plusieurs minutes sur ce journal, est mesuré ${opts.goaccessRuns} fois (au premier tour, entre les autres lignes).`,
   '',
   `Journal généré (bench/generate-log.js) : ${planted.lines.toLocaleString('fr-FR')} lignes, ${fr(mib, 0)} Mio, ${planted.posts.toLocaleString('fr-FR')} billets,`,
   `${fr((100 * planted.robotLines) / planted.lines, 1)} % de lignes de robots, ${fr((100 * planted.postLines) / planted.lines, 1)} % de lignes vers une page de billet ; 7 jours.`,

@@ -36,6 +36,8 @@ export interface PostSource {
   key: string;
   /** The post's updatedAt when known without reading it (null: it has none); undefined: ask full(). */
   updatedAt?: string | null;
+  /** Its publication instant in ms (postTime) in the time zone of the export, when already known. */
+  time?: number;
   full(): Post;
 }
 
@@ -266,7 +268,10 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     const date = parsePostDate(post.date);
     if (!date) throw new RangeError(`date invalide : ${post.date}`);
     let instant = date.kind === 'calendar' ? midnights.get(post.date) : date.instant;
-    if (instant === undefined) midnights.set(post.date, (instant = postInstant(date, timeZone)));
+    if (instant === undefined) {
+      instant = source.time !== undefined ? new Date(source.time) : postInstant(date, timeZone);
+      midnights.set(post.date, instant);
+    }
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {

@@ -76,12 +76,15 @@ export interface ViewsImportReport {
 
 const MAX_UNREADABLE_SHOWN = 5;
 const HEAD_BYTES = 64 * 1024;
+/** Bytes read at a time. */
+const CHUNK_BYTES = 1024 * 1024;
 /**
- * Bytes read at a time. Below 1,031,913 bytes Node decodes a chunk into a string of V8's own
- * heap; above, into an "external" string whose memory, with the chunk's, pushes V8 into a full
- * garbage collection every few dozen chunks.
+ * Bytes decoded into one string. Below V8's large-object size (128 KiB) a string is made in
+ * the young generation, where it dies cheaply; a string of a whole chunk would be mapped and
+ * unmapped afresh each time (or, above 1,031,913 bytes, be an "external" string whose memory
+ * brings a full garbage collection every few dozen chunks).
  */
-const CHUNK_BYTES = 960 * 1024;
+const PIECE_BYTES = 120 * 1024;
 const SAMPLE_LINES = 200;
 
 /** The path below which the posts live (`/actualites/`), from --base-url or site.json. */
@@ -221,7 +224,7 @@ class LogReader {
 
   /** Feeds the next chunk of the log's bytes (after decompression). */
   push(chunk: Buffer): void {
-    this.process(chunk, false, false);
+    for (let at = 0; at < chunk.length; at += PIECE_BYTES) this.process(chunk.subarray(at, at + PIECE_BYTES), false, false);
   }
 
   /** The end of the log; `final`: a last line without line break is complete (not a file being written). */

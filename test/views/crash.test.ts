@@ -18,6 +18,11 @@ function ageLock(dir: string): void {
   }
 }
 
+/** Temp files left in posts/ (a post written aside, never renamed into place). */
+function tempFiles(dir: string): string[] {
+  return fs.readdirSync(path.join(dir, 'posts')).filter((name) => name.endsWith('.tmp'));
+}
+
 function logOf(count: number, day: string): string {
   const hits: Hit[] = [];
   const paths = ['/actualites/portes-ouvertes/', '/actualites/le-miroir-brise/', '/actualites/formation-excel/', '/actualites/style.css'];
@@ -63,6 +68,8 @@ test('killed after each durable step of the commit, the rerun gives the uninterr
     const rerun = await runNews([...ARGS, '--dir', dir], { cwd: logs });
     expect(rerun.code).toBe(0);
     expect(views(dir)).toEqual(expected);
+    // The posts written aside but not yet renamed when it was killed were written again and renamed.
+    expect(tempFiles(dir)).toEqual([]);
     // And once more: nothing left to add.
     const third = await runNews(['views', 'import', 'access.log', 'access.log.1', '--json', '--dir', dir], { cwd: logs });
     expect(JSON.parse(third.stdout).added).toBe(0);
@@ -92,6 +99,7 @@ test('killed at many moments of a longer import (reading, committing), the rerun
     const rerun = await runNews([...ARGS, '--dir', dir], { cwd: logs, timeoutMs: 120_000 });
     expect(rerun.code).toBe(0);
     expect(views(dir)).toEqual(expected);
+    expect(tempFiles(dir)).toEqual([]);
   }
   expect(killed).toBeGreaterThan(6);
 });
