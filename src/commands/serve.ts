@@ -24,7 +24,7 @@ export interface ServeOptions {
 const EVENTS_PATH = '/__news/reload';
 const RELOAD_SCRIPT = `<script>(() => { const events = new EventSource('${EVENTS_PATH}'); events.onmessage = () => location.reload(); })();</script>\n`;
 /** Changes closer than this are one rebuild (an editor writes a file in several steps). */
-const SETTLE_MS = 40;
+const SETTLE_MS = 15;
 /** After a rebuild of what the watcher named, everything is looked at again this much later. */
 const CHECK_MS = 1000;
 

@@ -36,6 +36,8 @@ export interface PostSource {
   key: string;
   /** The post's updatedAt when known without reading it (null: it has none); undefined: ask full(). */
   updatedAt?: string | null;
+  /** Its publication instant in ms (postTime) in the time zone of the export, when already known. */
+  time?: number;
   full(): Post;
 }
 
@@ -145,6 +147,8 @@ class PostEntry implements Entry {
   private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
   private leadText: string | undefined = undefined;
+  private viewsText: string | undefined = undefined;
+  private updatedAt: Date | undefined = undefined;
 
   constructor(
     private readonly source: PostSource,
@@ -197,15 +201,20 @@ class PostEntry implements Entry {
     return shownOptional(this.post.author) ?? this.siteAuthor;
   }
 
+  /** From the listing (the same file as the post, by its key): a list page never reads the post for it. */
   get viewsFr(): string {
-    return formatViewsBracketedFr(this.post.views);
+    return (this.viewsText ??= formatViewsBracketedFr(this.source.listing.views));
   }
 
+  /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
-    // The sitemap asks this of every post: a post the export did not read is not read for it.
-    const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
-    const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
-    return updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    if (this.updatedAt === undefined) {
+      // The sitemap asks this of every post: a post the export did not read is not read for it.
+      const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
+      const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
+      this.updatedAt = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    }
+    return this.updatedAt;
   }
 
   body(): RenderedBody {
@@ -259,7 +268,10 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     const date = parsePostDate(post.date);
     if (!date) throw new RangeError(`date invalide : ${post.date}`);
     let instant = date.kind === 'calendar' ? midnights.get(post.date) : date.instant;
-    if (instant === undefined) midnights.set(post.date, (instant = postInstant(date, timeZone)));
+    if (instant === undefined) {
+      instant = source.time !== undefined ? new Date(source.time) : postInstant(date, timeZone);
+      midnights.set(post.date, instant);
+    }
     postGroups.length = 0;
     const tags: TagRef[] = [];
     for (const raw of post.tags) {

@@ -93,10 +93,11 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
 }
 
 /** A post whose listing came from the table: read whole when a page showing it is rendered. */
-function tableSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string): PostSource {
+function tableSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string, time: number): PostSource {
   return {
     listing,
     key,
+    time,
     updatedAt: updatedAt === '' ? null : updatedAt,
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
@@ -113,6 +114,7 @@ function tableSource(contentDir: string, file: string, listing: PostListing, key
 
 /**
  * Every post file of `posts/` (in name order; broken ones as problems, as loadPosts gives them),
+ * times in `timeZone` (`previous` must have been made for the same zone: see postTableId),
  * with its listing and a PostSource, taking unchanged files from `previous`. `unchanged`, when
  * given, names the files known not to have changed since `previous` was made (news serve's
  * watcher saw nothing of them): those are taken from it without even a stat.
@@ -139,7 +141,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
       if (listing !== undefined && typeof updatedAt === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key, updatedAt) });
+        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key, updatedAt, time) });
         addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt);
         continue;
       }
@@ -153,7 +155,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const post = loaded.post!;
     const key = digest(loaded.text!);
     const time = postTime(post, timeZone);
-    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, full: () => post } });
+    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, time, full: () => post } });
     if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, post.updatedAt ?? '');
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -5,7 +5,7 @@ import { formatDateFr } from '../format/french.js';
 import { planHtmlSite, probeTemplates, type PlannedFile } from '../export/html.js';
 import { digest } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
-import { listStaticFiles, loadTheme } from '../export/theme.js';
+import { listStaticFiles, loadTheme, themeFiles, themeHashOf } from '../export/theme.js';
 import { loadSite } from './content.js';
 import { loadPostSources, type PostTable } from './post-sources.js';
 
@@ -51,6 +51,7 @@ export class PreviewSite {
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
   error: string | undefined = undefined;
   private table: PostTable | undefined = undefined;
+  private tableZone: string | undefined = undefined;
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
   private staticFiles: ReturnType<typeof listStaticFiles> | undefined = undefined;
 
@@ -97,21 +98,25 @@ export class PreviewSite {
    */
   rebuild(changed?: ReadonlySet<string>): RebuildResult {
     const touches = (folder: string) => changed === undefined || [...changed].some((name) => name === folder || name.startsWith(`${folder}/`) || name.startsWith(`${folder}\\`));
-    const themeChanged = touches('theme') || this.theme === undefined;
-    if (themeChanged) this.theme = undefined;
     if (touches('static')) this.staticFiles = undefined;
     const started = performance.now();
     let rendered = 0;
     let shownChanged = false;
     try {
+      // A theme whose files are byte for byte those loaded is kept (a rebuild told nothing reads them only).
+      const themeChanged = this.theme === undefined || (touches('theme') && themeHashOf(themeFiles(this.contentDir)) !== this.theme.hash);
+      if (themeChanged) this.theme = undefined;
       const site = loadSite(this.contentDir);
       let unseen: ((name: string) => boolean) | undefined;
       if (changed !== undefined) {
         const named = new Set([...changed].map((name) => name.slice(name.lastIndexOf(path.sep) + 1)));
         unseen = (name) => !named.has(name);
       }
+      // The table's times are for one time zone: another one in site.json starts it again.
+      if (this.tableZone !== site.timeZone) this.table = undefined;
       const sources = loadPostSources(this.contentDir, site.timeZone, this.table, unseen);
       this.table = sources.table;
+      this.tableZone = site.timeZone;
       if (sources.problems.length > 0) {
         const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
         throw new NewsError(`${sources.problems.length} problème(s) dans les billets ; corrigez-les, la page se rechargera d’elle-même :\n${list}`);

@@ -95,3 +95,22 @@ test('a template that fails when a page is made throws its French error for that
   expect(site.error).toBeUndefined();
   expect(page(site, 'second')).toContain('Second billet');
 });
+
+test('a new time zone in site.json gives the dates of a fresh preview (the post table is for one zone)', async () => {
+  const now = () => new Date('2026-11-29T12:00:00Z');
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now);
+  site.rebuild();
+  await settle();
+  site.rebuild();
+  const before = site.bytesOf('feed.xml')!.toString('utf8');
+  expect(before).toContain('+0100');
+  const settings = JSON.parse(fs.readFileSync(path.join(content, 'site.json'), 'utf8'));
+  fs.writeFileSync(path.join(content, 'site.json'), `${JSON.stringify({ ...settings, timeZone: 'America/New_York' }, null, 2)}\n`);
+  site.rebuild(new Set(['site.json']));
+  const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
+  fresh.rebuild();
+  const after = site.bytesOf('feed.xml')!.toString('utf8');
+  expect(after).toContain('-0500');
+  expect(after).toBe(fresh.bytesOf('feed.xml')!.toString('utf8'));
+  expect(site.bytesOf('sitemap.xml')!.equals(fresh.bytesOf('sitemap.xml')!)).toBe(true);
+});
