@@ -15,31 +15,43 @@ export const NBSP = '\u00A0';
 const URL_IN_TEXT = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.|mailto:)[^\s<>"«»]*[^\s<>"«».,;:!?)\]]/gi;
 
 const QUICK = /['«»;:!?]/;
+/** Every URL_IN_TEXT match holds one of these: a text without them has no URL (most texts). */
+const MAY_HOLD_URL = /:\/\/|www\.|mailto:/i;
 
 const SPACE = ' \u00A0\u202F';
 /** Before `;!?` a space is added after a word, a digit or a closing mark, not after another `!?;`, an opening bracket or a dash. */
 const NO_SPACE_AFTER = `\\s!?;:«(\\[{'"‘“’—–\\-/\\\\`;
 /** ...and only when a word does not go on right after the mark (`?!` and `5!2` are left alone). */
 const WORD_ENDS = `\\s!?;:.,…»)\\]"’”`;
-/** Each rule with the characters that must be in the text for it to apply (most texts need few of them). */
-const RULES: Array<[RegExp, string, RegExp]> = [
-  [/'/g, '’', /'/],
-  // An existing space (normal or not) before ; ! ? » becomes one narrow no-break space.
-  [new RegExp(`[${SPACE}]+([;!?»])`, 'g'), `${NNBSP}$1`, /[;!?»]/],
-  [new RegExp(`(?<=[^${NO_SPACE_AFTER}])([;!?])(?=[${WORD_ENDS}]|$)`, 'g'), `${NNBSP}$1`, /[;!?]/],
-  [new RegExp(`(?<=[^${SPACE}«])»`, 'g'), `${NNBSP}»`, /»/],
-  // Before a colon: a no-break space; one is added after a letter or a closing mark when a space follows (`Note: x`, never `12:30`).
-  [/[ \u00A0]+:/g, `${NBSP}:`, /:/],
-  [/(?<=[\p{L})\]»"’”]):(?=\s|$)/gu, `${NBSP}:`, /:/],
-  // After « : one narrow no-break space, in place of the spaces there.
-  [new RegExp(`«[${SPACE}]+|«(?=[^${SPACE}])`, 'g'), `«${NNBSP}`, /«/],
-];
+const APOSTROPHE = /'/g;
+// An existing space (normal or not) before ; ! ? » becomes one narrow no-break space.
+const SPACED_MARK = new RegExp(`[${SPACE}]+([;!?»])`, 'g');
+const UNSPACED_MARK = new RegExp(`(?<=[^${NO_SPACE_AFTER}])([;!?])(?=[${WORD_ENDS}]|$)`, 'g');
+const UNSPACED_CLOSING_QUOTE = new RegExp(`(?<=[^${SPACE}«])»`, 'g');
+// Before a colon: a no-break space; one is added after a letter or a closing mark when a space follows (`Note: x`, never `12:30`).
+const SPACED_COLON = /[ \u00A0]+:/g;
+const UNSPACED_COLON = /(?<=[\p{L})\]»"’”]):(?=\s|$)/gu;
+// After « : one narrow no-break space, in place of the spaces there.
+const OPENING_QUOTE = new RegExp(`«[${SPACE}]+|«(?=[^${SPACE}])`, 'g');
 const WANTS_SPACE_AFTER = new RegExp(`[^${NO_SPACE_AFTER}]`);
 const ENDS_WORD = new RegExp(`[${WORD_ENDS}]`);
 
+/**
+ * The rules, in this order, each only when its mark is in the text. They add only no-break
+ * spaces and turn `'` into `’`, so which marks a text holds is known once, before the first.
+ */
 function fixSegment(text: string, before: string | undefined): string {
   let out = text;
-  for (const [pattern, replacement, needs] of RULES) if (needs.test(out)) out = out.replace(pattern, replacement);
+  const semi = out.includes(';');
+  const bang = out.includes('!');
+  const question = out.includes('?');
+  const closing = out.includes('»');
+  if (out.includes("'")) out = out.replace(APOSTROPHE, '’');
+  if (semi || bang || question || closing) out = out.replace(SPACED_MARK, `${NNBSP}$1`);
+  if (semi || bang || question) out = out.replace(UNSPACED_MARK, `${NNBSP}$1`);
+  if (closing) out = out.replace(UNSPACED_CLOSING_QUOTE, `${NNBSP}»`);
+  if (out.includes(':')) out = out.replace(SPACED_COLON, `${NBSP}:`).replace(UNSPACED_COLON, `${NBSP}:`);
+  if (out.includes('«')) out = out.replace(OPENING_QUOTE, `«${NNBSP}`);
   // The first mark of a text node follows the previous node's last character.
   if (before !== undefined && before !== '' && out !== '') {
     const c = out[0]!;
@@ -56,8 +68,7 @@ function fixSegment(text: string, before: string | undefined): string {
  */
 export function frenchTypography(text: string, before?: string): string {
   if (!QUICK.test(text)) return text;
-  URL_IN_TEXT.lastIndex = 0;
-  if (!URL_IN_TEXT.test(text)) return fixSegment(text, before);
+  if (!MAY_HOLD_URL.test(text)) return fixSegment(text, before);
   URL_IN_TEXT.lastIndex = 0;
   let out = '';
   let last = 0;
@@ -65,5 +76,5 @@ export function frenchTypography(text: string, before?: string): string {
     out += fixSegment(text.slice(last, m.index), last === 0 ? before : out[out.length - 1]) + m[0];
     last = m.index + m[0].length;
   }
-  return out + fixSegment(text.slice(last), out[out.length - 1]);
+  return out + fixSegment(text.slice(last), last === 0 ? before : out[out.length - 1]);
 }

@@ -152,6 +152,8 @@ class PostEntry implements Entry {
   private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
   private leadText: string | undefined = undefined;
+  private viewsText: string | undefined = undefined;
+  private updatedAt: Date | undefined = undefined;
 
   constructor(
     private source: PostSource,
@@ -204,15 +206,20 @@ class PostEntry implements Entry {
     return shownOptional(this.post.author) ?? this.siteAuthor;
   }
 
+  /** From the listing (the same file as the post, by its key): a list page never reads the post for it. */
   get viewsFr(): string {
-    return formatViewsBracketedFr(this.post.views);
+    return (this.viewsText ??= formatViewsBracketedFr(this.source.listing.views));
   }
 
+  /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
-    // The sitemap asks this of every post: a post the export did not read is not read for it.
-    const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
-    const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
-    return updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    if (this.updatedAt === undefined) {
+      // The sitemap asks this of every post: a post the export did not read is not read for it.
+      const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
+      const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
+      this.updatedAt = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
+    }
+    return this.updatedAt;
   }
 
   body(): RenderedBody {
