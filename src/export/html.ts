@@ -300,6 +300,8 @@ class SiteBuilder {
     const root = rootFrom(dir);
     const { model } = this;
     const body = entry.body();
+    // A post dated to the second already has its RFC 3339 text (its <time datetime>): Intl is not asked again.
+    if (entry.date.kind === 'instant' && !this.dates.has(entry.instant.getTime())) this.dates.set(entry.instant.getTime(), entry.datetime);
     const published = this.rfc3339(entry.instant);
     const modified = this.rfc3339(entry.updated);
     const description = describe(entry.lead() || model.description || entry.title);
