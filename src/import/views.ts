@@ -381,15 +381,28 @@ function notALog(name: string, sample: string[], forced?: LogFormat): NewsError 
 /** The raw bytes of a log from `start`, counting them for the progress bar. */
 async function* rawChunks(log: OpenedLog, stdin: NodeJS.ReadableStream | undefined, start: number, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   if (log.handle) {
-    let position = start;
-    for (;;) {
-      // A new buffer each time (the reader keeps the end of the last one): no copy.
+    const handle = log.handle;
+    // A new buffer each time (the reader keeps the end of the last one): no copy. The next
+    // chunk is read (by libuv's threads) while this one is being counted.
+    const readAt = (position: number) => {
       const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-      const { bytesRead } = await readSome(log.handle, buffer, position);
-      if (bytesRead === 0) return;
-      position += bytesRead;
-      onBytes(bytesRead);
-      yield buffer.subarray(0, bytesRead);
+      const read = readSome(handle, buffer, position).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
+      read.catch(() => undefined); // awaited below, or dropped when the reading stops early
+      return read;
+    };
+    let position = start;
+    let next = readAt(position);
+    try {
+      for (;;) {
+        const chunk = await next;
+        if (chunk.length === 0) return;
+        position += chunk.length;
+        next = readAt(position);
+        onBytes(chunk.length);
+        yield chunk;
+      }
+    } finally {
+      await next.catch(() => undefined); // no read left running on a handle about to be closed
     }
   }
   if (!stdin) throw new NewsError('- : pas d’entrée standard à lire', undefined, { code: 'USAGE' });
