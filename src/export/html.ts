@@ -502,6 +502,30 @@ export function htmlPlanKey(site: SiteSettings, posts: readonly PostSource[], op
  * Throws, before anything is rendered, when a static file would take a generated file's place.
  */
 export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): PlannedFile[] {
+  return planHtmlSiteIndexed(site, posts, options).files;
+}
+
+/** Which planned files a post's entry is part of (indices into the plan's files). */
+interface EntryDeps {
+  entry: Entry;
+  /** Files showing its content (its page, lists, feeds, alias pages). */
+  content: number[];
+  /** Files showing only its title (its neighbours' pages). */
+  title: number[];
+}
+
+/**
+ * A plan kept to be changed in place (news serve): `update` gives a post new content with the
+ * same slug, date, status, tags and aliases (so the same files, in the same order), and returns
+ * the indices of the files whose key changed. The rest of the plan is left as it was: what the
+ * post is shown in was recorded when the plan was made.
+ */
+export interface IndexedPlan {
+  files: PlannedFile[];
+  update(slug: string, source: PostSource): number[];
+}
+
+export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): IndexedPlan {
   const theme = options.theme ?? defaultTheme();
   const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
@@ -510,8 +534,21 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
   const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];
   const listIds = new Map<Entry, string>();
-  const plan = (path: string, parts: readonly string[], render: () => string | Uint8Array, template?: PageTemplate) => {
-    files.push({ path, key: digest(siteKey, path, ...parts), render, ...(template ? { template } : {}) });
+  const keyParts: Array<() => readonly string[]> = [];
+  const deps = new Map<string, EntryDeps>();
+  /** Files that list every post (the sitemap): their key changes with any post's content. */
+  const everyPost: number[] = [];
+  const depsOf = (entry: Entry) => {
+    let d = deps.get(entry.slug);
+    if (d === undefined) deps.set(entry.slug, (d = { entry, content: [], title: [] }));
+    return d;
+  };
+  const plan = (path: string, parts: () => readonly string[], render: () => string | Uint8Array, template?: PageTemplate, shows?: { content?: readonly Entry[]; title?: ReadonlyArray<Entry | undefined> }) => {
+    const i = files.length;
+    files.push({ path, key: digest(siteKey, path, ...parts()), render, ...(template ? { template } : {}) });
+    keyParts.push(parts);
+    for (const e of shows?.content ?? []) depsOf(e).content.push(i);
+    for (const e of shows?.title ?? []) if (e !== undefined) depsOf(e).title.push(i);
   };
   const { entries } = model;
   // Only the HTML the feeds need is kept once a post page is made.
@@ -521,41 +558,43 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     const entry = entries[i]!;
     const newer = entries[i - 1];
     const older = entries[i + 1];
-    plan(`${entry.slug}/index.html`, [entriesKey([entry], listIds), neighbourKey(newer), neighbourKey(older)], () => {
+    plan(`${entry.slug}/index.html`, () => [entriesKey([entry], listIds), neighbourKey(newer), neighbourKey(older)], () => {
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;
-    }, 'post');
+    }, 'post', { content: [entry], title: [newer, older] });
   }
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
   const homeSlots = listSlots(entries);
   for (const slot of homeSlots) {
-    plan(`${pageDir('', slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries, listIds)],
-      () => builder.homePage(slot), 'index');
+    plan(`${pageDir('', slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries, listIds)],
+      () => builder.homePage(slot), 'index', { content: slot.entries });
   }
-  if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, ['tags', allTags], () => builder.tagIndexPage(), 'tags');
+  if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, () => ['tags', allTags], () => builder.tagIndexPage(), 'tags');
   const tagSlots = model.tags.map((tag) => ({ tag, slots: listSlots(tag.entries) }));
   for (const { tag, slots } of tagSlots) {
     const dir = tagPath(tag);
     const tagKey = `${tag.name}\u0003${tag.slug}`;
     const total = tag.entries.length;
     for (const slot of slots) {
-      plan(`${pageDir(dir, slot.n)}index.html`, ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries, listIds)],
-        () => builder.tagPage(tag, slot), 'tag');
+      plan(`${pageDir(dir, slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries, listIds)],
+        () => builder.tagPage(tag, slot), 'tag', { content: slot.entries });
     }
-    plan(`${dir}${FEED_FILES.rss}`, ['rss', tagKey, entriesKey(tag.entries.slice(0, DEFAULT_FEED_LIMIT), listIds)],
-      () => rssDocument(feedView(model, 'rss', { tag: tag.name })));
+    const inFeed = tag.entries.slice(0, DEFAULT_FEED_LIMIT);
+    plan(`${dir}${FEED_FILES.rss}`, () => ['rss', tagKey, entriesKey(inFeed, listIds)],
+      () => rssDocument(feedView(model, 'rss', { tag: tag.name })), undefined, { content: inFeed });
   }
-  const feedEntries = entriesKey(entries.slice(0, DEFAULT_FEED_LIMIT), listIds);
-  plan(FEED_FILES.rss, ['rss', feedEntries], () => rssDocument(feedView(model, 'rss', {})));
-  plan(FEED_FILES.atom, ['atom', feedEntries], () => atomDocument(feedView(model, 'atom', {})));
-  plan(FEED_FILES.json, ['json', feedEntries], () => jsonFeedDocument(feedView(model, 'json', {})));
+  const newest = entries.slice(0, DEFAULT_FEED_LIMIT);
+  plan(FEED_FILES.rss, () => ['rss', entriesKey(newest, listIds)], () => rssDocument(feedView(model, 'rss', {})), undefined, { content: newest });
+  plan(FEED_FILES.atom, () => ['atom', entriesKey(newest, listIds)], () => atomDocument(feedView(model, 'atom', {})), undefined, { content: newest });
+  plan(FEED_FILES.json, () => ['json', entriesKey(newest, listIds)], () => jsonFeedDocument(feedView(model, 'json', {})), undefined, { content: newest });
   for (const alias of model.aliases) {
-    plan(`${alias.slug}/index.html`, ['alias', neighbourKey(alias.entry), alias.entry.url, alias.entry.key], () => builder.aliasPage(alias.slug, alias.entry), 'alias');
+    plan(`${alias.slug}/index.html`, () => ['alias', neighbourKey(alias.entry), alias.entry.url, alias.entry.key], () => builder.aliasPage(alias.slug, alias.entry), 'alias', { content: [alias.entry] });
   }
-  plan(NOT_FOUND_PAGE, ['404'], () => builder.notFoundPage(), '404');
+  plan(NOT_FOUND_PAGE, () => ['404'], () => builder.notFoundPage(), '404');
   // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
-  plan(SITEMAP_FILE, ['sitemap', entriesKey(entries, listIds), allTags], () => {
+  everyPost.push(files.length);
+  plan(SITEMAP_FILE, () => ['sitemap', entriesKey(entries, listIds), allTags], () => {
     const urls: SitemapUrl[] = [];
     const at = (date: Date | undefined) => (date ? builder.rfc3339(date) : undefined);
     for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
@@ -566,15 +605,37 @@ export function planHtmlSite(site: SiteSettings, posts: readonly (Post | PostSou
     }
     return sitemapXml(urls);
   });
-  plan(ROBOTS_FILE, ['robots'], () => robotsTxt(model.baseUrl + SITEMAP_FILE));
+  plan(ROBOTS_FILE, () => ['robots'], () => robotsTxt(model.baseUrl + SITEMAP_FILE));
   const { assets } = theme;
   checkCollisions(files, [
     ...assets.map((a) => ({ path: a.name, from: a.file })),
     ...statics.map((f) => ({ path: f.path, from: `static/${f.path}` })),
   ]);
-  for (const asset of assets) plan(asset.name, ['asset', digest(asset.bytes.toString('base64'))], () => asset.bytes);
-  for (const f of statics) plan(f.path, ['static', f.key], () => f.read());
-  return files;
+  for (const asset of assets) {
+    const assetKey = digest(asset.bytes.toString('base64'));
+    plan(asset.name, () => ['asset', assetKey], () => asset.bytes);
+  }
+  for (const f of statics) plan(f.path, () => ['static', f.key], () => f.read());
+  return {
+    files,
+    update(slug, source) {
+      const d = deps.get(slug);
+      if (d === undefined) throw new RangeError(`billet absent du plan : ${slug}`);
+      const titleChanged = d.entry.titleKey !== source.listing.title;
+      d.entry.update(source);
+      listIds.delete(d.entry);
+      const touched = new Set([...d.content, ...(titleChanged ? d.title : []), ...everyPost]);
+      const changed: number[] = [];
+      for (const i of [...touched].sort((a, b) => a - b)) {
+        const file = files[i]!;
+        const key = digest(siteKey, file.path, ...keyParts[i]!());
+        if (key === file.key) continue;
+        file.key = key;
+        changed.push(i);
+      }
+      return changed;
+    },
+  };
 }
 
 /**

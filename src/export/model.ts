@@ -89,6 +89,11 @@ export interface Entry {
   lead(): string;
   /** Forgets the rendered HTML (kept: the lead); body() renders again if asked. Saves memory on big sites. */
   release(): void;
+  /**
+   * Takes another version of the same post (news serve, a post saved again): same slug, date,
+   * status, tags and aliases (the caller checks), any other content; forgets what it worked out.
+   */
+  update(source: PostSource): void;
 }
 
 export interface TagGroup extends TagRef {
@@ -140,8 +145,8 @@ function shownDates(date: PostDate, instant: Date, timeZone: string): { dateFr: 
 class PostEntry implements Entry {
   readonly slug: string;
   readonly url: string;
-  readonly titleKey: string;
-  readonly key: string;
+  titleKey: string;
+  key: string;
   readonly aliases: readonly string[];
   private shown: { dateFr: string; datetime: string } | undefined = undefined;
   private loaded: Post | undefined = undefined;
@@ -151,7 +156,7 @@ class PostEntry implements Entry {
   private updatedAt: Date | undefined = undefined;
 
   constructor(
-    private readonly source: PostSource,
+    private source: PostSource,
     baseUrl: string,
     readonly date: PostDate,
     readonly instant: Date,
@@ -223,6 +228,16 @@ class PostEntry implements Entry {
 
   lead(): string {
     return (this.leadText ??= this.summary ?? this.body().excerpt);
+  }
+
+  update(source: PostSource): void {
+    this.source = source;
+    this.key = source.key;
+    this.titleKey = source.listing.title;
+    this.shownTitle = undefined;
+    this.loaded = undefined;
+    this.rendered = undefined;
+    this.leadText = undefined;
   }
 
   release(): void {

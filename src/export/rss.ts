@@ -9,11 +9,13 @@ import { escapeXml as x } from './text.js';
  * carry the site's offset (feed@6 would print GMT and pass control characters through).
  */
 
-const items = new WeakMap<Entry, string>();
+/** Each entry's item, made once for the site's feed and its tags' feeds (for the entry's content key: an entry may take new content, see Entry.update). */
+const items = new WeakMap<Entry, { key: string; xml: string }>();
 
 function item(entry: Entry, timeZone: string): string {
-  let xml = items.get(entry);
-  if (xml !== undefined) return xml;
+  const made = items.get(entry);
+  if (made !== undefined && made.key === entry.key) return made.xml;
+  let xml: string;
   const body = entry.body();
   const description = entry.lead();
   xml = '<item>\n'
@@ -26,7 +28,7 @@ function item(entry: Entry, timeZone: string): string {
     + (description ? `<description>${x(description)}</description>\n` : '')
     + `<content:encoded>${x(body.html)}</content:encoded>\n`
     + '</item>\n';
-  items.set(entry, xml);
+  items.set(entry, { key: entry.key, xml });
   return xml;
 }
 

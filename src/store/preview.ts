@@ -2,12 +2,13 @@ import path from 'node:path';
 import { isDue, filterPosts, sortPosts } from '../core/filters.js';
 import { NewsError } from '../core/errors.js';
 import { formatDateFr } from '../format/french.js';
-import { planHtmlSite, probeTemplates, type PlannedFile } from '../export/html.js';
+import { planHtmlSiteIndexed, type IndexedPlan } from '../export/html.js';
+import type { Post } from '../core/post.js';
 import { digest } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
 import { listStaticFiles, loadTheme, themeFiles, themeHashOf } from '../export/theme.js';
-import { loadSite } from './content.js';
-import { loadPostSources, type PostTable } from './post-sources.js';
+import { loadPostSources, type PostTable, type SourcedPost } from './post-sources.js';
+import { loadPostFile, loadSite, postsDir } from './content.js';
 
 /**
  * The site `news serve` shows, kept in memory and rebuilt incrementally: the plan of
@@ -30,6 +31,8 @@ export interface RebuildResult {
   /** Files whose key changed (made again when next asked for). */
   rendered: number;
   ms: number;
+  /** Whether the last plan was changed in place (posts whose content alone changed). */
+  inPlace: boolean;
 }
 
 function bannerOf(status: 'draft' | 'scheduled', date: string, timeZone: string): string {
@@ -46,12 +49,29 @@ function afterBodyTag(page: string, html: string): string {
   return end < 0 ? html + page : page.slice(0, end + 1) + '\n' + html + page.slice(end + 1);
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A planned file's bytes as the preview serves them: with its banner, if it has one. */
+function renderWith(render: () => string | Uint8Array, banner: string | undefined): () => Buffer {
+  return () => {
+    const content = render();
+    return Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
+  };
+}
+
 export class PreviewSite {
   private readonly files = new Map<string, PreviewFile>();
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
   error: string | undefined = undefined;
   private table: PostTable | undefined = undefined;
   private tableZone: string | undefined = undefined;
+  /** The last plan, kept to be changed in place when a post's content alone changed. */
+  private indexed: IndexedPlan | undefined = undefined;
+  /** The posts of the last plan, by file name, and the banners of its pages. */
+  private byName = new Map<string, SourcedPost>();
+  private banners = new Map<string, string>();
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
   private staticFiles: ReturnType<typeof listStaticFiles> | undefined = undefined;
 
@@ -59,6 +79,11 @@ export class PreviewSite {
 
   get size(): number {
     return this.files.size;
+  }
+
+  /** The paths of the site's files, in plan order. */
+  paths(): string[] {
+    return [...this.files.keys()];
   }
 
   has(path: string): boolean {
@@ -97,6 +122,10 @@ export class PreviewSite {
    * Undefined: look at everything again.
    */
   rebuild(changed?: ReadonlySet<string>): RebuildResult {
+    if (changed !== undefined) {
+      const quick = this.rebuildContentOnly(changed);
+      if (quick !== undefined) return quick;
+    }
     const touches = (folder: string) => changed === undefined || [...changed].some((name) => name === folder || name.startsWith(`${folder}/`) || name.startsWith(`${folder}\\`));
     if (touches('static')) this.staticFiles = undefined;
     const started = performance.now();
@@ -131,18 +160,25 @@ export class PreviewSite {
       const theme = (this.theme ??= loadTheme(this.contentDir));
       const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
       const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
-      const plan: PlannedFile[] = planHtmlSite(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
+      this.indexed = undefined;
+      const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
+      const plan = indexed.files;
       // A theme just (re)loaded renders one page of each template now: a template error shows at once.
-      if (themeChanged) probeTemplates(plan);
+      // (Not probeTemplates, which keeps the pages it makes: this plan's pages may change in place.)
+      if (themeChanged) {
+        const probed = new Set<string>();
+        for (const file of plan) {
+          if (file.template === undefined || probed.has(file.template)) continue;
+          probed.add(file.template);
+          file.render();
+        }
+      }
       const seen = new Set<string>();
       for (const file of plan) {
         seen.add(file.path);
         const banner = banners.get(file.path);
         const key = banner === undefined ? file.key : digest(file.key, banner);
-        const render = () => {
-          const content = file.render();
-          return Buffer.from(banner === undefined ? content : afterBodyTag(typeof content === 'string' ? content : Buffer.from(content).toString('utf8'), banner));
-        };
+        const render = renderWith(file.render, banner);
         const old = this.files.get(file.path);
         if (old !== undefined && old.key === key) {
           // Same bytes either way; a page not made yet takes this plan's render, so no older model is kept.
@@ -161,6 +197,9 @@ export class PreviewSite {
       }
       if (this.error !== undefined) shownChanged = true;
       this.error = undefined;
+      this.indexed = indexed;
+      this.byName = new Map(chosen.map((p) => [p.file.slice(p.file.lastIndexOf(path.sep) + 1), p]));
+      this.banners = banners;
     } catch (error) {
       // A theme that failed to load is tried again next time.
       this.theme = undefined;
@@ -168,6 +207,51 @@ export class PreviewSite {
       if (message !== this.error) shownChanged = true;
       this.error = message;
     }
-    return { changed: shownChanged, rendered, ms: performance.now() - started };
+    return { changed: shownChanged, rendered, ms: performance.now() - started, inPlace: false };
+  }
+
+  /**
+   * A rebuild for posts whose content alone changed (same slug, date, status, tags and aliases:
+   * the same files, in the same order): the last plan is changed in place, and only the files
+   * that show those posts get new keys. Undefined when the change is anything else (a post added,
+   * removed, broken or moved in the order, site.json, the theme, a static file): a full rebuild.
+   */
+  private rebuildContentOnly(changed: ReadonlySet<string>): RebuildResult | undefined {
+    const indexed = this.indexed;
+    if (indexed === undefined || this.error !== undefined) return undefined;
+    const started = performance.now();
+    const dir = postsDir(this.contentDir);
+    const posts: Array<{ name: string; before: SourcedPost; post: Post; text: string }> = [];
+    for (const name of changed) {
+      const slash = name.lastIndexOf(path.sep);
+      const folder = name.slice(0, Math.max(slash, 0));
+      const base = name.slice(slash + 1);
+      if (name === 'posts') continue; // the folder itself: its files are named too
+      if (folder !== 'posts') return undefined;
+      if (base.startsWith('.') || !base.endsWith('.json')) continue; // an editor's temporary file
+      const before = this.byName.get(base);
+      if (before === undefined) return undefined;
+      const loaded = loadPostFile(this.contentDir, `${dir}${path.sep}${base}`);
+      if (loaded.post === undefined || loaded.text === undefined || loaded.problems.length > 0) return undefined;
+      const a = before.post;
+      const b = loaded.post;
+      if (a.slug !== b.slug || a.date !== b.date || a.status !== b.status || !sameList(a.tags, b.tags) || !sameList(a.aliases, b.aliases)) return undefined;
+      posts.push({ name: base, before, post: b, text: loaded.text });
+    }
+    let rendered = 0;
+    for (const { name, before, post, text } of posts) {
+      const source = { listing: post, key: digest(text), updatedAt: post.updatedAt ?? null, time: before.time, full: () => post };
+      this.byName.set(name, { ...before, post, source });
+      for (const i of indexed.update(post.slug, source)) {
+        const file = indexed.files[i]!;
+        const banner = this.banners.get(file.path);
+        const key = banner === undefined ? file.key : digest(file.key, banner);
+        const old = this.files.get(file.path);
+        if (old !== undefined && old.key === key) continue;
+        rendered++;
+        this.files.set(file.path, { key, render: renderWith(file.render, banner) });
+      }
+    }
+    return { changed: rendered > 0, rendered, ms: performance.now() - started, inPlace: true };
   }
 }

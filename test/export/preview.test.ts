@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PreviewSite } from '../../src/store/preview.js';
+import { seededRandom } from '../fixtures/dedupe/corpus.js';
 import { makePost, tempContent } from '../helpers/cli.js';
 
 /**
@@ -15,6 +16,7 @@ let content: string;
 const writePost = (slug: string, fields: Record<string, unknown>) =>
   fs.writeFileSync(path.join(content, 'posts', `${slug}.json`), `${JSON.stringify(makePost(slug, fields), null, 2)}\n`);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const listFiles = (site: PreviewSite) => site.paths();
 const page = (site: PreviewSite, slug: string) => site.bytesOf(`${slug}/index.html`)?.toString('utf8') ?? '';
 
 beforeEach(async () => {
@@ -63,23 +65,29 @@ test('a rebuild told which files changed looks at those only; one told nothing l
   expect(full.changed).toBe(true);
   expect(page(site, 'premier')).toContain('Second, manqué');
   expect(page(site, 'second')).toContain('Second, manqué');
-  // A page whose post changed unseen is right anyway: making it reads the post, finds it is
-  // not the one planned, and everything is looked at again first.
-  await settle();
-  site.rebuild(); // both posts settled in the table again
-  writePost('second', { title: 'Second, relu', date: '2024-03-02' }); // unseen
-  writePost('premier', { title: 'Premier, revu', date: '2024-03-01' }); // seen: the second page's link to it changes
-  site.rebuild(new Set([path.join('posts', 'premier.json')]));
-  const second = page(site, 'second');
-  expect(second).toContain('Second, relu');
-  expect(second).toContain('Premier, revu');
-  expect(page(site, 'premier')).toContain('Second, relu');
-  // A post added or removed is always seen: the folder is listed every time.
+  // A post added or removed, named by the watcher, is seen (the folder is listed again).
   writePost('troisieme', { title: 'Troisième billet', date: '2024-03-03' });
   fs.rmSync(path.join(content, 'posts', 'premier.json'));
-  site.rebuild(new Set());
+  expect(site.rebuild(new Set([path.join('posts', 'troisieme.json'), path.join('posts', 'premier.json')])).inPlace).toBe(false);
   expect(page(site, 'troisieme')).toContain('Troisième billet');
   expect(site.has('premier/index.html')).toBe(false);
+});
+
+test('a page whose post changed unseen is right anyway: making it reads the post, finds it is not the one planned, and everything is looked at first', async () => {
+  // 25 posts: the oldest is in no feed, so its page keeps nothing of it once made.
+  for (let i = 0; i < 25; i++) writePost(`vieux-${String(i).padStart(2, '0')}`, { title: `Vieux ${i}`, date: `2020-01-${String(i + 1).padStart(2, '0')}`, tags: [] });
+  await settle();
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  site.rebuild();
+  await settle();
+  site.rebuild(); // the posts now come from the table: read again when a page needs them
+  expect(page(site, 'vieux-00')).toContain('Vieux 0');
+  writePost('vieux-00', { title: 'Vieux 0, relu', date: '2020-01-01', tags: [] }); // unseen
+  writePost('vieux-01', { title: 'Vieux 1, revu', date: '2020-01-02', tags: [] }); // seen: vieux-00's page links to it
+  site.rebuild(new Set([path.join('posts', 'vieux-01.json')]));
+  const oldest = page(site, 'vieux-00');
+  expect(oldest).toContain('Vieux 0, relu');
+  expect(oldest).toContain('Vieux 1, revu');
 });
 
 test('a template that fails when a page is made throws its French error for that page; the site stays up', async () => {
@@ -113,4 +121,52 @@ test('a new time zone in site.json gives the dates of a fresh preview (the post 
   expect(after).toContain('-0500');
   expect(after).toBe(fresh.bytesOf('feed.xml')!.toString('utf8'));
   expect(site.bytesOf('sitemap.xml')!.equals(fresh.bytesOf('sitemap.xml')!)).toBe(true);
+});
+
+test('posts whose content alone changed are updated in the plan in place, and the site is the one a fresh preview makes', async () => {
+  const r = seededRandom(1202);
+  const now = () => new Date('2026-11-29T12:00:00Z');
+  const tags = ['Formation', 'Éducation', 'numérique', 'Vie associative'];
+  const slugs: string[] = [];
+  for (let i = 0; i < 24; i++) {
+    const slug = `billet-${i}`;
+    slugs.push(slug);
+    writePost(slug, {
+      title: `Billet ${i}`, date: `2024-0${1 + (i % 9)}-1${i % 10}`, tags: [tags[i % 4]!, ...(i % 3 === 0 ? [tags[(i + 1) % 4]!] : [])],
+      ...(i % 5 === 0 ? { aliases: [`ancien-${i}`] } : {}), ...(i === 7 ? { status: 'draft' } : {}), ...(i === 11 ? { date: '2999-01-01' } : {}),
+    });
+  }
+  await settle();
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now);
+  site.rebuild();
+  const posts = new Map(slugs.map((slug) => [slug, JSON.parse(fs.readFileSync(path.join(content, 'posts', `${slug}.json`), 'utf8')) as Record<string, unknown>]));
+  let inPlace = 0;
+  for (let step = 0; step < 40; step++) {
+    const slug = slugs[Math.floor(r.next() * slugs.length)]!;
+    const post = { ...posts.get(slug)! };
+    const what = Math.floor(r.next() * 6);
+    if (what === 0) post.title = `Titre ${step} : « vu » l'été`;
+    else if (what === 1) post.body = `Paragraphe ${step}.\n\nUn autre, avec un [lien](https://exemple.fr/${step}).`;
+    else if (what === 2) post.summary = `Résumé ${step}`;
+    else if (what === 3) post.views = step * 37;
+    else if (what === 4) post.updatedAt = `2025-0${1 + (step % 9)}-02T10:00:00+01:00`;
+    else post.author = `Autrice ${step}`;
+    posts.set(slug, post);
+    fs.writeFileSync(path.join(content, 'posts', `${slug}.json`), `${JSON.stringify(post, null, 2)}\n`);
+    const result = site.rebuild(new Set([path.join('posts', `${slug}.json`)]));
+    if (result.inPlace) inPlace++;
+    const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
+    fresh.rebuild();
+    expect(site.size).toBe(fresh.size);
+    const differ = listFiles(fresh).filter((file) => !site.bytesOf(file)?.equals(fresh.bytesOf(file)!));
+    expect(`after step ${step} (${what} on ${slug}): ${differ.join(', ')}`).toBe(`after step ${step} (${what} on ${slug}): `);
+  }
+  // Every step changed content only: the plan was changed in place each time.
+  expect(inPlace).toBe(40);
+  // Anything else (a new post, a date moved) is a full rebuild.
+  writePost('nouveau', { title: 'Nouveau', date: '2024-05-05' });
+  expect(site.rebuild(new Set([path.join('posts', 'nouveau.json')])).inPlace).toBe(false);
+  writePost('billet-3', { ...posts.get('billet-3'), date: '2020-01-01' });
+  expect(site.rebuild(new Set([path.join('posts', 'billet-3.json')])).inPlace).toBe(false);
+  expect(page(site, 'billet-3')).toContain('2020');
 });
