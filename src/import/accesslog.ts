@@ -359,12 +359,7 @@ function bytesOf(text: string): Bytes {
 
 /** Whether `bytes[pos, pos + want.length)` are `want`'s bytes (false past the end, as startsWith). */
 function bytesAt(bytes: Uint8Array, view: DataView, pos: number, want: Bytes): boolean {
-  const n = want.bytes.length;
-  if (pos < 0 || pos + n > bytes.length) return false;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) if (view.getInt32(pos + i, true) !== want.view.getInt32(i, true)) return false;
-  for (; i < n; i++) if (bytes[pos + i] !== want.bytes[i]) return false;
-  return true;
+  return sameBytes(bytes, view, pos, want.bytes, want.view, 0, want.bytes.length);
 }
 
 /** cyrb53 over bytes: hashText's value for the same latin1 text (the state stores these). */
@@ -381,6 +376,15 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
   h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** Whether `bytes[start, start + length)` are `arena[offset, offset + length)`, compared four bytes at a time. */
+function sameBytes(bytes: Uint8Array, view: DataView, start: number, arena: Uint8Array, arenaView: DataView, offset: number, length: number): boolean {
+  if (start < 0 || start + length > bytes.length) return false;
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (view.getInt32(start + i, true) !== arenaView.getInt32(offset + i, true)) return false;
+  for (; i < length; i++) if (bytes[start + i] !== arena[offset + i]) return false;
+  return true;
 }
 
 /**
@@ -436,95 +440,93 @@ class SlugTable {
       const at = i * 4;
       const keyLength = slots[at + 2]!;
       if (keyLength === 0) return -1;
-      if (slots[at] === hash && keyLength === length && this.sameBytes(bytes, view, start, slots[at + 1]!, length)) return slots[at + 3]!;
+      if (slots[at] === hash && keyLength === length && sameBytes(bytes, view, start, this.arena, this.arenaView, slots[at + 1]!, length)) return slots[at + 3]!;
     }
   }
 
-  /** Whether `bytes[start, start + length)` are the arena's bytes at `offset`. */
-  private sameBytes(bytes: Uint8Array, view: DataView, start: number, offset: number, length: number): boolean {
-    if (start < 0 || start + length > bytes.length) return false;
-    const arena = this.arena;
-    const arenaView = this.arenaView;
-    let i = 0;
-    for (; i + 4 <= length; i += 4) if (view.getInt32(start + i, true) !== arenaView.getInt32(offset + i, true)) return false;
-    for (; i < length; i++) if (bytes[start + i] !== arena[offset + i]) return false;
-    return true;
-  }
+
 }
 
 /**
- * User agents seen, by a 53-bit fingerprint of their bytes read four at a time (two 32-bit
- * lanes): the agent's hash (hashText, the one visitor keys are made of), or -1 for a robot.
- * The fingerprint is not checked against the agent's text: among the at most 100,000 agents
- * kept, two different ones share it with a probability of about 1 in 2 million, far below the
- * chance (already accepted) that two visitor keys of 53 bits collide.
+ * User agents seen, each with its hash (hashText, the one visitor keys are made of) or -1 for
+ * a robot, found without making a string: a 32-bit hash of the agent's bytes, read four at a
+ * time, picks the slot, and the bytes are compared with the copy kept in one arena (two
+ * different agents never share an entry).
  */
 class AgentTable {
-  private keys = new Float64Array(1024);
+  /** Per slot: hash, arena offset, length + 1 (0: free slot). */
+  private slots = new Int32Array(1024 * 3);
   private values = new Float64Array(1024);
+  private arena = new Uint8Array(64 * 1024);
+  private arenaView = new DataView(this.arena.buffer);
+  private used = 0;
   size = 0;
 
-  /** The fingerprint of `bytes[start, end)`; never 0 (0 marks a free slot). */
-  static fingerprint(bytes: Uint8Array, view: DataView, start: number, end: number): number {
-    // Two independent multiply chains over every word: each step is a bijection of the state,
-    // and the two run side by side in the processor.
-    let h1 = (end - start) ^ 0x9e3779b9;
-    let h2 = (end - start) ^ 0x7f4a7c15;
+  static hash(bytes: Uint8Array, view: DataView, start: number, end: number): number {
+    let h = (end - start) ^ 0x9e3779b9;
     let i = start;
-    for (; i + 4 <= end; i += 4) {
-      const w = view.getInt32(i, true);
-      h1 = Math.imul(h1 ^ w, 0x85ebca6b);
-      h2 = Math.imul(h2 ^ w, 0xc2b2ae35);
-    }
-    for (; i < end; i++) {
-      h1 = Math.imul(h1 ^ bytes[i]!, 0x85ebca6b);
-      h2 = Math.imul(h2 ^ bytes[i]!, 0xc2b2ae35);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return 4294967296 * (2097151 & h2) + (h1 >>> 0) || 1;
+    for (; i + 4 <= end; i += 4) h = Math.imul(h ^ view.getInt32(i, true), 0x85ebca6b);
+    for (; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x85ebca6b);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    return h ^ (h >>> 12);
   }
 
-  private static slot(key: number): number {
-    return (key % 4294967296) ^ Math.floor(key / 4294967296);
-  }
-
-  /** The value of `key`, or NaN. */
-  get(key: number): number {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    for (let i = AgentTable.slot(key) & mask; ; i = (i + 1) & mask) {
-      const k = keys[i]!;
-      if (k === key) return this.values[i]!;
-      if (k === 0) return NaN;
+  /** The value of the agent `bytes[start, end)`, whose AgentTable.hash is `hash`; NaN when unknown. */
+  get(bytes: Uint8Array, view: DataView, start: number, end: number, hash: number): number {
+    const slots = this.slots;
+    const mask = this.values.length - 1;
+    const length = end - start;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const at = i * 3;
+      const stored = slots[at + 2]!;
+      if (stored === 0) return NaN;
+      if (slots[at] === hash && stored === length + 1 && sameBytes(bytes, view, start, this.arena, this.arenaView, slots[at + 1]!, length)) return this.values[i]!;
     }
   }
 
-  set(key: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow();
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    let i = AgentTable.slot(key) & mask;
-    while (keys[i] !== 0 && keys[i] !== key) i = (i + 1) & mask;
-    if (keys[i] === 0) this.size++;
-    keys[i] = key;
-    this.values[i] = value;
+  /** Adds an agent not in the table. */
+  add(bytes: Uint8Array, start: number, end: number, hash: number, value: number): void {
+    if ((this.size + 1) * 2 > this.values.length) this.grow();
+    const length = end - start;
+    if (this.used + length > this.arena.length) {
+      let size = this.arena.length * 2;
+      while (this.used + length > size) size *= 2;
+      const arena = new Uint8Array(size);
+      arena.set(this.arena.subarray(0, this.used));
+      this.arena = arena;
+      this.arenaView = new DataView(arena.buffer);
+    }
+    this.arena.set(bytes.subarray(start, end), this.used);
+    this.place(hash, this.used, length, value);
+    this.used += length;
+    this.size++;
   }
 
   clear(): void {
-    this.keys = new Float64Array(1024);
+    this.slots = new Int32Array(1024 * 3);
     this.values = new Float64Array(1024);
+    this.used = 0;
     this.size = 0;
   }
 
+  private place(hash: number, offset: number, length: number, value: number): void {
+    const mask = this.values.length - 1;
+    let i = hash & mask;
+    while (this.slots[i * 3 + 2] !== 0) i = (i + 1) & mask;
+    this.slots[i * 3] = hash;
+    this.slots[i * 3 + 1] = offset;
+    this.slots[i * 3 + 2] = length + 1;
+    this.values[i] = value;
+  }
+
   private grow(): void {
-    const { keys, values } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.values = new Float64Array(keys.length * 2);
-    this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i]!, values[i]!);
+    const { slots, values } = this;
+    this.slots = new Int32Array(slots.length * 2);
+    this.values = new Float64Array(values.length * 2);
+    for (let i = 0; i < values.length; i++) {
+      if (slots[i * 3 + 2] !== 0) this.place(slots[i * 3]!, slots[i * 3 + 1]!, slots[i * 3 + 2]! - 1, values[i]!);
+    }
   }
 }
 
@@ -752,13 +754,13 @@ export class LogScanner {
 
   /** An agent's hash, or -1 for a robot (isbot, or an empty or `-` agent); judged once per agent. */
   private agentHash(start: number, end: number): number {
-    const key = AgentTable.fingerprint(this.bytes, this.view, start, end);
-    let hash = this.agents.get(key);
+    const slot = AgentTable.hash(this.bytes, this.view, start, end);
+    let hash = this.agents.get(this.bytes, this.view, start, end, slot);
     if (Number.isNaN(hash)) {
       const agent = this.text.slice(start, end);
       hash = agent === '' || agent === '-' || isbot(agent) ? -1 : hashText(agent);
       if (this.agents.size >= 100_000) this.agents.clear(); // a flood of one-off agents must not grow memory for ever
-      this.agents.set(key, hash);
+      this.agents.add(this.bytes, start, end, slot, hash);
     }
     return hash;
   }

@@ -76,12 +76,8 @@ export interface ViewsImportReport {
 
 const MAX_UNREADABLE_SHOWN = 5;
 const HEAD_BYTES = 64 * 1024;
-/**
- * Bytes read at a time: two pieces (below). Each read gets a new buffer; at 1 MiB, the
- * allocator kept more of them around (peak memory of a full import 225–290 MiB, 220–230 MiB
- * at this size, for the same time).
- */
-const CHUNK_BYTES = 240 * 1024;
+/** Bytes read at a time. */
+const CHUNK_BYTES = 1024 * 1024;
 /**
  * Bytes decoded into one string. Below V8's large-object size (128 KiB) a string is made in
  * the young generation, where it dies cheaply; a string of a whole chunk would be mapped and
@@ -383,13 +379,35 @@ function notALog(name: string, sample: string[], forced?: LogFormat): NewsError 
 }
 
 /** The raw bytes of a log from `start`, counting them for the progress bar. */
-async function* rawChunks(log: OpenedLog, stdin: NodeJS.ReadableStream | undefined, start: number, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
+/**
+ * The buffers a file is read into. Three, used in turn: a LogReader is done with a chunk once it
+ * has been given the next one (it copies what it keeps of it), and only one read runs ahead.
+ * A gzip stream queues chunks it has not inflated yet: contentChunks sets `reuse` to false then,
+ * and each read gets a new buffer.
+ */
+interface ReadBuffers {
+  reuse: boolean;
+  pool: Buffer[];
+  turn: number;
+}
+
+function readBuffers(): ReadBuffers {
+  return { reuse: true, pool: [], turn: 0 };
+}
+
+function nextBuffer(buffers: ReadBuffers): Buffer {
+  if (!buffers.reuse) return Buffer.allocUnsafe(CHUNK_BYTES);
+  const i = buffers.turn++ % 3;
+  buffers.pool[i] ??= Buffer.allocUnsafe(CHUNK_BYTES);
+  return buffers.pool[i]!;
+}
+
+async function* rawChunks(log: OpenedLog, stdin: NodeJS.ReadableStream | undefined, start: number, onBytes: (n: number) => void, buffers = readBuffers()): AsyncGenerator<Buffer> {
   if (log.handle) {
     const handle = log.handle;
-    // A new buffer each time (the reader keeps the end of the last one): no copy. The next
-    // chunk is read (by libuv's threads) while this one is being counted.
+    // The next chunk is read (by libuv's threads) while this one is being counted.
     const readAt = (position: number) => {
-      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const buffer = nextBuffer(buffers);
       const read = readSome(handle, buffer, position).then(({ bytesRead }) => buffer.subarray(0, bytesRead));
       read.catch(() => undefined); // awaited below, or dropped when the reading stops early
       return read;
@@ -438,7 +456,7 @@ async function readSome(handle: fs.promises.FileHandle, buffer: Buffer, position
 }
 
 /** The log's content: gunzipped when its first bytes say gzip (whatever its name). */
-async function* contentChunks(raw: AsyncGenerator<Buffer>, name: string): AsyncGenerator<Buffer> {
+async function* contentChunks(raw: AsyncGenerator<Buffer>, buffers: ReadBuffers, name: string): AsyncGenerator<Buffer> {
   let first = Buffer.alloc(0);
   while (first.length < 2) {
     const next = await raw.next();
@@ -450,6 +468,7 @@ async function* contentChunks(raw: AsyncGenerator<Buffer>, name: string): AsyncG
     yield* raw;
     return;
   }
+  buffers.reuse = false; // the stream below holds chunks longer than one read
   const source = Readable.from((async function* () {
     yield first;
     yield* raw;
@@ -578,7 +597,8 @@ async function readWhole(log: OpenedLog, run: ScanRun, final: boolean, allowSkip
     for (const chunk of held) feed(chunk);
     held.length = 0;
   };
-  for await (const chunk of contentChunks(rawChunks(log, run.stdin, 0, (n) => run.progress(n, log.name)), log.name)) {
+  const buffers = readBuffers();
+  for await (const chunk of contentChunks(rawChunks(log, run.stdin, 0, (n) => run.progress(n, log.name), buffers), buffers, log.name)) {
     if (replay) {
       replay.push(chunk);
       replayBytes += chunk.length;
