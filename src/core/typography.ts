@@ -15,8 +15,14 @@ export const NBSP = '\u00A0';
 const URL_IN_TEXT = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.|mailto:)[^\s<>"«»]*[^\s<>"«».,;:!?)\]]/gi;
 
 const QUICK = /['«»;:!?]/;
-/** Every URL_IN_TEXT match holds one of these: a text without them has no URL (most texts). */
-const MAY_HOLD_URL = /:\/\/|www\.|mailto:/i;
+const WWW = /www\./i;
+const MAILTO = /mailto:/i;
+
+/** Every URL_IN_TEXT match holds `://`, `www.` or `mailto:`: a text without them has no URL (most texts). */
+function mayHoldUrl(text: string): boolean {
+  if (text.includes(':') && (text.includes('://') || MAILTO.test(text))) return true;
+  return WWW.test(text);
+}
 
 const SPACE = ' \u00A0\u202F';
 /** Before `;!?` a space is added after a word, a digit or a closing mark, not after another `!?;`, an opening bracket or a dash. */
@@ -26,11 +32,13 @@ const WORD_ENDS = `\\s!?;:.,…»)\\]"’”`;
 const APOSTROPHE = /'/g;
 // An existing space (normal or not) before ; ! ? » becomes one narrow no-break space.
 const SPACED_MARK = new RegExp(`[${SPACE}]+([;!?»])`, 'g');
-const UNSPACED_MARK = new RegExp(`(?<=[^${NO_SPACE_AFTER}])([;!?])(?=[${WORD_ENDS}]|$)`, 'g');
-const UNSPACED_CLOSING_QUOTE = new RegExp(`(?<=[^${SPACE}«])»`, 'g');
+// (The mark is matched first and what comes before it checked after: a regular expression that starts with
+// a plain character is found quickly; one that starts with a lookbehind is tried at every position.)
+const UNSPACED_MARK = new RegExp(`([;!?])(?<=[^${NO_SPACE_AFTER}][;!?])(?=[${WORD_ENDS}]|$)`, 'g');
+const UNSPACED_CLOSING_QUOTE = new RegExp(`»(?<=[^${SPACE}«]»)`, 'g');
 // Before a colon: a no-break space; one is added after a letter or a closing mark when a space follows (`Note: x`, never `12:30`).
 const SPACED_COLON = /[ \u00A0]+:/g;
-const UNSPACED_COLON = /(?<=[\p{L})\]»"’”]):(?=\s|$)/gu;
+const UNSPACED_COLON = /:(?<=[\p{L})\]»"’”]:)(?=\s|$)/gu;
 // After « : one narrow no-break space, in place of the spaces there.
 const OPENING_QUOTE = new RegExp(`«[${SPACE}]+|«(?=[^${SPACE}])`, 'g');
 const WANTS_SPACE_AFTER = new RegExp(`[^${NO_SPACE_AFTER}]`);
@@ -68,7 +76,7 @@ function fixSegment(text: string, before: string | undefined): string {
  */
 export function frenchTypography(text: string, before?: string): string {
   if (!QUICK.test(text)) return text;
-  if (!MAY_HOLD_URL.test(text)) return fixSegment(text, before);
+  if (!mayHoldUrl(text)) return fixSegment(text, before);
   URL_IN_TEXT.lastIndex = 0;
   let out = '';
   let last = 0;

@@ -108,7 +108,9 @@ export function documentTitle(part: string | undefined, siteTitle: string): stri
 export const DESCRIPTION_MAX = 160;
 
 export function describe(text: string): string {
-  const flat = text.replace(/\s+/g, (s) => (s.includes(NNBSP) || s.includes('\u00A0') ? s : ' ')).trim();
+  // Each run of white space becomes one space, unless it holds a no-break space (typography's): a single
+  // space is left as it is, so only longer runs and other white space are looked at.
+  const flat = text.replace(/\s{2,}|[^\S ]/g, (s) => (s.includes(NNBSP) || s.includes('\u00A0') ? s : ' ')).trim();
   if (flat.length <= DESCRIPTION_MAX) return flat;
   const cut = flat.slice(0, DESCRIPTION_MAX - 1);
   const space = cut.lastIndexOf(' ');
@@ -300,6 +302,8 @@ class SiteBuilder {
     const root = rootFrom(dir);
     const { model } = this;
     const body = entry.body();
+    // A post dated to the second already has its RFC 3339 text (its <time datetime>): Intl is not asked again.
+    if (entry.date.kind === 'instant' && !this.dates.has(entry.instant.getTime())) this.dates.set(entry.instant.getTime(), entry.datetime);
     const published = this.rfc3339(entry.instant);
     const modified = this.rfc3339(entry.updated);
     const description = describe(entry.lead() || model.description || entry.title);
