@@ -94,6 +94,8 @@ export interface Entry {
    * status, tags and aliases (the caller checks), any other content; forgets what it worked out.
    */
   update(source: PostSource): void;
+  /** Takes the lead another thread worked out for this same post (a full export in parallel). */
+  primeLead(text: string): void;
 }
 
 export interface TagGroup extends TagRef {
@@ -228,6 +230,10 @@ class PostEntry implements Entry {
 
   lead(): string {
     return (this.leadText ??= this.summary ?? this.body().excerpt);
+  }
+
+  primeLead(text: string): void {
+    this.leadText ??= text;
   }
 
   update(source: PostSource): void {
