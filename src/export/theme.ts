@@ -20,8 +20,6 @@ export { DEFAULT_THEME_DIR, listFolderFiles, listStaticFiles, STATIC_DIR, TEMPLA
  * checked when loaded (syntax, helpers, partials), and an unknown variable fails the render.
  */
 
-
-
 /** The templates a page is rendered from (their includes and layouts are found by name). */
 export const PAGE_TEMPLATES = ['index', 'post', 'tag', 'tags', 'alias', '404'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
