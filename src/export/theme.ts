@@ -247,6 +247,9 @@ export function loadTheme(contentDir: string | undefined): Theme {
       const variable = paths.get(spot) ?? missing[1]!;
       return templateError(file, { line: Number(missing[2]), reason: `variable inconnue « ${variable} » (voir les variables de chaque modèle dans docs/theme.md)` }, error);
     }
+    if (error instanceof RangeError && /call stack/.test(message)) {
+      return templateError(byName.get(trail[0]!)!.file, { reason: 'inclusion sans fin : ce modèle s’inclut lui-même, directement ou par un autre' }, error);
+    }
     const line = (error as { lineNumber?: unknown })?.lineNumber;
     return templateError(byName.get(trail[0]!)!.file, { line: typeof line === 'number' ? line : undefined, reason: `erreur de modèle (${message.replace(/ - \d+:\d+$/, '')})` }, error);
   };
