@@ -67,7 +67,7 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
     ctx.stdout.write(result.document);
   } else if (!opts.quiet) {
     ctx.stderr.write(result.site
-      ? `Site exporté dans ${out} : ${result.posts} billet(s), ${result.site.files} fichier(s) (${result.site.written} écrit(s), ${result.site.removed} supprimé(s)).\n`
+      ? `Site exporté dans ${out} : ${result.posts} billet(s), ${result.site.files} fichier(s) (${result.site.written} écrit(s), ${result.site.removed} supprimé(s))${result.site.threads > 1 ? `, pages faites sur ${result.site.threads} fils d’exécution` : ''}.\n`
       : `Flux ${FEED_NAMES[opts.format as keyof typeof FEED_NAMES]} écrit dans ${out} : ${result.posts} billet(s).\n`);
   }
   return 0;

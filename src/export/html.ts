@@ -522,6 +522,8 @@ interface EntryDeps {
  */
 export interface IndexedPlan {
   files: PlannedFile[];
+  /** The posts, newest first: the first `entries.length` files are their pages, in this order. */
+  entries: readonly Entry[];
   update(slug: string, source: PostSource): number[];
 }
 
@@ -618,6 +620,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   for (const f of statics) plan(f.path, () => ['static', f.key], () => f.read());
   return {
     files,
+    entries,
     update(slug, source) {
       const d = deps.get(slug);
       if (d === undefined) throw new RangeError(`billet absent du plan : ${slug}`);

@@ -94,6 +94,8 @@ export interface Entry {
    * status, tags and aliases (the caller checks), any other content; forgets what it worked out.
    */
   update(source: PostSource): void;
+  /** Takes the lead another thread worked out for this same post (a full export in parallel). */
+  primeLead(text: string): void;
 }
 
 export interface TagGroup extends TagRef {
@@ -230,6 +232,10 @@ class PostEntry implements Entry {
     return (this.leadText ??= this.summary ?? this.body().excerpt);
   }
 
+  primeLead(text: string): void {
+    this.leadText ??= text;
+  }
+
   update(source: PostSource): void {
     this.source = source;
     this.key = source.key;
@@ -238,6 +244,10 @@ class PostEntry implements Entry {
     this.loaded = undefined;
     this.rendered = undefined;
     this.leadText = undefined;
+    // Every value worked out from the post's content is forgotten (keep this list whole: the
+    // randomised test of test/export/preview.test.ts compares with a fresh plan).
+    this.viewsText = undefined;
+    this.updatedAt = undefined;
   }
 
   release(): void {

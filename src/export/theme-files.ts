@@ -17,7 +17,7 @@ export const TEMPLATE_EXT = '.hbs';
 export const DEFAULT_THEME_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', THEME_DIR);
 
 export interface ThemeFile {
-  /** Relative to the theme folder, `/`-separated: `partials/header.liquid`, `style.css`. */
+  /** Relative to the theme folder, `/`-separated: `partials/header.hbs`, `style.css`. */
   name: string;
   /** Absolute path of the file in use. */
   file: string;

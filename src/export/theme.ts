@@ -20,8 +20,6 @@ export { DEFAULT_THEME_DIR, listFolderFiles, listStaticFiles, STATIC_DIR, TEMPLA
  * checked when loaded (syntax, helpers, partials), and an unknown variable fails the render.
  */
 
-
-
 /** The templates a page is rendered from (their includes and layouts are found by name). */
 export const PAGE_TEMPLATES = ['index', 'post', 'tag', 'tags', 'alias', '404'] as const;
 export type PageTemplate = (typeof PAGE_TEMPLATES)[number];
@@ -248,6 +246,9 @@ export function loadTheme(contentDir: string | undefined): Theme {
       const { file, paths } = byName.get(owner)!;
       const variable = paths.get(spot) ?? missing[1]!;
       return templateError(file, { line: Number(missing[2]), reason: `variable inconnue « ${variable} » (voir les variables de chaque modèle dans docs/theme.md)` }, error);
+    }
+    if (error instanceof RangeError && /call stack/.test(message)) {
+      return templateError(byName.get(trail[0]!)!.file, { reason: 'inclusion sans fin : ce modèle s’inclut lui-même, directement ou par un autre' }, error);
     }
     const line = (error as { lineNumber?: unknown })?.lineNumber;
     return templateError(byName.get(trail[0]!)!.file, { line: typeof line === 'number' ? line : undefined, reason: `erreur de modèle (${message.replace(/ - \d+:\d+$/, '')})` }, error);

@@ -5,6 +5,7 @@ import { formatIsoInstant } from '../core/dates.js';
 import { filterPosts, sortPosts } from '../core/filters.js';
 import type { Post, PostListing } from '../core/post.js';
 import { normalizeBaseUrl } from '../core/site.js';
+import type { IndexedPlan } from '../export/html.js';
 import type { ExportOptions as RenderOptions } from '../export/model.js';
 import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
 import { listStaticFiles, themeFiles, themeHashOf } from '../export/theme-files.js';
@@ -13,7 +14,7 @@ import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, siteUnchanged, writeSite } from './site-output.js';
+import { EXPORT_MARKER, readPreviousExport, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
 /*
@@ -66,7 +67,7 @@ export interface ExportResult {
   /** Entries of posts/ left out that are no post file at all (a FIFO, a folder): worth a warning. */
   warnings: PostProblem[];
   /** html: files in the site, written this time, removed. */
-  site?: { files: number; written: number; removed: number };
+  site?: { files: number; written: number; removed: number; threads: number };
 }
 
 export async function exportContent(contentDir: string, request: ExportRequest): Promise<ExportResult> {
@@ -118,19 +119,32 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     const planInputs = { baseUrl, staticFiles, publisher };
     const key = planKeyOf(settings, sources, { ...planInputs, themeHash: themeHashOf(themeFiles(contentDir)) });
     const unchanged = siteUnchanged(out!, key, postsId, previous, table);
-    if (unchanged !== undefined) return { posts: chosen.length, tag, matching, warnings, site: unchanged };
+    if (unchanged !== undefined) return { posts: chosen.length, tag, matching, warnings, site: { ...unchanged, threads: 1 } };
     // Every template is parsed before any page is made; a template that fails only when rendering
     // fails before the first write too (writeSite renders every changed file before writing).
-    const [{ loadTheme }, { planHtmlSite }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
+    const [{ loadTheme }, { planHtmlSiteIndexed }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
     const theme = loadTheme(contentDir);
     const planOptions = { ...planInputs, theme };
-    const plan = {
+    let indexed: IndexedPlan | undefined;
+    const plan: SitePlan = {
       // The theme as loaded (a theme file saved meanwhile changes the key: never a stale record).
       key: planKeyOf(settings, sources, { ...planInputs, themeHash: theme.hash }),
-      files: () => planHtmlSite(settings, sources, planOptions),
+      files: () => (indexed ??= planHtmlSiteIndexed(settings, sources, planOptions)).files,
+      // A full export of many posts shares their pages with a worker thread (store/site-worker.ts).
+      parallel: {
+        pages: chosen.length,
+        job: () => ({
+          contentDir, settings, baseUrl, publisher, themeHash: theme.hash,
+          posts: chosen.map(({ file, post, time, source }) => ({
+            file, time, key: source.key, updatedAt: source.updatedAt ?? null,
+            listing: { slug: post.slug, title: post.title, date: post.date, status: post.status, views: post.views, tags: post.tags, aliases: post.aliases },
+          })),
+        }),
+        primeLead: (i, lead) => indexed!.entries[i]!.primeLead(lead),
+      },
     };
-    const result = writeSite(out!, plan, postsId, previous, table);
-    return { posts: chosen.length, tag, matching, warnings, site: { files: result.files, written: result.written, removed: result.removed } };
+    const result = await writeSite(out!, plan, postsId, previous, table);
+    return { posts: chosen.length, tag, matching, warnings, site: { files: result.files, written: result.written, removed: result.removed, threads: result.threads ?? 1 } };
   }
 
   // A feed shows only its newest posts: unchanged files were checked when the metadata cache

@@ -72,6 +72,8 @@ export class PreviewSite {
   /** The posts of the last plan, by file name, and the banners of its pages. */
   private byName = new Map<string, SourcedPost>();
   private banners = new Map<string, string>();
+  /** site.json and static/ as the last plan was made from them. */
+  private planned = { settings: '', statics: '' };
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
   private staticFiles: ReturnType<typeof listStaticFiles> | undefined = undefined;
 
@@ -150,6 +152,15 @@ export class PreviewSite {
         const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
         throw new NewsError(`${sources.problems.length} problème(s) dans les billets ; corrigez-les, la page se rechargera d’elle-même :\n${list}`);
       }
+      const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
+      const settings = JSON.stringify(site);
+      const staticKey = staticFiles.map((f) => `${f.path}\u0000${f.key}`).join('\u0001');
+      // Told nothing (serve's check a moment after each rebuild): when every post is the one in
+      // the last plan, and site.json, the theme and static/ are too, the plan stands as it is.
+      if (changed === undefined && this.indexed !== undefined && this.error === undefined && !themeChanged &&
+          settings === this.planned.settings && staticKey === this.planned.statics && this.samePosts(sources.posts)) {
+        return { changed: false, rendered: 0, ms: performance.now() - started, inPlace: false };
+      }
       const now = this.now();
       const chosen = sortPosts(filterPosts(sources.posts, { statuses: new Set(['published', 'draft']), future: true }, now, site.timeZone), 'date', site.timeZone);
       const banners = new Map<string, string>();
@@ -158,7 +169,6 @@ export class PreviewSite {
         else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
       }
       const theme = (this.theme ??= loadTheme(this.contentDir));
-      const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
       const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
       this.indexed = undefined;
       const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
@@ -198,6 +208,7 @@ export class PreviewSite {
       if (this.error !== undefined) shownChanged = true;
       this.error = undefined;
       this.indexed = indexed;
+      this.planned = { settings, statics: staticKey };
       this.byName = new Map(chosen.map((p) => [p.file.slice(p.file.lastIndexOf(path.sep) + 1), p]));
       this.banners = banners;
     } catch (error) {
@@ -208,6 +219,15 @@ export class PreviewSite {
       this.error = message;
     }
     return { changed: shownChanged, rendered, ms: performance.now() - started, inPlace: false };
+  }
+
+  /** Whether these are the posts of the last plan (same files, same keys). */
+  private samePosts(posts: readonly SourcedPost[]): boolean {
+    if (posts.length !== this.byName.size) return false;
+    for (const p of posts) {
+      if (this.byName.get(p.file.slice(p.file.lastIndexOf(path.sep) + 1))?.source.key !== p.source.key) return false;
+    }
+    return true;
   }
 
   /**

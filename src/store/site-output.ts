@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
 import type { PlannedFile } from '../export/html.js';
 import { packageVersion } from '../version.js';
@@ -8,6 +9,8 @@ import { fsyncDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
+import { hashBytes, writePlannedFile } from './site-files.js';
+import { planCheckOf, startSiteWorker, type SiteWorkerJob } from './site-worker.js';
 
 /**
  * Writes a site plan (export/html.ts) into `--out`, incrementally, never leaving a moment
@@ -84,6 +87,8 @@ export interface WriteResult {
   files: number;
   written: number;
   removed: number;
+  /** Threads that made the pages (2 when a full export shared its post pages with a worker). */
+  threads?: number;
 }
 
 export function recordFileOf(out: string): string {
@@ -126,9 +131,6 @@ export function readPreviousExport(out: string, postsId: string): PreviousExport
   return { plan: typeof record.plan === 'string' ? record.plan : undefined, posts, files: record.files!, dirs: record.dirs!, trusted: !writing };
 }
 
-function hashBytes(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64url');
-}
 
 /** A system error of the writer, in French naming the file (store/errors.ts), with what it means for --out. */
 function fsError(error: unknown, what: string, file?: string): NewsError {
@@ -149,7 +151,7 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
 
 class FileRows {
   readonly table = emptyFiles();
-  add(p: string, key: string, hash: string, stat: fs.Stats, settled: boolean): void {
+  add(p: string, key: string, hash: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, settled: boolean): void {
     const t = this.table;
     t.paths.push(p);
     t.keys.push(key);
@@ -216,16 +218,38 @@ function join(out: string, rel: string): string {
 export interface SitePlan {
   key: string;
   files(): readonly PlannedFile[];
+  /**
+   * How a worker thread makes the same plan, for a full export of many posts: the job (less
+   * what the writer adds), how many post pages open the plan, and how to give a post the lead
+   * the worker worked out (the list pages made here show it).
+   */
+  parallel?: {
+    job(): Omit<SiteWorkerJob, 'kind' | 'planCheck' | 'root' | 'counter' | 'pages' | 'chunk'>;
+    pages: number;
+    primeLead(index: number, lead: string): void;
+  };
 }
+
+/** A full export shares its post pages with a worker thread from this many posts (NEWS_PARALLEL_MIN_POSTS to change it). */
+const PARALLEL_MIN_POSTS = 2000;
+const PARALLEL_CHUNK = 64;
+
+/** Whether a full export of `pages` posts shares them with a worker: from the threshold, on a machine with 2 cores or more (or always when the threshold is set by NEWS_PARALLEL_MIN_POSTS). */
+function goesParallel(pages: number): boolean {
+  const value = Number(process.env.NEWS_PARALLEL_MIN_POSTS);
+  if (Number.isInteger(value) && value > 0) return pages >= value;
+  return pages >= PARALLEL_MIN_POSTS && os.availableParallelism() >= 2;
+}
+
 
 /**
  * Writes the plan into `out`; `posts` is the post table the next export reads. Returns the counts.
  */
-export function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult {
+export async function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): Promise<WriteResult> {
   removeLeftoversBeside(out);
   const stat = lstatOrUndefined(out);
   if (stat === undefined || (stat.isDirectory() && fs.readdirSync(out).length === 0)) {
-    const result = writeFresh(out, site, postsId, posts);
+    const result = await writeFresh(out, site, postsId, posts);
     if (result !== undefined) return result;
   }
   return siteUnchanged(out, site.key, postsId, previous, posts) ?? updateSite(out, site, postsId, previous, posts);
@@ -286,11 +310,12 @@ function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
 }
 
 /** The whole site in a private folder beside `out`, renamed into place; undefined when that rename cannot be done. */
-function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTable): WriteResult | undefined {
+async function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTable): Promise<WriteResult | undefined> {
   const plan = site.files();
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const rows = new FileRows();
+  const hashes: string[] = new Array<string>(plan.length);
+  const stats: Array<Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>> = new Array(plan.length);
   /** The file being written, for the message when the disk refuses it. */
   let current = build;
   try {
@@ -299,29 +324,49 @@ function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTab
   } catch (error) {
     throw fsError(error, `création impossible de ${build}`);
   }
+  // Planned paths are relative, `/`-separated and made of slugs (no `.` or `..`): joined by hand.
+  const root = `${build}${path.sep}`;
+  const parallel = site.parallel !== undefined && goesParallel(site.parallel.pages) ? site.parallel : undefined;
+  let worker: ReturnType<typeof startSiteWorker> | undefined;
   try {
     const made = new Set<string>(['']);
-    // Planned paths are relative, `/`-separated and made of slugs (no `.` or `..`): joined by hand.
-    const root = `${build}${path.sep}`;
-    for (const file of plan) {
-      const slash = file.path.lastIndexOf('/');
-      const dir = slash < 0 ? '' : file.path.slice(0, slash);
-      if (!made.has(dir)) {
-        const up = dir.lastIndexOf('/');
-        fs.mkdirSync(root + dir, { recursive: !made.has(up < 0 ? '' : dir.slice(0, up)) });
-        made.add(dir);
+    const write = (i: number) => {
+      current = root + plan[i]!.path;
+      const { hash, stat } = writePlannedFile(root, plan[i]!, made);
+      hashes[i] = hash;
+      stats[i] = stat;
+    };
+    let first = 0;
+    if (parallel !== undefined) {
+      // The post pages, by chunks, between this thread and the worker; then the rest, here,
+      // once the worker has said the leads of the posts it made.
+      const counter = new SharedArrayBuffer(4);
+      worker = startSiteWorker({ ...parallel.job(), kind: 'news-site-pages', planCheck: planCheckOf(plan), root, counter, pages: parallel.pages, chunk: PARALLEL_CHUNK });
+      const next = new Int32Array(counter);
+      for (;;) {
+        const start = Atomics.add(next, 0, PARALLEL_CHUNK);
+        if (start >= parallel.pages) break;
+        for (let i = start; i < Math.min(start + PARALLEL_CHUNK, parallel.pages); i++) write(i);
       }
-      const bytes = Buffer.from(file.render());
-      const target = (current = root + file.path);
-      fs.writeFileSync(target, bytes);
-      rows.add(file.path, file.key, hashBytes(bytes), fs.lstatSync(target), false);
+      const done = await worker.done;
+      for (const [i, hash, ino, size, mtimeMs, ctimeMs] of done.rows) {
+        hashes[i] = hash;
+        stats[i] = { ino, size, mtimeMs, ctimeMs };
+      }
+      for (const [i, lead] of done.leads) parallel.primeLead(i, lead);
+      first = parallel.pages;
     }
+    for (let i = first; i < plan.length; i++) write(i);
     current = path.join(build, EXPORT_MARKER);
     fs.writeFileSync(current, MARKER_TEXT);
   } catch (error) {
+    // The worker is stopped, and gone, before its folder is removed.
+    await worker?.stop();
     fs.rmSync(build, { recursive: true, force: true });
     throw fsError(error, `écriture du site dans ${build} impossible, ${out} est inchangé`, current);
   }
+  const rows = new FileRows();
+  for (let i = 0; i < plan.length; i++) rows.add(plan[i]!.path, plan[i]!.key, hashes[i]!, stats[i]!, false);
   const dirs = emptyDirs();
   try {
     fs.renameSync(build, out);
@@ -333,7 +378,7 @@ function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTab
   fsyncDir(parent);
   for (const dir of watchedDirsOf(plan, plannedDirsOf(plan))) addDir(dirs, dir, fs.lstatSync(join(out, dir)));
   saveRecord(out, site.key, postsId, posts, rows.table, dirs);
-  return { files: plan.length, written: plan.length, removed: 0 };
+  return { files: plan.length, written: plan.length, removed: 0, threads: parallel === undefined ? 1 : 2 };
 }
 
 function addDir(dirs: DirTable, rel: string, stat: fs.Stats): void {

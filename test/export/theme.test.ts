@@ -212,6 +212,7 @@ describe('broken theme: exit 2 naming the file and line, --out untouched', () =>
     ['computed partial name', 'partials/header.hbs', '<header>\n{{> (lookup page "kind")}}\n</header>\n', /partials\/header\.hbs, ligne 2 : un nom de modèle inclus ne peut pas être calculé/],
     ['unknown variable in a partial', 'partials/header.hbs', '<header>\n{{page.menu}}\n</header>\n', /partials\/header\.hbs, ligne 2 : variable inconnue « page\.menu »/],
     ['unknown variable in a page inside its layout', 'tag.hbs', '{{#> layouts/base}}\n<h1>{{tag.name}}</h1>\n<p>{{tag.color}}</p>\n{{/layouts/base}}\n', /tag\.hbs, ligne 3 : variable inconnue « tag\.color »/],
+    ['a partial that includes itself', 'partials/header.hbs', '<header>\n{{> partials/header}}\n</header>\n', /partials\/header\.hbs : inclusion sans fin/],
     ['a template of the old Liquid theme', 'partials/header.liquid', '<header>{{ site.title }}</header>\n', /header\.liquid est un modèle Liquid : les modèles du thème sont des fichiers Handlebars \(\.hbs\)/],
   ];
   test.each(cases)('%s', async (_what, name, source, message) => {

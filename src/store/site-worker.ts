@@ -1,0 +1,134 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { NewsError } from '../core/errors.js';
+import type { Post, PostListing } from '../core/post.js';
+import type { PlannedFile } from '../export/html.js';
+import type { PostSource, SiteSettings } from '../export/model.js';
+import { digest } from '../export/plan-key.js';
+import { loadPostFile } from './content.js';
+import { writePlannedFile } from './site-files.js';
+
+/**
+ * A full export (into an empty folder) shares the post pages, most of its work, between this
+ * thread and a worker thread, as Hugo shares its pages between cores. The worker makes the same
+ * plan from the same inputs (the chosen posts as the export read them, site.json's settings, the
+ * theme and static files, checked by their hashes), then takes post pages by chunks from a
+ * counter shared with this thread, renders and writes them into the private build folder, and
+ * sends back what the record needs and each post's lead (the list pages, made here afterwards,
+ * show it). Anything unexpected (the theme changed meanwhile, a post changed, another plan) is
+ * an error: the export stops and `--out` is left as it was.
+ */
+
+export interface PostRow {
+  file: string;
+  listing: PostListing;
+  key: string;
+  updatedAt: string | null;
+  time: number;
+}
+
+export interface SiteWorkerJob {
+  kind: 'news-site-pages';
+  contentDir: string;
+  settings: SiteSettings;
+  baseUrl: string;
+  publisher?: string;
+  themeHash: string;
+  posts: PostRow[];
+  /** digest of every planned path and key: the worker's plan must be this one. */
+  planCheck: string;
+  /** The build folder, with a trailing separator. */
+  root: string;
+  /** Int32 [next post page to take]. */
+  counter: SharedArrayBuffer;
+  pages: number;
+  chunk: number;
+}
+
+/** A file written: its index in the plan, the digest of its bytes, its identity. */
+export type WrittenRow = [index: number, hash: string, ino: number, size: number, mtimeMs: number, ctimeMs: number];
+
+export interface SiteWorkerResult {
+  rows: WrittenRow[];
+  leads: Array<[index: number, lead: string]>;
+}
+
+/** The digest of a plan's paths and keys (both threads must have made the same plan). */
+export function planCheckOf(files: readonly PlannedFile[]): string {
+  let text = '';
+  for (const f of files) text += `${f.path}\u0000${f.key}\u0001`;
+  return digest(text);
+}
+
+/** A post as the export read it, made again in the worker: read whole when its page is made, and checked. */
+function sourceOf(contentDir: string, row: PostRow): PostSource {
+  return {
+    listing: row.listing,
+    key: row.key,
+    updatedAt: row.updatedAt,
+    time: row.time,
+    full(): Post {
+      const loaded = loadPostFile(contentDir, row.file, true);
+      if (loaded.post === undefined || loaded.text === undefined || digest(loaded.text) !== row.key) {
+        throw new NewsError(`export annulé : ${row.file} a changé pendant l’export ; relancez-le`);
+      }
+      return loaded.post;
+    },
+  };
+}
+
+/** Starts the worker on a job; the promise settles when it has written its pages. */
+export function startSiteWorker(job: SiteWorkerJob): { done: Promise<SiteWorkerResult>; stop(): Promise<void> } {
+  const worker = new Worker(new URL(import.meta.url), { workerData: job });
+  const done = new Promise<SiteWorkerResult>((resolve, reject) => {
+    worker.once('message', (message: SiteWorkerResult | { error: string; exitCode: number }) => {
+      if ('error' in message) reject(new NewsError(message.error, message.exitCode));
+      else resolve(message);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new NewsError(`l’écriture en parallèle des pages s’est arrêtée (code ${code}) : relancez l’export`));
+    });
+  });
+  return {
+    done,
+    // Stopped because this thread failed first: the worker's own end is of no interest any more.
+    stop: async () => {
+      done.catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+/** The worker's side. */
+async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
+  const [{ planHtmlSiteIndexed }, { loadTheme, listStaticFiles }] = await Promise.all([import('../export/html.js'), import('../export/theme.js')]);
+  const theme = loadTheme(job.contentDir);
+  if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
+  const staticFiles = listStaticFiles(job.contentDir);
+  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => sourceOf(job.contentDir, row)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
+  if (planCheckOf(plan.files) !== job.planCheck) throw new NewsError('export annulé : le contenu a changé pendant l’export ; relancez-le');
+  const counter = new Int32Array(job.counter);
+  const rows: WrittenRow[] = [];
+  const leads: Array<[number, string]> = [];
+  const made = new Set<string>(['']);
+  for (;;) {
+    const start = Atomics.add(counter, 0, job.chunk);
+    if (start >= job.pages) break;
+    for (let i = start; i < Math.min(start + job.chunk, job.pages); i++) {
+      const { hash, stat } = writePlannedFile(job.root, plan.files[i]!, made);
+      rows.push([i, hash, stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs]);
+      leads.push([i, plan.entries[i]!.lead()]);
+    }
+  }
+  return { rows, leads };
+}
+
+if (!isMainThread && (workerData as SiteWorkerJob | undefined)?.kind === 'news-site-pages') {
+  runJob(workerData as SiteWorkerJob).then(
+    (result) => parentPort!.postMessage(result),
+    (error: unknown) => parentPort!.postMessage({
+      error: error instanceof Error ? error.message : String(error),
+      exitCode: error instanceof NewsError ? error.exitCode : 2,
+    }),
+  );
+}
