@@ -112,7 +112,7 @@ async function main() {
   const exportHtml = () => timed(process.execPath, [BIN, 'export', 'html', '--dir', corpus, '--out', out]);
   const fresh = () => {
     fs.rmSync(out, { recursive: true, force: true });
-    fs.rmSync(path.join(WORK, '.site.news-record.json'), { force: true });
+    fs.rmSync(path.join(WORK, '.site.news-record'), { force: true });
     return exportHtml().ms;
   };
   const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

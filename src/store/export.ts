@@ -14,7 +14,7 @@ import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
+import { EXPORT_MARKER, readPreviousExport, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
 /*
@@ -86,10 +86,11 @@ export async function exportContent(contentDir: string, request: ExportRequest):
   const statuses = new Set<Post['status']>(request.drafts ? ['published', 'draft'] : ['published']);
   /** Every file checked (a broken one fails the export), then the newest that pass the filter. */
   const warnings: PostProblem[] = [];
-  const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }) => {
+  const choose = <T extends { post: PostListing; file: string }>({ posts, problems }: { posts: T[]; problems: PostProblem[] }, claimsChecked = false) => {
     // The rules of news validate: a broken file, or a slug or alias claimed twice, fails the export;
     // an entry that is no post file at all (a FIFO, a folder) is named (in `warnings`) and left out.
-    warnings.push(...failOnProblems([...problems, ...claimProblems(contentDir, posts)], 'export annulé'));
+    // (Claims are not checked again when every post file is the one the last export checked.)
+    warnings.push(...failOnProblems([...problems, ...(claimsChecked ? [] : claimProblems(contentDir, posts))], 'export annulé'));
     const kept = filterPosts(posts, { statuses, future: request.future ?? false, tag }, request.now, site.timeZone);
     return { chosen: sortPosts(kept, 'date', site.timeZone).slice(0, limit), matching: kept.length };
   };
@@ -109,7 +110,8 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {
       await finishRuns(held);
       const sources = loadPostSources(contentDir, site.timeZone, previous.posts);
-      return { ...choose(sources), table: sources.table };
+      // The record's post table is written by an export that passed every check.
+      return { ...choose(sources, samePostTable(previous.posts, sources.table)), table: sources.table };
     }, lock);
     // The theme and static files are read, and hashed, first: when the plan's key is the last
     // export's, only the files' presence is checked and no renderer is even loaded.

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import v8 from 'node:v8';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
@@ -26,7 +27,7 @@ import { planCheckOf, startSiteWorker, type SiteWorkerJob } from './site-worker.
  *   Then the changed files are written aside in their own folder and renamed over (each URL
  *   always serves a whole file), and only then are the files that no longer belong removed.
  *
- * The record lives beside `--out` (`.<name>.news-record.json`, never served with the site),
+ * The record lives beside `--out` (`.<name>.news-record`, never served with the site),
  * with a flag file `.<name>.news-writing` present while files are being replaced: when it is
  * there (a killed run), or the record is missing or unreadable, every folder of `--out` is
  * walked and whatever the plan does not hold (leftover temp files included) is removed.
@@ -91,8 +92,14 @@ export interface WriteResult {
   threads?: number;
 }
 
+/** The record, in V8's serialisation format (read twice as fast as the same record in JSON). */
 export function recordFileOf(out: string): string {
-  return path.join(path.dirname(out), `.${path.basename(out)}.news-record.json`);
+  return path.join(path.dirname(out), `.${path.basename(out)}.news-record`);
+}
+
+/** Where versions before 2026-11-30 kept the record (as JSON): removed when seen. */
+function oldRecordFileOf(out: string): string {
+  return `${recordFileOf(out)}.json`;
 }
 
 function writingFlagOf(out: string): string {
@@ -119,7 +126,7 @@ export function readPreviousExport(out: string, postsId: string): PreviousExport
   const none: PreviousExport = { files: emptyFiles(), dirs: emptyDirs(), trusted: false };
   let record: Partial<ExportRecord>;
   try {
-    record = JSON.parse(fs.readFileSync(recordFileOf(out), 'utf8')) as Partial<ExportRecord>;
+    record = v8.deserialize(fs.readFileSync(recordFileOf(out))) as Partial<ExportRecord>;
   } catch {
     return none;
   }
@@ -301,7 +308,7 @@ function isIntact(out: string, previous: PreviousExport, rowsChanged: { value: b
 }
 
 /** Whether the post table is the one recorded (then the record need not be written again). */
-function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
+export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
   if (a === undefined || a.names.length !== b.names.length) return false;
   for (let i = 0; i < b.names.length; i++) {
     if (a.names[i] !== b.names[i] || a.ino[i] !== b.ino[i] || a.ctimeMs[i] !== b.ctimeMs[i] || a.mtimeMs[i] !== b.mtimeMs[i] || a.size[i] !== b.size[i] || a.key[i] !== b.key[i]) return false;
@@ -326,7 +333,9 @@ async function writeFresh(out: string, site: SitePlan, postsId: string, posts: P
   }
   // Planned paths are relative, `/`-separated and made of slugs (no `.` or `..`): joined by hand.
   const root = `${build}${path.sep}`;
-  const parallel = site.parallel !== undefined && goesParallel(site.parallel.pages) ? site.parallel : undefined;
+  // Shared only when the plan opens with the post pages, one per post (what the worker assumes).
+  const parallel = site.parallel !== undefined && goesParallel(site.parallel.pages) && site.parallel.pages <= plan.length &&
+    plan.slice(0, site.parallel.pages).every((f) => f.template === 'post') ? site.parallel : undefined;
   let worker: ReturnType<typeof startSiteWorker> | undefined;
   try {
     const made = new Set<string>(['']);
@@ -572,7 +581,7 @@ function dirTable(out: string, watched: readonly string[], seen: Map<string, fs.
 function saveRecord(out: string, plan: string, postsId: string, posts: PostTable, files: FileTable, dirs: DirTable): void {
   const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts, files, dirs };
   try {
-    writeFileAtomic(recordFileOf(out), JSON.stringify(record), { mode: 0o600 });
+    writeFileAtomic(recordFileOf(out), v8.serialize(record), { mode: 0o600 });
   } catch {
     // Only a shortcut: without it the next export checks every file, and the site is right.
     fs.rmSync(recordFileOf(out), { force: true });
@@ -586,6 +595,7 @@ function saveRecord(out: string, plan: string, postsId: string, posts: PostTable
  * runs). When `out` itself is missing and such an old copy is complete, it is put back first.
  */
 export function removeLeftoversBeside(out: string): void {
+  fs.rmSync(oldRecordFileOf(out), { force: true });
   const parent = path.dirname(out);
   const name = path.basename(out);
   let names: string[];

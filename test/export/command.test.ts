@@ -107,7 +107,7 @@ describe('--out of the html site', () => {
     const other = path.join(place, '.public.news-build-notes');
     for (const d of [dead, live, other]) fs.mkdirSync(path.join(d, 'x'), { recursive: true });
     await exportWith({ format: 'html', dir, out: path.join(place, 'public') });
-    expect(fs.readdirSync(place).sort()).toEqual([path.basename(live), path.basename(other), '.public.news-record.json', 'public'].sort());
+    expect(fs.readdirSync(place).sort()).toEqual([path.basename(live), path.basename(other), '.public.news-record', 'public'].sort());
   });
 
   test('--limit keeps the n newest posts in the whole site', async () => {

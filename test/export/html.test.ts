@@ -226,5 +226,5 @@ test('export twice gives identical trees; a new export replaces the old site who
   expect(code).toBe(0);
   expect(snapshotTree(again)).toEqual(snapshotTree(site));
   // Beside the sites: only their export records (nothing left over from a build).
-  expect(fs.readdirSync(work).filter((n) => n.includes('.news-') && !n.endsWith('.news-record.json'))).toEqual([]);
+  expect(fs.readdirSync(work).filter((n) => n.includes('.news-') && !n.endsWith('.news-record'))).toEqual([]);
 });

@@ -155,7 +155,7 @@ test('killed at any point, the site stays whole for readers; the next export giv
     // Repaired: byte for byte the fresh export, nothing left over inside or beside.
     expect(spawnSync('diff', ['-r', out, fresh[state]], { encoding: 'utf8' }).stdout).toBe('');
     expect(listFiles(out).filter((f) => f.includes('.news-tmp-'))).toEqual([]);
-    expect(fs.readdirSync(work).filter((n) => n.startsWith('.public.')).sort()).toEqual(['.public.news-record.json']);
+    expect(fs.readdirSync(work).filter((n) => n.startsWith('.public.')).sort()).toEqual(['.public.news-record']);
   } finally {
     fs.writeFileSync(stop, '');
   }
@@ -175,13 +175,13 @@ test('issue 13 item 7: an old copy left by a swap killed between its renames is 
   // What the two-rename swap of earlier versions left when killed between its renames:
   // no site, the complete old copy beside it under a dead process's number.
   fs.renameSync(out, path.join(place, '.public.news-old-999999999-abcd1234'));
-  fs.rmSync(path.join(place, '.public.news-record.json'));
+  fs.rmSync(path.join(place, '.public.news-record'));
   writeContent(dir, 6, 'Actualités');
   await runExport(dir, out);
   const fresh = path.join(work, 'fresh-7');
   await runExport(dir, fresh);
   expect(spawnSync('diff', ['-r', out, fresh], { encoding: 'utf8' }).stdout).toBe('');
-  expect(fs.readdirSync(place).sort()).toEqual(['.public.news-record.json', 'public']);
+  expect(fs.readdirSync(place).sort()).toEqual(['.public.news-record', 'public']);
 });
 
 test('a failing export (a broken post) leaves --out untouched, record included', async () => {
@@ -191,12 +191,12 @@ test('a failing export (a broken post) leaves --out untouched, record included',
   await runExport(dir, out);
   const snapshot = (root: string) => listFiles(root).map((f) => [f, fs.statSync(path.join(root, f)).mtimeMs, fs.readFileSync(path.join(root, f), 'utf8')]);
   const was = snapshot(out);
-  const record = fs.readFileSync(path.join(work, '.public-broken.news-record.json'));
+  const record = fs.readFileSync(path.join(work, '.public-broken.news-record'));
   writeContent(dir, 31, 'Autre titre');
   fs.writeFileSync(path.join(dir, 'posts', 'billet-3.json'), '{ "slug": "billet-3", ');
   const r = await collectRun(spawn(process.execPath, exportArgs(dir, out), { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('posts/billet-3.json');
   expect(snapshot(out)).toEqual(was);
-  expect(fs.readFileSync(path.join(work, '.public-broken.news-record.json')).equals(record)).toBe(true);
+  expect(fs.readFileSync(path.join(work, '.public-broken.news-record')).equals(record)).toBe(true);
 });
