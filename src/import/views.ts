@@ -196,6 +196,8 @@ class LogReader {
     private readonly skipTo: LogStreamState | undefined,
     start?: LogStreamState,
     format?: LogFormat,
+    /** The last line counted before, when it had no line break yet: the break that follows now is its own. */
+    private unterminated?: string,
   ) {
     this.offset = start?.offset ?? 0;
     this.carryStart = this.offset;
@@ -258,6 +260,19 @@ class LogReader {
     let s = 0;
     let lastStart = -1;
     let lastNext = -1;
+    if (this.unterminated !== undefined && base + s === this.offset) {
+      const nl = text.indexOf('\n', s);
+      if (nl !== -1 || atEnd) {
+        // The line counted last ends here: its line break (CR LF too) is no line of its own.
+        if (nl !== -1 && /^\r?$/.test(text.slice(s, nl))) {
+          this.tailText = this.unterminated + text.slice(s, nl + 1);
+          this.tail = undefined;
+          this.offset = base + nl + 1;
+          s = nl + 1;
+        }
+        this.unterminated = undefined;
+      }
+    }
     for (;;) {
       const nl = text.indexOf('\n', s);
       let e = nl;
@@ -549,7 +564,9 @@ async function resume(log: OpenedLog, run: ScanRun, known: LogStreamState, headT
   const lines = headText.split('\n');
   if (!headText.endsWith('\n')) lines.pop();
   const format = formatOf(log.name, lines.slice(0, SAMPLE_LINES), run.format);
-  const reader = new LogReader(log.name, run, undefined, known, format);
+  // A last line counted without its line break: the break, when it comes, closes it.
+  const tail = (await readHead(log.handle!, known.offset - known.tail.length, known.tail.length)).toString('latin1');
+  const reader = new LogReader(log.name, run, undefined, known, format, tail.endsWith('\n') ? undefined : tail);
   run.progress(known.offset, log.name);
   for await (const chunk of rawChunks(log, run.stdin, known.offset, (n) => run.progress(n, log.name))) reader.push(chunk);
   reader.end(false);

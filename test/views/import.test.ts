@@ -167,6 +167,25 @@ describe('idempotence', () => {
     expect(views(dir)).toEqual({ 'formation-excel': 2, 'le-miroir-brise': 788, 'portes-ouvertes': 13 });
   });
 
+  test('a complete last line counted before its line break: the break written later is not a line of its own', async () => {
+    const dir = viewsContent();
+    const log = path.join(tempLogDir(), 'access.log');
+    fs.writeFileSync(log, `${day1}${line({ ip: '10.0.0.9', path: '/actualites/formation-excel/' })}`);
+    const first = await run(dir, [log]);
+    expect(first.added).toBe(4);
+    const lines = first.files[0]!.lines;
+    fs.appendFileSync(log, `\n${line({ ip: '10.0.0.10', path: '/actualites/formation-excel/' })}\n`);
+    const second = await run(dir, [log]);
+    expect(second.added).toBe(1);
+    expect(second.skipped.unreadable).toBe(0);
+    // One new line; the line numbers go on from the first run's.
+    expect(second.files[0]).toMatchObject({ lines: 1, alreadyCounted: lines });
+    const third = await run(dir, [log]);
+    expect(third.added).toBe(0);
+    expect(third.skipped.unreadable).toBe(0);
+    expect(views(dir)).toEqual({ 'formation-excel': 2, 'le-miroir-brise': 788, 'portes-ouvertes': 12 });
+  });
+
   test('rotation: access.log.1 then access.log.2.gz add only lines never counted', async () => {
     const dir = viewsContent();
     const logs = tempLogDir();
