@@ -7,7 +7,7 @@ import { frenchTypography as typeset, NNBSP } from '../core/typography.js';
 import { formatDayFr, formatViewsBracketedFr } from '../format/french.js';
 import { renderBody, type RenderedBody } from './markdown.js';
 import { cleanLine, cleanText } from './text.js';
-import { cleanOptional, DEFAULT_FEED_LIMIT, digest, shownOptional, siteModelFields, type SiteSettings } from './plan-key.js';
+import { cleanOptional, DEFAULT_FEED_LIMIT, digest, shownOptional, siteModelFields, type SiteFields, type SiteSettings } from './plan-key.js';
 
 export { DEFAULT_FEED_LIMIT, DEFAULT_SITE_TITLE, digest, siteModelFields, type SiteSettings } from './plan-key.js';
 
@@ -107,13 +107,7 @@ export interface Alias {
   entry: Entry;
 }
 
-export interface ExportModel {
-  title: string;
-  description: string;
-  language: string;
-  author?: string;
-  timeZone: string;
-  baseUrl: string;
+export interface ExportModel extends SiteFields {
   /** Newest first, as given. */
   entries: Entry[];
   /** By French alphabetical order of their names. */

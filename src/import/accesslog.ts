@@ -217,6 +217,15 @@ export function readableShare(lines: string[], format: LogFormat): number {
   return total === 0 ? 1 : readable / total;
 }
 
+/** cyrb53's last mixing of its two lanes into 53 bits (shared by the three hashes below). */
+function cyrb53Finish(h1: number, h2: number): number {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /** A 53-bit hash of `text[start, end)` (cyrb53), stable across runs and machines. */
 export function hashText(text: string, start = 0, end = text.length, seed = 0): number {
   let h1 = 0xdeadbeef ^ seed;
@@ -226,11 +235,7 @@ export function hashText(text: string, start = 0, end = text.length, seed = 0): 
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return cyrb53Finish(h1, h2);
 }
 
 /** The same mixing over four numbers (53-bit hashes or small integers): a visitor's key. */
@@ -250,11 +255,7 @@ export function hashNumbers(a: number, b: number, c: number, d: number): number 
     h1 = Math.imul(h1 ^ words[i]!, 2654435761);
     h2 = Math.imul(h2 ^ words[i]!, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return cyrb53Finish(h1, h2);
 }
 
 /** hashNumbers' words, reused (nothing allocated per line). */
@@ -371,11 +372,7 @@ function hashBytes(bytes: Uint8Array, start: number, end: number): number {
     h1 = Math.imul(h1 ^ ch, 2654435761);
     h2 = Math.imul(h2 ^ ch, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return cyrb53Finish(h1, h2);
 }
 
 /** Whether `bytes[start, start + length)` are `arena[offset, offset + length)`, compared four bytes at a time. */

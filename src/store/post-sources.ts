@@ -92,13 +92,16 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
   return { slug: name.slice(0, -'.json'.length), title, date, status: table.draft[i] === 1 ? 'draft' : 'published', views, tags, aliases };
 }
 
-/** A post whose listing came from the table: read whole when a page showing it is rendered. */
-function tableSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string, time: number): PostSource {
+/**
+ * A post known by its listing and key (from the table, or sent to the full export's worker): read
+ * whole when a page showing it is rendered, and checked to be the post the plan was made from.
+ */
+export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string | null, time: number): PostSource {
   return {
     listing,
     key,
     time,
-    updatedAt: updatedAt === '' ? null : updatedAt,
+    updatedAt,
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
       if (loaded.problems.length > 0 || loaded.text === undefined) {
@@ -141,7 +144,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
       if (listing !== undefined && typeof updatedAt === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: tableSource(contentDir, file, listing, key, updatedAt, time) });
+        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, updatedAt === '' ? null : updatedAt, time) });
         addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt);
         continue;
       }

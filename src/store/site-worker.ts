@@ -1,10 +1,10 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { NewsError } from '../core/errors.js';
-import type { Post, PostListing } from '../core/post.js';
+import type { PostListing } from '../core/post.js';
 import type { PlannedFile } from '../export/html.js';
-import type { PostSource, SiteSettings } from '../export/model.js';
+import type { SiteSettings } from '../export/model.js';
 import { digest } from '../export/plan-key.js';
-import { loadPostFile } from './content.js';
+import { fileSource } from './post-sources.js';
 import { writePlannedFile } from './site-files.js';
 
 /**
@@ -59,23 +59,6 @@ export function planCheckOf(files: readonly PlannedFile[]): string {
   return digest(text);
 }
 
-/** A post as the export read it, made again in the worker: read whole when its page is made, and checked. */
-function sourceOf(contentDir: string, row: PostRow): PostSource {
-  return {
-    listing: row.listing,
-    key: row.key,
-    updatedAt: row.updatedAt,
-    time: row.time,
-    full(): Post {
-      const loaded = loadPostFile(contentDir, row.file, true);
-      if (loaded.post === undefined || loaded.text === undefined || digest(loaded.text) !== row.key) {
-        throw new NewsError(`export annulé : ${row.file} a changé pendant l’export ; relancez-le`);
-      }
-      return loaded.post;
-    },
-  };
-}
-
 /** Starts the worker on a job; the promise settles when it has written its pages. */
 export function startSiteWorker(job: SiteWorkerJob): { done: Promise<SiteWorkerResult>; stop(): Promise<void> } {
   const worker = new Worker(new URL(import.meta.url), { workerData: job });
@@ -105,7 +88,7 @@ async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
   const theme = loadTheme(job.contentDir);
   if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
   const staticFiles = listStaticFiles(job.contentDir);
-  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => sourceOf(job.contentDir, row)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
+  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.updatedAt, row.time)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
   if (planCheckOf(plan.files) !== job.planCheck) throw new NewsError('export annulé : le contenu a changé pendant l’export ; relancez-le');
   const counter = new Int32Array(job.counter);
   const rows: WrittenRow[] = [];
