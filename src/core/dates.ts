@@ -117,8 +117,44 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 const EN_US_NUMERIC = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
 
-/** Wall-clock parts of an instant in a time zone (DST included, via the ICU data Node ships). */
+const DAY_MS = 86_400_000;
+/** Per zone: UTC day number → the zone's offset (ms) all that day, or NaN when it changes that day. */
+const dayOffsets = new Map<string, Map<number, number>>();
+
+/**
+ * Wall-clock parts of an instant in a time zone (DST included, via the ICU data Node ships).
+ * Intl is slow (an export asks for thousands of instants): the zone's offset is asked of Intl at
+ * the first and last second of the instant's UTC day, and when both agree the whole day has that
+ * offset (a zone changes its offset at most a few times a year, never there and back within a
+ * day), so the parts are computed from it. Days with a change, and years outside 1000–9999, are
+ * always asked of Intl.
+ */
 export function zonedParts(instant: Date, timeZone: string): CalendarDay & { hour: number; minute: number; second: number } {
+  const ms = instant.getTime();
+  const dayNumber = Math.floor(ms / DAY_MS);
+  let offsets = dayOffsets.get(timeZone);
+  if (offsets === undefined) dayOffsets.set(timeZone, (offsets = new Map()));
+  let offset = offsets.get(dayNumber);
+  if (offset === undefined && Number.isFinite(dayNumber)) {
+    if (offsets.size > 100_000) offsets.clear();
+    const first = new Date(dayNumber * DAY_MS);
+    const last = new Date(dayNumber * DAY_MS + DAY_MS - 1000);
+    const a = utcMilliseconds(intlParts(first, timeZone)) - first.getTime();
+    const b = utcMilliseconds(intlParts(last, timeZone)) - last.getTime();
+    offset = a === b ? a : Number.NaN;
+    offsets.set(dayNumber, offset);
+  }
+  if (offset !== undefined && !Number.isNaN(offset)) {
+    const local = new Date(Math.floor(ms / 1000) * 1000 + offset);
+    const year = local.getUTCFullYear();
+    if (year >= 1000 && year <= 9999) {
+      return { year, month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds() };
+    }
+  }
+  return intlParts(instant, timeZone);
+}
+
+function intlParts(instant: Date, timeZone: string): CalendarDay & { hour: number; minute: number; second: number } {
   const formatter = dayFormatter(timeZone);
   // format() is four times faster than formatToParts(); en-US numeric output is `10/29/2013, 09:12:00`.
   const m = EN_US_NUMERIC.exec(formatter.format(instant));

@@ -134,6 +134,11 @@ describe('zonedParts', () => {
       const instants: number[] = [];
       for (let t = Date.UTC(1890, 0, 1); t < Date.UTC(2040, 0, 1); t += 198_123_457) instants.push(t);
       for (let t = Date.UTC(2013, 0, 1); t < Date.UTC(2015, 0, 1); t += 1_023_100) instants.push(t);
+      // Every second and a quarter for three minutes around each change of 2014 (zonedParts takes
+      // a day's offset from its first and last seconds: the days of a change must not).
+      for (const change of [Date.UTC(2014, 2, 30, 1), Date.UTC(2014, 9, 26, 1), Date.UTC(2014, 2, 9, 10), Date.UTC(2014, 10, 2, 9), Date.UTC(2014, 3, 5, 15), Date.UTC(2014, 8, 27, 15)]) {
+        for (let t = change - 90_000; t < change + 90_000; t += 1_250) instants.push(t);
+      }
       for (const t of instants) {
         const parts: Record<string, number> = {};
         for (const part of reference.formatToParts(t)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
