@@ -2,8 +2,13 @@
 // Incremental html export and `news serve`, beside Hugo, in one run (issue 12):
 //   npm run build && node bench/incremental.js [--count 10000] [--pairs 5] [--work /tmp/incremental-bench]
 // Rows (medians of alternating runs, the machine is shared: the spread is printed too):
-//   full export into an empty folder vs a full Hugo build (public/ and resources/ removed first);
-//   one new post then export html vs the same Hugo build;
+//   full export into a new empty folder vs a full Hugo build into a new empty --destination,
+//     nothing deleted during the row (see below);
+//   the same right after deleting the previous export (rm -rf, as `rm -rf public && hugo` does),
+//     beside a floor: a plain Node loop creating the same tree (folders, files, bytes) from memory
+//     after the same deletion: on this ext4 (no journal), creating files within a minute or five of
+//     deleting thousands costs the kernel a scan per new file (recently_deleted), whoever renders;
+//   one new post then export html vs Hugo's build of the same site (public/ kept, as `hugo` runs);
 //   export with nothing changed vs `news list --limit 20` (metadata cache warm);
 //   five "one new post + export" in a row (do they get slower?);
 //   news serve: from a post file saved to the reload event sent to the page (Server-Sent Events).
@@ -103,14 +108,15 @@ async function main() {
   for (const name of fs.readdirSync(path.join(corpus, 'posts'))) if (name.startsWith('bench-nouveau-')) fs.rmSync(path.join(corpus, 'posts', name));
   const hugoSite = writeHugoSite(corpus, path.join(WORK, `hugo-${COUNT}`));
   const hugoVersion = spawnSync(hugo, ['version'], { encoding: 'utf8' }).stdout.trim().replace(/^hugo v?([\d.]+).*/, 'Hugo $1');
-  const hugoBuild = () => {
+  /** Hugo's build as `hugo` runs it: into public/, which holds the last build. */
+  const hugoBuild = () => timed(hugo, ['--quiet', '--source', hugoSite]).ms;
+  const hugoAfterDelete = () => {
     fs.rmSync(path.join(hugoSite, 'public'), { recursive: true, force: true });
-    fs.rmSync(path.join(hugoSite, 'resources'), { recursive: true, force: true });
-    return timed(hugo, ['--quiet', '--source', hugoSite]).ms;
+    return hugoBuild();
   };
   const out = path.join(WORK, 'site');
-  const exportHtml = () => timed(process.execPath, [BIN, 'export', 'html', '--dir', corpus, '--out', out]);
-  const fresh = () => {
+  const exportHtml = (to = out) => timed(process.execPath, [BIN, 'export', 'html', '--dir', corpus, '--out', to]);
+  const freshAfterDelete = () => {
     fs.rmSync(out, { recursive: true, force: true });
     fs.rmSync(path.join(WORK, '.site.news-record'), { force: true });
     return exportHtml().ms;
@@ -119,20 +125,55 @@ async function main() {
   const loads = [load()];
 
   const rows = {};
-  const pair = (id, a, b) => {
-    rows[id] = { a: [], b: [] };
-    for (let i = 0; i < PAIRS; i++) {
-      rows[id].a.push(a());
-      rows[id].b.push(b());
-    }
+  const pair = (id, ...sides) => {
+    rows[id] = { a: [], b: [], c: [] };
+    for (let i = 0; i < PAIRS; i++) sides.forEach((run, k) => rows[id]['abc'[k]].push(run(i)));
   };
-  // 1. Full export into an empty folder vs a full Hugo build.
-  pair('full', fresh, hugoBuild);
+  // 1. Full export into a new empty folder vs a full Hugo build into a new empty folder. Nothing
+  // is deleted during the row: what earlier runs left is moved aside (a rename frees no inode)
+  // and deleted after the row.
+  const fresh = path.join(WORK, 'fresh');
+  const trash = path.join(WORK, `trash-${process.pid}`);
+  if (fs.existsSync(fresh)) fs.renameSync(fresh, trash);
+  fs.mkdirSync(fresh, { recursive: true });
+  spawnSync('sync');
+  pair('full', (i) => exportHtml(path.join(fresh, `news-${i}`)).ms, (i) => timed(hugo, ['--quiet', '--source', hugoSite, '--destination', path.join(fresh, `hugo-${i}`)]).ms);
+  loads.push(load());
+  // 2. The same right after deleting the previous export, beside the floor of creating the tree.
+  fs.rmSync(trash, { recursive: true, force: true });
+  exportHtml();
+  const tree = [];
+  (function walk(dir, rel) {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(dir, e.name), r);
+      else tree.push([r, fs.readFileSync(path.join(dir, e.name))]);
+    }
+  })(out, '');
+  const floorOut = path.join(WORK, 'floor');
+  const floor = () => {
+    fs.rmSync(floorOut, { recursive: true, force: true });
+    const start = process.hrtime.bigint();
+    fs.mkdirSync(floorOut);
+    const made = new Set(['']);
+    for (const [rel, bytes] of tree) {
+      const slash = rel.lastIndexOf('/');
+      const dir = slash < 0 ? '' : rel.slice(0, slash);
+      if (!made.has(dir)) {
+        fs.mkdirSync(path.join(floorOut, dir), { recursive: true });
+        made.add(dir);
+      }
+      fs.writeFileSync(path.join(floorOut, rel), bytes, { flag: 'wx' });
+    }
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  pair('deleted', freshAfterDelete, hugoAfterDelete, floor);
+  fs.rmSync(floorOut, { recursive: true, force: true });
   loads.push(load());
   // Settle the record (files written in the last moments are checked once by the next export).
   exportHtml();
   exportHtml();
-  // 2. One new post, then export html (only the export is timed) vs Hugo's build.
+  // 3. One new post, then export html (only the export is timed) vs Hugo's build.
   const newPostRuns = [];
   pair('new-post', () => {
     addPost(corpus);
@@ -141,18 +182,18 @@ async function main() {
     return r.ms;
   }, hugoBuild);
   loads.push(load());
-  // 3. Nothing changed vs news list --limit 20 (its metadata cache warm).
+  // 4. Nothing changed vs news list --limit 20 (its metadata cache warm).
   exportHtml();
   timed(process.execPath, [BIN, 'list', '--dir', corpus, '--limit', '20']);
   pair('unchanged', () => exportHtml().ms, () => timed(process.execPath, [BIN, 'list', '--dir', corpus, '--limit', '20']).ms);
   loads.push(load());
-  // 4. Repeated: five new posts in a row, each exported.
+  // 5. Repeated: five new posts in a row, each exported.
   const repeated = [];
   for (let i = 0; i < 5; i++) {
     addPost(corpus);
     repeated.push(exportHtml().ms);
   }
-  // 5. news serve: a saved change until the reload event.
+  // 6. news serve: a saved change until the reload event.
   const serve = spawn(process.execPath, [BIN, 'serve', '--dir', corpus, '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let serveErr = '';
   serve.stderr.setEncoding('utf8').on('data', (d) => (serveErr += d));
@@ -190,6 +231,7 @@ async function main() {
   const result = {
     count: COUNT, pairs: PAIRS, node: process.versions.node, hugo: hugoVersion, loadavg: loads,
     full: { news: rows.full.a, hugo: rows.full.b },
+    afterDelete: { news: rows.deleted.a, hugo: rows.deleted.b, floor: rows.deleted.c },
     newPost: { news: rows['new-post'].a, hugo: rows['new-post'].b, messages: newPostRuns },
     unchanged: { news: rows.unchanged.a, list: rows.unchanged.b },
     repeated,
@@ -197,6 +239,8 @@ async function main() {
   };
   const verdict = (ok) => (ok ? 'atteint' : '**non atteint**');
   const fullRatio = m('full', 'b') / m('full', 'a');
+  const deletedRatio = m('deleted', 'b') / m('deleted', 'a');
+  const floorRatio = m('deleted', 'b') / m('deleted', 'c');
   const newRatio = m('new-post', 'b') / m('new-post', 'a');
   const unchangedRatio = m('unchanged', 'a') / m('unchanged', 'b');
   const serveMedian = median(serveTimes);
@@ -208,8 +252,9 @@ async function main() {
     '',
     '| mesure | news | comparaison | rapport | cible |',
     '| --- | --- | --- | --- | --- |',
-    `| export complet dans un dossier vide | ${secs(m('full', 'a'))} (${spread(rows.full.a)}) | Hugo, construction complète : ${secs(m('full', 'b'))} (${spread(rows.full.b)}) | Hugo ÷ news = ${fr(fullRatio, 1)}× | ≥ 2× : ${verdict(fullRatio >= 2)} |`,
-    `| un nouveau billet puis export html | ${secs(m('new-post', 'a'))} (${spread(rows['new-post'].a)}) | Hugo : ${secs(m('new-post', 'b'))} (${spread(rows['new-post'].b)}) | Hugo ÷ news = ${fr(newRatio, 1)}× | ≥ 10× : ${verdict(newRatio >= 10)} |`,
+    `| export complet dans un dossier vide neuf (rien supprimé pendant la mesure) | ${secs(m('full', 'a'))} (${spread(rows.full.a)}) | Hugo, construction complète dans un dossier vide neuf : ${secs(m('full', 'b'))} (${spread(rows.full.b)}) | Hugo ÷ news = ${fr(fullRatio, 1)}× | ≥ 2× : ${verdict(fullRatio >= 2)} |`,
+    `| export complet juste après suppression de l’export précédent (rm -rf) | ${secs(m('deleted', 'a'))} (${spread(rows.deleted.a)}) | Hugo après rm -rf public : ${secs(m('deleted', 'b'))} (${spread(rows.deleted.b)}) ; plancher, le même arbre créé depuis la mémoire sans rien calculer : ${secs(m('deleted', 'c'))} (${spread(rows.deleted.c)}) | Hugo ÷ news = ${fr(deletedRatio, 1)}× ; Hugo ÷ plancher = ${fr(floorRatio, 1)}× | ${floorRatio < 2 ? 'hors d’atteinte ici : même le plancher n’est pas à 2×' : `≥ 2× : ${verdict(deletedRatio >= 2)}`} |`,
+    `| un nouveau billet puis export html | ${secs(m('new-post', 'a'))} (${spread(rows['new-post'].a)}) | Hugo, construction du même site (public/ gardé, comme « hugo ») : ${secs(m('new-post', 'b'))} (${spread(rows['new-post'].b)}) | Hugo ÷ news = ${fr(newRatio, 1)}× | ≥ 10× : ${verdict(newRatio >= 10)} |`,
     `| export sans aucun changement | ${secs(m('unchanged', 'a'))} (${spread(rows.unchanged.a)}) | news list --limit 20 : ${secs(m('unchanged', 'b'))} (${spread(rows.unchanged.b)}) | news ÷ list = ${fr(unchangedRatio, 2)}× | ≤ 1,5× : ${verdict(unchangedRatio <= 1.5)} |`,
     `| 5 exports d’un nouveau billet à la suite | ${repeated.map((x) => secs(x)).join(' → ')} | | dernier ÷ premier = ${fr(repeated[4] / repeated[0], 2)} | pas plus lent au fil des exports |`,
     `| news serve : billet enregistré → page redemandée après l’événement de rechargement, nouveau titre reçu | ${fr(serveMedian, 0)} ms (${fr(Math.min(...serveTimes), 0)} – ${fr(Math.max(...serveTimes), 0)} ms) ; l’événement seul : ${fr(median(serveEvents), 0)} ms | | | ≤ 300 ms : ${verdict(serveMedian <= 300)} |`,
