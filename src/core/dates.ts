@@ -118,40 +118,53 @@ export function isValidTimeZone(timeZone: string): boolean {
 const EN_US_NUMERIC = /^(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{2}):(\d{2}):(\d{2})$/;
 
 const DAY_MS = 86_400_000;
-/** Per zone: UTC day number → the zone's offset (ms) all that day, or NaN when it changes that day. */
-const dayOffsets = new Map<string, Map<number, number>>();
+/** Per zone: UTC day number → the zone's offset (ms) at that day's first instant, 00:00:00 UTC. */
+const dayStartOffsets = new Map<string, Map<number, number>>();
 
 /**
- * Wall-clock parts of an instant in a time zone (DST included, via the ICU data Node ships).
- * Intl is slow (an export asks for thousands of instants): the zone's offset is asked of Intl at
- * the first and last second of the instant's UTC day, and when both agree the whole day has that
- * offset (a zone changes its offset at most a few times a year, never there and back within a
- * day), so the parts are computed from it. Days with a change, and years outside 1000–9999, are
- * always asked of Intl.
+ * The zone's offset (ms) throughout the UTC day of `ms`, or undefined when it changes that day.
+ * Intl is slow (an export asks for thousands of instants): the offset is asked of Intl once per
+ * day, at its first instant, and when the next day starts with the same offset the whole day has
+ * it (a zone changes its offset at most a few times a year, never there and back within a day).
+ */
+function dayOffset(ms: number, timeZone: string): number | undefined {
+  // Within the range of Date, the next day included.
+  if (!(Math.abs(ms) <= 8.6e15)) return undefined;
+  let offsets = dayStartOffsets.get(timeZone);
+  if (offsets === undefined) dayStartOffsets.set(timeZone, (offsets = new Map()));
+  if (offsets.size > 100_000) offsets.clear();
+  const dayNumber = Math.floor(ms / DAY_MS);
+  const a = offsetAtDayStart(offsets, dayNumber, timeZone);
+  return a === offsetAtDayStart(offsets, dayNumber + 1, timeZone) ? a : undefined;
+}
+
+function offsetAtDayStart(offsets: Map<number, number>, dayNumber: number, timeZone: string): number {
+  let offset = offsets.get(dayNumber);
+  if (offset === undefined) {
+    const start = new Date(dayNumber * DAY_MS);
+    offset = utcMilliseconds(intlParts(start, timeZone)) - start.getTime();
+    offsets.set(dayNumber, offset);
+  }
+  return offset;
+}
+
+/** The wall clock `offset` ms ahead of `ms` (to the second, as Intl reads it), when its year has four digits. */
+function shiftedParts(ms: number, offset: number): (CalendarDay & { hour: number; minute: number; second: number }) | undefined {
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offset);
+  const year = local.getUTCFullYear();
+  if (year < 1000 || year > 9999) return undefined;
+  return { year, month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds() };
+}
+
+/**
+ * Wall-clock parts of an instant in a time zone (DST included, via the ICU data Node ships):
+ * from the day's offset (dayOffset) when it holds all day, else (a day with a change, a year
+ * outside 1000–9999) asked of Intl.
  */
 export function zonedParts(instant: Date, timeZone: string): CalendarDay & { hour: number; minute: number; second: number } {
   const ms = instant.getTime();
-  const dayNumber = Math.floor(ms / DAY_MS);
-  let offsets = dayOffsets.get(timeZone);
-  if (offsets === undefined) dayOffsets.set(timeZone, (offsets = new Map()));
-  let offset = offsets.get(dayNumber);
-  if (offset === undefined && Number.isFinite(dayNumber)) {
-    if (offsets.size > 100_000) offsets.clear();
-    const first = new Date(dayNumber * DAY_MS);
-    const last = new Date(dayNumber * DAY_MS + DAY_MS - 1000);
-    const a = utcMilliseconds(intlParts(first, timeZone)) - first.getTime();
-    const b = utcMilliseconds(intlParts(last, timeZone)) - last.getTime();
-    offset = a === b ? a : Number.NaN;
-    offsets.set(dayNumber, offset);
-  }
-  if (offset !== undefined && !Number.isNaN(offset)) {
-    const local = new Date(Math.floor(ms / 1000) * 1000 + offset);
-    const year = local.getUTCFullYear();
-    if (year >= 1000 && year <= 9999) {
-      return { year, month: local.getUTCMonth() + 1, day: local.getUTCDate(), hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds() };
-    }
-  }
-  return intlParts(instant, timeZone);
+  const offset = dayOffset(ms, timeZone);
+  return (offset === undefined ? undefined : shiftedParts(ms, offset)) ?? intlParts(instant, timeZone);
 }
 
 function intlParts(instant: Date, timeZone: string): CalendarDay & { hour: number; minute: number; second: number } {
@@ -249,7 +262,13 @@ export function today(now: Date, timeZone: string): CalendarDay {
  * written in UTC (`1899-12-31T23:50:39Z`), the same instant exactly.
  */
 export function formatIsoInstant(instant: Date, timeZone: string): string {
-  return formatIsoInstantOfParts(instant, zonedParts(instant, timeZone));
+  // The day's offset, when known and in whole minutes, is written as it is (sitemaps and feeds ask for thousands).
+  const ms = instant.getTime();
+  const offset = dayOffset(ms, timeZone);
+  const p = offset !== undefined && offset % 60_000 === 0 ? shiftedParts(ms, offset) : undefined;
+  if (p === undefined) return formatIsoInstantOfParts(instant, zonedParts(instant, timeZone));
+  const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${formatOffset(offset! / 60_000)}`;
 }
 
 /** formatIsoInstant when the zone's wall-clock parts of the instant are already known. */

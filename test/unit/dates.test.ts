@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
-  calendarDayOf, formatIsoInstant, offsetMinutes, parsePostDate, postInstant, startOfDayInstant, today, zonedParts,
+  calendarDayOf, formatIsoInstant, formatIsoInstantOfParts, offsetMinutes, parsePostDate, postInstant, startOfDayInstant, today, zonedParts,
 } from '../../src/core/dates.js';
 import { filterPosts, isDue, publishedPosts, sortPosts } from '../../src/core/filters.js';
 import type { Post } from '../../src/core/post.js';
@@ -122,7 +122,7 @@ describe.each(['America/Los_Angeles', 'Pacific/Auckland', 'UTC'])('on a machine 
 });
 
 describe('zonedParts', () => {
-  it('reads the same wall clock as Intl formatToParts, across zones, DST changes and a century and a half', () => {
+  it('reads the same wall clock (and writes the same ISO text) as Intl formatToParts, across zones, DST changes and a century and a half', () => {
     const zones = ['Europe/Paris', 'America/Los_Angeles', 'Pacific/Auckland', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'America/St_Johns', 'Pacific/Kiritimati', 'UTC'];
     let checked = 0;
     for (const timeZone of zones) {
@@ -145,6 +145,10 @@ describe('zonedParts', () => {
         const expected = { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour! % 24, minute: parts.minute, second: parts.second };
         const got = zonedParts(new Date(t), timeZone);
         if (JSON.stringify(got) !== JSON.stringify(expected)) expect({ timeZone, t, got }).toEqual({ timeZone, t, got: expected });
+        // formatIsoInstant writes the day's offset directly when it can: the same text as from Intl's parts.
+        const iso = formatIsoInstant(new Date(t), timeZone);
+        const expectedIso = formatIsoInstantOfParts(new Date(t), expected as ReturnType<typeof zonedParts>);
+        if (iso !== expectedIso) expect({ timeZone, t, iso }).toEqual({ timeZone, t, iso: expectedIso });
         checked++;
       }
     }
