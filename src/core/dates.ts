@@ -366,3 +366,20 @@ export function epochDay(day: CalendarDay): number {
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146097 + dayOfEra - 719468;
 }
+
+export interface LastChange {
+  ms: number;
+  iso: string;
+}
+
+/**
+ * A post's last change: its updatedAt when that is an instant later than its publication
+ * (`time`, postTime), else the publication; with its RFC 3339 text in `timeZone` (the sitemap's
+ * lastmod, the pages' dateModified). Kept in the export's post table: the sitemap lists every
+ * post, and parsing and formatting 10,000 dates is a tenth of an export of one new post.
+ */
+export function lastChangeOf(updatedAt: string | undefined, time: number, timeZone: string): LastChange {
+  const parsed = updatedAt === undefined ? undefined : parsePostDate(updatedAt);
+  const ms = parsed?.kind === 'instant' && parsed.instant.getTime() > time ? parsed.instant.getTime() : time;
+  return { ms, iso: formatIsoInstant(new Date(ms), timeZone) };
+}

@@ -285,6 +285,12 @@ class SiteBuilder {
 
   private readonly dates = new Map<number, string>();
 
+  /** An entry's last change as its source already wrote it (the post table keeps it): not formatted again. */
+  primeDate(entry: Entry): void {
+    const iso = entry.knownUpdatedIso;
+    if (iso !== undefined) this.dates.set(entry.updated.getTime(), iso);
+  }
+
   /** RFC 3339 in the site's zone, asked of Intl once per instant (posts of one day share their midnight). */
   rfc3339(date: Date): string {
     const time = date.getTime();
@@ -532,6 +538,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
   const builder = new SiteBuilder(model, opts);
+  for (const entry of model.entries) builder.primeDate(entry);
   const statics = options.staticFiles ?? [];
   const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];

@@ -1,3 +1,4 @@
+import type { LastChange } from '../core/dates.js';
 import { formatIsoDay, formatIsoInstantOfParts, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
 import { createHash } from 'node:crypto';
@@ -38,6 +39,8 @@ export interface PostSource {
   updatedAt?: string | null;
   /** Its publication instant in ms (postTime) in the time zone of the export, when already known. */
   time?: number;
+  /** Its last change (core/dates.ts lastChangeOf), in ms and as RFC 3339 in the zone of the export, when already known. */
+  lastChange?: LastChange;
   full(): Post;
 }
 
@@ -78,6 +81,8 @@ export interface Entry {
   instant: Date;
   /** Last change: updatedAt when later than the publication, else the publication. */
   updated: Date;
+  /** `updated` as RFC 3339 in the site's zone, when the source already knew it (else undefined). */
+  readonly knownUpdatedIso: string | undefined;
   /** `le 29 octobre 2013`. */
   dateFr: string;
   /** `2013-10-29`, or the instant with its offset. */
@@ -207,8 +212,13 @@ class PostEntry implements Entry {
     return (this.viewsText ??= formatViewsBracketedFr(this.source.listing.views));
   }
 
+  get knownUpdatedIso(): string | undefined {
+    return this.source.lastChange?.iso;
+  }
+
   /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
+    if (this.updatedAt === undefined && this.source.lastChange !== undefined) this.updatedAt = new Date(this.source.lastChange.ms);
     if (this.updatedAt === undefined) {
       // The sitemap asks this of every post: a post the export did not read is not read for it.
       const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;

@@ -138,7 +138,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
         job: () => ({
           contentDir, settings, baseUrl, publisher, themeHash: theme.hash,
           posts: chosen.map(({ file, post, time, source }) => ({
-            file, time, key: source.key, updatedAt: source.updatedAt ?? null,
+            file, time, key: source.key, updatedAt: source.updatedAt ?? null, lastChange: source.lastChange,
             listing: { slug: post.slug, title: post.title, date: post.date, status: post.status, views: post.views, tags: post.tags, aliases: post.aliases },
           })),
         }),

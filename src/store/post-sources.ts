@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Post, PostListing } from '../core/post.js';
 import { NewsError } from '../core/errors.js';
 import { postTime } from '../core/filters.js';
+import { lastChangeOf, type LastChange } from '../core/dates.js';
 import type { PostSource } from '../export/model.js';
 import { digest } from '../export/plan-key.js';
 import { isSettled } from './cache.js';
@@ -33,14 +34,17 @@ export interface PostTable {
   views: number[];
   tags: string[][];
   aliases: string[][];
-  /** The post's updatedAt, '' when it has none (the sitemap's lastmod, without reading the post). */
+  /** The post's updatedAt, '' when it has none. */
   updatedAt: string[];
+  /** Its last change (lastChangeOf, in the table's zone): ms, and RFC 3339 (the sitemap's lastmod, without reading the post). */
+  changedMs: number[];
+  changedIso: string[];
 }
 
-const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'updatedAt'] as const;
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'updatedAt', 'changedMs', 'changedIso'] as const;
 
 export function emptyPostTable(): PostTable {
-  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [], updatedAt: [] };
+  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [], updatedAt: [], changedMs: [], changedIso: [] };
 }
 
 /** The table when it has the shape this version writes, else undefined (then every file is read). */
@@ -96,12 +100,13 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
  * A post known by its listing and key (from the table, or sent to the full export's worker): read
  * whole when a page showing it is rendered, and checked to be the post the plan was made from.
  */
-export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string | null, time: number): PostSource {
+export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string | null, time: number, lastChange?: LastChange): PostSource {
   return {
     listing,
     key,
     time,
     updatedAt,
+    ...(lastChange === undefined ? {} : { lastChange }),
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
       if (loaded.problems.length > 0 || loaded.text === undefined) {
@@ -141,11 +146,12 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
         old.mtimeMs[known] === stat.mtimeMs && old.ctimeMs[known] === stat.ctimeMs)) {
       const listing = listingOf(old, known, name);
       const updatedAt = old.updatedAt[known];
-      if (listing !== undefined && typeof updatedAt === 'string') {
+      const lastChange = { ms: old.changedMs[known]!, iso: old.changedIso[known]! };
+      if (listing !== undefined && typeof updatedAt === 'string' && typeof lastChange.ms === 'number' && typeof lastChange.iso === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, updatedAt === '' ? null : updatedAt, time) });
-        addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt);
+        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, updatedAt === '' ? null : updatedAt, time, lastChange) });
+        addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt, lastChange);
         continue;
       }
     }
@@ -158,15 +164,18 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const post = loaded.post!;
     const key = digest(loaded.text!);
     const time = postTime(post, timeZone);
-    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, time, full: () => post } });
-    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, post.updatedAt ?? '');
+    const lastChange = lastChangeOf(post.updatedAt, time, timeZone);
+    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, time, lastChange, full: () => post } });
+    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, post.updatedAt ?? '', lastChange);
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { posts, problems, table };
 }
 
-function addRow(table: PostTable, name: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, key: string, time: number, post: PostListing, updatedAt: string): void {
+function addRow(table: PostTable, name: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, key: string, time: number, post: PostListing, updatedAt: string, lastChange: LastChange): void {
   table.updatedAt.push(updatedAt);
+  table.changedMs.push(lastChange.ms);
+  table.changedIso.push(lastChange.iso);
   table.time.push(time);
   table.names.push(name);
   table.ino.push(stat.ino);

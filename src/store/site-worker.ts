@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { NewsError } from '../core/errors.js';
+import type { LastChange } from '../core/dates.js';
 import type { PostListing } from '../core/post.js';
 import type { PlannedFile } from '../export/html.js';
 import type { SiteSettings } from '../export/model.js';
@@ -24,6 +25,7 @@ export interface PostRow {
   key: string;
   updatedAt: string | null;
   time: number;
+  lastChange?: LastChange;
 }
 
 export interface SiteWorkerJob {
@@ -88,7 +90,7 @@ async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
   const theme = loadTheme(job.contentDir);
   if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
   const staticFiles = listStaticFiles(job.contentDir);
-  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.updatedAt, row.time)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
+  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.updatedAt, row.time, row.lastChange)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
   if (planCheckOf(plan.files) !== job.planCheck) throw new NewsError('export annulé : le contenu a changé pendant l’export ; relancez-le');
   const counter = new Int32Array(job.counter);
   const rows: WrittenRow[] = [];
