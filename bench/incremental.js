@@ -3,7 +3,8 @@
 //   npm run build && node bench/incremental.js [--count 10000] [--pairs 5] [--work /tmp/incremental-bench]
 // Rows (medians of alternating runs, the machine is shared: the spread is printed too):
 //   full export into a new empty folder vs a full Hugo build into a new empty --destination,
-//     nothing deleted during the row (see below);
+//     nothing deleted during the row (see below; the ten sites, about 1 GB, stay in <work>/fresh
+//     until the next run, which deletes them after its own row);
 //   the same right after deleting the previous export (rm -rf, as `rm -rf public && hugo` does),
 //     beside a floor: a plain Node loop creating the same tree (folders, files, bytes) from memory
 //     after the same deletion: on this ext4 (no journal), creating files within a minute or five of
