@@ -235,6 +235,8 @@ export async function applyPendingViews(contentDir: string, state: ViewsState, h
     const file = findPostFile(contentDir, entry.slug);
     const loaded = file === undefined ? undefined : loadPostFile(contentDir, file, true);
     if (!loaded?.post || loaded.problems.length > 0) {
+      // Gone (news rm, rename) since the killed run wrote it aside: its temp file goes too.
+      fs.rmSync(viewsTempFile(postFile(contentDir, entry.slug)), { force: true });
       missing.push(entry.slug);
       continue;
     }

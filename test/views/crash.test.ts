@@ -79,6 +79,24 @@ test('killed after each durable step of the commit, the rerun gives the uninterr
   expect(completedAt).toBe(6);
 });
 
+test('a post removed between a killed import and the rerun leaves no temp file behind', async () => {
+  const logs = logsFolder(200);
+  const dir = viewsContent();
+  // Killed after the first post of the batch was renamed: the others are written aside.
+  const crashed = await runNews([...ARGS, '--dir', dir], { cwd: logs, env: { NEWS_TEST_CRASH_AFTER_STEP: '2' } });
+  expect(crashed.signal).toBe('SIGKILL');
+  const left = tempFiles(dir);
+  expect(left.length).toBeGreaterThan(0);
+  const slug = /^\.(.+)\.json\.views\.tmp$/.exec(left[0]!)![1]!;
+  ageLock(dir);
+  const removed = await runNews(['rm', slug, '--dir', dir]);
+  expect(removed.code).toBe(0);
+  const rerun = await runNews([...ARGS, '--dir', dir], { cwd: logs });
+  expect(rerun.code).toBe(0);
+  expect(tempFiles(dir)).toEqual([]);
+  expect(fs.existsSync(path.join(dir, 'posts', `${slug}.json`))).toBe(false);
+});
+
 test('killed at many moments of a longer import (reading, committing), the rerun gives the uninterrupted totals', async () => {
   const logs = logsFolder(40_000);
   // The shorter of two uninterrupted runs (the machine is shared: a run can take twice as long
