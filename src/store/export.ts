@@ -8,13 +8,14 @@ import { normalizeBaseUrl } from '../core/site.js';
 import type { IndexedPlan } from '../export/html.js';
 import type { ExportOptions as RenderOptions } from '../export/model.js';
 import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
-import { listStaticFiles, themeFiles, themeHashOf } from '../export/theme-files.js';
+import { themeFiles, themeHashOf } from '../export/theme-files.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
 import { EXPORT_MARKER, readPreviousExport, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
+import { loadStaticSources } from './static-sources.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
 /*
@@ -113,14 +114,16 @@ export async function exportContent(contentDir: string, request: ExportRequest):
       // The record's post table is written by an export that passed every check.
       return { ...choose(sources, samePostTable(previous.posts, sources.table)), table: sources.table };
     }, lock);
-    // The theme and static files are read, and hashed, first: when the plan's key is the last
-    // export's, only the files' presence is checked and no renderer is even loaded.
-    const staticFiles = listStaticFiles(contentDir);
+    // The theme is read and hashed first, and static files not changed since the record keep
+    // their hash unread: when the plan's key is the last export's, only the site's files are
+    // checked and no renderer is even loaded.
+    const { files: staticFiles, table: statics } = loadStaticSources(contentDir, previous.statics);
+    const tables = { posts: table, statics };
     const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
     const sources = chosen.map((p) => p.source);
     const planInputs = { baseUrl, staticFiles, publisher };
     const key = planKeyOf(settings, sources, { ...planInputs, themeHash: themeHashOf(themeFiles(contentDir)) });
-    const unchanged = siteUnchanged(out!, key, postsId, previous, table);
+    const unchanged = siteUnchanged(out!, key, postsId, previous, tables);
     if (unchanged !== undefined) return { posts: chosen.length, tag, matching, warnings, site: { ...unchanged, threads: 1 } };
     // Every template is parsed before any page is made; a template that fails only when rendering
     // fails before the first write too (writeSite renders every changed file before writing).
@@ -145,7 +148,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
         primeLead: (i, lead) => indexed!.entries[i]!.primeLead(lead),
       },
     };
-    const result = await writeSite(out!, plan, postsId, previous, table);
+    const result = await writeSite(out!, plan, postsId, previous, tables);
     return { posts: chosen.length, tag, matching, warnings, site: { files: result.files, written: result.written, removed: result.removed, threads: result.threads ?? 1 } };
   }
 

@@ -10,6 +10,7 @@ import { fsyncDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
+import { checkStaticTable, sameStaticTable, type StaticTable } from './static-sources.js';
 import { hashBytes, writePlannedFile } from './site-files.js';
 import { planCheckOf, startSiteWorker, type SiteWorkerJob } from './site-worker.js';
 
@@ -67,9 +68,10 @@ interface ExportRecord {
   news: string;
   /** htmlPlanKey of the plan written. */
   plan: string;
-  /** postTableId: the post table is only for that content folder and time zone. */
+  /** postTableId: the post and static tables are only for that content folder and time zone. */
   content: string;
   posts: PostTable;
+  statics: StaticTable;
   files: FileTable;
   dirs: DirTable;
 }
@@ -78,6 +80,8 @@ export interface PreviousExport {
   plan?: string;
   /** Post files as the last export read them (for loadPostSources), when for this content folder. */
   posts?: PostTable;
+  /** static/'s files as the last export hashed them (for loadStaticSources), when for this content folder. */
+  statics?: StaticTable;
   files: FileTable;
   dirs: DirTable;
   /** False when there is no usable record or the last run was killed while writing: walk everything. */
@@ -134,8 +138,9 @@ export function readPreviousExport(out: string, postsId: string): PreviousExport
   if (!hasColumns(record.files, ['paths', 'keys', 'hashes', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'settled'])) return none;
   if (!hasColumns(record.dirs, ['paths', 'ino', 'mtimeMs', 'ctimeMs'])) return none;
   const posts = record.content === postsId ? checkPostTable(record.posts) : undefined;
+  const statics = record.content === postsId ? checkStaticTable(record.statics) : undefined;
   const writing = fs.existsSync(writingFlagOf(out));
-  return { plan: typeof record.plan === 'string' ? record.plan : undefined, posts, files: record.files!, dirs: record.dirs!, trusted: !writing };
+  return { plan: typeof record.plan === 'string' ? record.plan : undefined, posts, statics, files: record.files!, dirs: record.dirs!, trusted: !writing };
 }
 
 
@@ -249,27 +254,38 @@ function goesParallel(pages: number): boolean {
 }
 
 
+/** The tables of the content folder the next export reads (post files, static files). */
+export interface ContentTables {
+  posts: PostTable;
+  statics: StaticTable;
+}
+
+/** Whether the record must be written again for the tables (they differ from the ones it holds). */
+function tablesChanged(previous: PreviousExport, tables: ContentTables): boolean {
+  return !samePostTable(previous.posts, tables.posts) || !sameStaticTable(previous.statics, tables.statics);
+}
+
 /**
- * Writes the plan into `out`; `posts` is the post table the next export reads. Returns the counts.
+ * Writes the plan into `out`; `tables` are what the next export reads. Returns the counts.
  */
-export async function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): Promise<WriteResult> {
+export async function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): Promise<WriteResult> {
   removeLeftoversBeside(out);
   const stat = lstatOrUndefined(out);
   if (stat === undefined || (stat.isDirectory() && fs.readdirSync(out).length === 0)) {
-    const result = await writeFresh(out, site, postsId, posts);
+    const result = await writeFresh(out, site, postsId, tables);
     if (result !== undefined) return result;
   }
-  return siteUnchanged(out, site.key, postsId, previous, posts) ?? updateSite(out, site, postsId, previous, posts);
+  return siteUnchanged(out, site.key, postsId, previous, tables) ?? updateSite(out, site, postsId, previous, tables);
 }
 
 /**
  * When the plan's key is the last export's and every file it wrote is still as it was written,
  * the site is up to date: the counts (nothing written); otherwise undefined (writeSite must run).
  */
-export function siteUnchanged(out: string, key: string, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult | undefined {
+export function siteUnchanged(out: string, key: string, postsId: string, previous: PreviousExport, tables: ContentTables): WriteResult | undefined {
   const rowsChanged = { value: false };
   if (!previous.trusted || previous.plan !== key || !isIntact(out, previous, rowsChanged)) return undefined;
-  if (rowsChanged.value || !samePostTable(previous.posts, posts)) saveRecord(out, key, postsId, posts, previous.files, previous.dirs);
+  if (rowsChanged.value || tablesChanged(previous, tables)) saveRecord(out, key, postsId, tables, previous.files, previous.dirs);
   return { files: previous.files.paths.length, written: 0, removed: 0 };
 }
 
@@ -317,7 +333,7 @@ export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
 }
 
 /** The whole site in a private folder beside `out`, renamed into place; undefined when that rename cannot be done. */
-async function writeFresh(out: string, site: SitePlan, postsId: string, posts: PostTable): Promise<WriteResult | undefined> {
+async function writeFresh(out: string, site: SitePlan, postsId: string, tables: ContentTables): Promise<WriteResult | undefined> {
   const plan = site.files();
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -386,7 +402,7 @@ async function writeFresh(out: string, site: SitePlan, postsId: string, posts: P
   }
   fsyncDir(parent);
   for (const dir of watchedDirsOf(plan, plannedDirsOf(plan))) addDir(dirs, dir, fs.lstatSync(join(out, dir)));
-  saveRecord(out, site.key, postsId, posts, rows.table, dirs);
+  saveRecord(out, site.key, postsId, tables, rows.table, dirs);
   return { files: plan.length, written: plan.length, removed: 0, threads: parallel === undefined ? 1 : 2 };
 }
 
@@ -405,7 +421,7 @@ interface Staged {
   inTheWay: boolean;
 }
 
-function updateSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, posts: PostTable): WriteResult {
+function updateSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): WriteResult {
   const plan = site.files();
   const startedMs = Date.now();
   const prev = previous.files;
@@ -482,7 +498,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   if (previous.plan !== site.key) recordChanged = true;
 
   if (staged.length === 0 && removals.size === 0) {
-    if (recordChanged || !samePostTable(previous.posts, posts)) saveRecord(out, site.key, postsId, posts, rows.table, dirTable(out, watched, dirStats, new Set()));
+    if (recordChanged || tablesChanged(previous, tables)) saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, new Set()));
     return { files: plan.length, written: 0, removed: 0 };
   }
 
@@ -521,7 +537,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   } catch (error) {
     throw fsError(error, `mise à jour du site ${out} interrompue (les fichiers déjà remplacés sont complets ; relancez l’export pour finir)`, current);
   }
-  saveRecord(out, site.key, postsId, posts, rows.table, dirTable(out, watched, dirStats, touched));
+  saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, touched));
   fs.rmSync(flag, { force: true });
   return { files: plan.length, written: staged.length, removed: [...removals].filter((r) => !plannedDirs.has(r)).length };
 }
@@ -578,8 +594,8 @@ function dirTable(out: string, watched: readonly string[], seen: Map<string, fs.
   return dirs;
 }
 
-function saveRecord(out: string, plan: string, postsId: string, posts: PostTable, files: FileTable, dirs: DirTable): void {
-  const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts, files, dirs };
+function saveRecord(out: string, plan: string, postsId: string, tables: ContentTables, files: FileTable, dirs: DirTable): void {
+  const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts: tables.posts, statics: tables.statics, files, dirs };
   try {
     writeFileAtomic(recordFileOf(out), v8.serialize(record), { mode: 0o600 });
   } catch {

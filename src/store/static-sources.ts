@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { NewsError } from '../core/errors.js';
+import { listFolderFiles, STATIC_DIR, staticKeyOf, type StaticFile } from '../export/theme-files.js';
+import { isSettled } from './cache.js';
+
+/**
+ * `<content>/static/`'s files as an export takes them: a file whose identity (inode, size, mtime,
+ * ctime) is the one it had when the last export hashed it, and had not changed for a while
+ * before that (the metadata cache's rule, store/cache.ts), keeps that hash and is read only if
+ * it must be written. A folder of images is then neither read nor hashed by an export with
+ * nothing changed (192 MB of images had made such an export 2.5 times `news list`).
+ */
+
+/** What an export remembers of static/'s files (columns, in path order). */
+export interface StaticTable {
+  paths: string[];
+  ino: number[];
+  size: number[];
+  mtimeMs: number[];
+  ctimeMs: number[];
+  keys: string[];
+}
+
+const COLUMNS = ['paths', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'keys'] as const;
+
+export function emptyStaticTable(): StaticTable {
+  return { paths: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], keys: [] };
+}
+
+/** The table when it has the shape this version writes, else undefined (then every file is read). */
+export function checkStaticTable(value: unknown): StaticTable | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const table = value as Record<string, unknown>;
+  const count = Array.isArray(table.paths) ? table.paths.length : -1;
+  if (count < 0 || COLUMNS.some((c) => !Array.isArray(table[c]) || (table[c] as unknown[]).length !== count)) return undefined;
+  return table as unknown as StaticTable;
+}
+
+/** Whether two tables hold the same rows (then the record need not be written again for it). */
+export function sameStaticTable(a: StaticTable | undefined, b: StaticTable): boolean {
+  if (a === undefined || a.paths.length !== b.paths.length) return false;
+  for (let i = 0; i < b.paths.length; i++) {
+    if (a.paths[i] !== b.paths[i] || a.ino[i] !== b.ino[i] || a.size[i] !== b.size[i] || a.mtimeMs[i] !== b.mtimeMs[i] || a.ctimeMs[i] !== b.ctimeMs[i] || a.keys[i] !== b.keys[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * static/'s files, sorted by path, with the table to keep for the next export; unchanged files
+ * (by `previous`) keep their key unread, and are read, and checked against it, only when written.
+ */
+export function loadStaticSources(contentDir: string, previous: StaticTable | undefined): { files: StaticFile[]; table: StaticTable } {
+  const known = new Map<string, number>();
+  if (previous !== undefined) for (let i = 0; i < previous.paths.length; i++) known.set(previous.paths[i]!, i);
+  const table = emptyStaticTable();
+  // File times come from the kernel's clock, which this is compared with.
+  const startedMs = Date.now();
+  const files = listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }): StaticFile => {
+    // Stat before reading: a write after the stat gives the file a newer ctime than the one kept.
+    const stat = fs.lstatSync(file);
+    const i = known.get(name);
+    if (i !== undefined && previous!.ino[i] === stat.ino && previous!.size[i] === stat.size && previous!.mtimeMs[i] === stat.mtimeMs && previous!.ctimeMs[i] === stat.ctimeMs) {
+      const key = previous!.keys[i]!;
+      addRow(table, name, stat, key);
+      return {
+        path: name,
+        file,
+        key,
+        read: () => {
+          const bytes = fs.readFileSync(file);
+          if (staticKeyOf(bytes) !== key) throw new NewsError(`export annulé : ${file} a changé pendant l’export ; relancez-le`);
+          return bytes;
+        },
+      };
+    }
+    const bytes = fs.readFileSync(file);
+    const key = staticKeyOf(bytes);
+    if (isSettled(stat, startedMs)) addRow(table, name, stat, key);
+    return { path: name, file, key, read: () => bytes };
+  });
+  return { files, table };
+}
+
+function addRow(table: StaticTable, name: string, stat: fs.Stats, key: string): void {
+  table.paths.push(name);
+  table.ino.push(stat.ino);
+  table.size.push(stat.size);
+  table.mtimeMs.push(stat.mtimeMs);
+  table.ctimeMs.push(stat.ctimeMs);
+  table.keys.push(key);
+}
