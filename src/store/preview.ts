@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { isDue, filterPosts, sortPosts } from '../core/filters.js';
 import { NewsError } from '../core/errors.js';
@@ -6,7 +7,8 @@ import { planHtmlSiteIndexed, type IndexedPlan } from '../export/html.js';
 import type { Post } from '../core/post.js';
 import { digest } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
-import { listStaticFiles, loadTheme, themeFiles, themeHashOf } from '../export/theme.js';
+import { loadTheme, themeFiles, themeHashOf, type StaticFile } from '../export/theme.js';
+import { loadStaticSources, type StaticTable } from './static-sources.js';
 import { loadPostSources, type PostTable, type SourcedPost } from './post-sources.js';
 import { loadPostFile, loadSite, postsDir } from './content.js';
 
@@ -75,7 +77,9 @@ export class PreviewSite {
   /** site.json and static/ as the last plan was made from them. */
   private planned = { settings: '', statics: '' };
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
-  private staticFiles: ReturnType<typeof listStaticFiles> | undefined = undefined;
+  private staticFiles: StaticFile[] | undefined = undefined;
+  /** static/'s files as last hashed: a full check reads only those whose identity changed. */
+  private staticTable: StaticTable | undefined = undefined;
 
   constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date) {}
 
@@ -118,6 +122,26 @@ export class PreviewSite {
   }
 
   /**
+   * static/'s files, those unchanged since the last look taken unread (store/static-sources.ts).
+   * One changed since, but not yet seen by a rebuild, is served as it is now (the watcher's
+   * rebuild follows).
+   */
+  private loadStatics(): StaticFile[] {
+    const { files, table } = loadStaticSources(this.contentDir, this.staticTable);
+    this.staticTable = table;
+    return files.map((f) => ({
+      ...f,
+      read: () => {
+        try {
+          return f.read();
+        } catch {
+          return fs.readFileSync(f.file);
+        }
+      },
+    }));
+  }
+
+  /**
    * `changed`: the paths (relative to the content folder) the watcher reported since the last
    * build: a post file not among them keeps what was known of it (it is not even looked at),
    * and the theme and static files are read again only when one of theirs is among them.
@@ -152,7 +176,7 @@ export class PreviewSite {
         const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
         throw new NewsError(`${sources.problems.length} problème(s) dans les billets ; corrigez-les, la page se rechargera d’elle-même :\n${list}`);
       }
-      const staticFiles = (this.staticFiles ??= listStaticFiles(this.contentDir));
+      const staticFiles = (this.staticFiles ??= this.loadStatics());
       const settings = JSON.stringify(site);
       const staticKey = staticFiles.map((f) => `${f.path}\u0000${f.key}`).join('\u0001');
       // Told nothing (serve's check a moment after each rebuild): when every post is the one in

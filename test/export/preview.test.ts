@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PreviewSite } from '../../src/store/preview.js';
@@ -71,6 +72,33 @@ test('a rebuild told which files changed looks at those only; one told nothing l
   expect(site.rebuild(new Set([path.join('posts', 'troisieme.json'), path.join('posts', 'premier.json')])).inPlace).toBe(false);
   expect(page(site, 'troisieme')).toContain('Troisième billet');
   expect(site.has('premier/index.html')).toBe(false);
+});
+
+test('static files: a rebuild told nothing reads only those changed since it last looked', async () => {
+  fs.mkdirSync(path.join(content, 'static', 'images'), { recursive: true });
+  fs.writeFileSync(path.join(content, 'static', 'images', 'photo.jpg'), Buffer.alloc(2048, 1));
+  fs.writeFileSync(path.join(content, 'static', 'credits.txt'), 'Photos : service communication.\n');
+  await settle();
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  site.rebuild();
+  expect(site.bytesOf('images/photo.jpg')?.equals(Buffer.alloc(2048, 1))).toBe(true);
+  const reads: string[] = [];
+  const original = fs.readFileSync;
+  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+    if (typeof file === 'string' && file.includes(`${path.sep}static${path.sep}`)) reads.push(path.basename(file));
+    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
+  }) as typeof fs.readFileSync);
+  try {
+    expect(site.rebuild()).toMatchObject({ changed: false });
+    expect(reads).toEqual([]);
+    // The same size: only its identity says it changed.
+    fs.writeFileSync(path.join(content, 'static', 'credits.txt'), 'PHOTOS : SERVICE COMMUNICATION.\n');
+    expect(site.rebuild().changed).toBe(true);
+    expect(reads).toEqual(['credits.txt']);
+  } finally {
+    spy.mockRestore();
+  }
+  expect(site.bytesOf('credits.txt')?.toString('utf8')).toBe('PHOTOS : SERVICE COMMUNICATION.\n');
 });
 
 test('a page whose post changed unseen is right anyway: making it reads the post, finds it is not the one planned, and everything is looked at first', async () => {
