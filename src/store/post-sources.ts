@@ -7,6 +7,7 @@ import { lastChangeOf, type LastChange } from '../core/dates.js';
 import type { PostSource } from '../export/model.js';
 import { digest } from '../export/plan-key.js';
 import { isSettled } from './cache.js';
+import { hasColumns, pushIdentity, sameIdentity, type Identity } from './tables.js';
 import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
 
 /**
@@ -49,11 +50,7 @@ export function emptyPostTable(): PostTable {
 
 /** The table when it has the shape this version writes, else undefined (then every file is read). */
 export function checkPostTable(value: unknown): PostTable | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const table = value as Record<string, unknown>;
-  const count = Array.isArray(table.names) ? table.names.length : -1;
-  if (count < 0 || COLUMNS.some((c) => !Array.isArray(table[c]) || (table[c] as unknown[]).length !== count)) return undefined;
-  return table as unknown as PostTable;
+  return hasColumns(value, COLUMNS) ? (value as PostTable) : undefined;
 }
 
 export interface SourcedPost {
@@ -142,8 +139,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     if (next < old.names.length && old.names[next] === name) known = next++;
     const trusted = known >= 0 && unchanged !== undefined && unchanged(name);
     const stat = trusted ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
-    if (trusted || (known >= 0 && stat !== undefined && stat.isFile() && old.ino[known] === stat.ino && old.size[known] === stat.size &&
-        old.mtimeMs[known] === stat.mtimeMs && old.ctimeMs[known] === stat.ctimeMs)) {
+    if (trusted || (known >= 0 && stat !== undefined && stat.isFile() && sameIdentity(old, known, stat))) {
       const listing = listingOf(old, known, name);
       const updatedAt = old.updatedAt[known];
       const lastChange = { ms: old.changedMs[known]!, iso: old.changedIso[known]! };
@@ -172,16 +168,13 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
   return { posts, problems, table };
 }
 
-function addRow(table: PostTable, name: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, key: string, time: number, post: PostListing, updatedAt: string, lastChange: LastChange): void {
+function addRow(table: PostTable, name: string, stat: Identity, key: string, time: number, post: PostListing, updatedAt: string, lastChange: LastChange): void {
   table.updatedAt.push(updatedAt);
   table.changedMs.push(lastChange.ms);
   table.changedIso.push(lastChange.iso);
   table.time.push(time);
   table.names.push(name);
-  table.ino.push(stat.ino);
-  table.size.push(stat.size);
-  table.mtimeMs.push(stat.mtimeMs);
-  table.ctimeMs.push(stat.ctimeMs);
+  pushIdentity(table, stat);
   table.key.push(key);
   table.title.push(post.title);
   table.date.push(post.date);

@@ -11,6 +11,7 @@ import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
 import { checkStaticTable, sameStaticTable, type StaticTable } from './static-sources.js';
+import { hasColumns } from './tables.js';
 import { hashBytes, writePlannedFile } from './site-files.js';
 import { planCheckOf, startSiteWorker, type SiteWorkerJob } from './site-worker.js';
 
@@ -116,13 +117,6 @@ function emptyFiles(): FileTable {
 
 function emptyDirs(): DirTable {
   return { paths: [], ino: [], mtimeMs: [], ctimeMs: [] };
-}
-
-function hasColumns(value: unknown, columns: readonly string[]): boolean {
-  if (!value || typeof value !== 'object') return false;
-  const table = value as Record<string, unknown>;
-  const count = Array.isArray(table[columns[0]!]) ? (table[columns[0]!] as unknown[]).length : -1;
-  return count >= 0 && columns.every((c) => Array.isArray(table[c]) && (table[c] as unknown[]).length === count);
 }
 
 /** What the last export into `out` left, or an untrusted empty record when there is none to rely on. */

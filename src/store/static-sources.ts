@@ -3,6 +3,7 @@ import path from 'node:path';
 import { NewsError } from '../core/errors.js';
 import { listFolderFiles, STATIC_DIR, staticKeyOf, type StaticFile } from '../export/theme-files.js';
 import { isSettled } from './cache.js';
+import { hasColumns, pushIdentity, sameIdentity, type IdentityColumns } from './tables.js';
 
 /**
  * `<content>/static/`'s files as an export takes them: a file whose identity (inode, size, mtime,
@@ -13,12 +14,8 @@ import { isSettled } from './cache.js';
  */
 
 /** What an export remembers of static/'s files (columns, in path order). */
-export interface StaticTable {
+export interface StaticTable extends IdentityColumns {
   paths: string[];
-  ino: number[];
-  size: number[];
-  mtimeMs: number[];
-  ctimeMs: number[];
   keys: string[];
 }
 
@@ -30,11 +27,7 @@ export function emptyStaticTable(): StaticTable {
 
 /** The table when it has the shape this version writes, else undefined (then every file is read). */
 export function checkStaticTable(value: unknown): StaticTable | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  const table = value as Record<string, unknown>;
-  const count = Array.isArray(table.paths) ? table.paths.length : -1;
-  if (count < 0 || COLUMNS.some((c) => !Array.isArray(table[c]) || (table[c] as unknown[]).length !== count)) return undefined;
-  return table as unknown as StaticTable;
+  return hasColumns(value, COLUMNS) ? (value as StaticTable) : undefined;
 }
 
 /** Whether two tables hold the same rows (then the record need not be written again for it). */
@@ -60,7 +53,7 @@ export function loadStaticSources(contentDir: string, previous: StaticTable | un
     // Stat before reading: a write after the stat gives the file a newer ctime than the one kept.
     const stat = fs.lstatSync(file);
     const i = known.get(name);
-    if (i !== undefined && previous!.ino[i] === stat.ino && previous!.size[i] === stat.size && previous!.mtimeMs[i] === stat.mtimeMs && previous!.ctimeMs[i] === stat.ctimeMs) {
+    if (i !== undefined && sameIdentity(previous!, i, stat)) {
       const key = previous!.keys[i]!;
       addRow(table, name, stat, key);
       return {
@@ -84,9 +77,6 @@ export function loadStaticSources(contentDir: string, previous: StaticTable | un
 
 function addRow(table: StaticTable, name: string, stat: fs.Stats, key: string): void {
   table.paths.push(name);
-  table.ino.push(stat.ino);
-  table.size.push(stat.size);
-  table.mtimeMs.push(stat.mtimeMs);
-  table.ctimeMs.push(stat.ctimeMs);
+  pushIdentity(table, stat);
   table.keys.push(key);
 }
