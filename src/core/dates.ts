@@ -379,7 +379,12 @@ export interface LastChange {
  * post, and parsing and formatting 10,000 dates is a tenth of an export of one new post.
  */
 export function lastChangeOf(updatedAt: string | undefined, time: number, timeZone: string): LastChange {
-  const parsed = updatedAt === undefined ? undefined : parsePostDate(updatedAt);
-  const ms = parsed?.kind === 'instant' && parsed.instant.getTime() > time ? parsed.instant.getTime() : time;
+  const ms = lastChangeMs(updatedAt, time);
   return { ms, iso: formatIsoInstant(new Date(ms), timeZone) };
+}
+
+/** lastChangeOf's instant alone, in ms. */
+export function lastChangeMs(updatedAt: string | undefined, time: number): number {
+  const parsed = updatedAt === undefined ? undefined : parsePostDate(updatedAt);
+  return parsed?.kind === 'instant' && parsed.instant.getTime() > time ? parsed.instant.getTime() : time;
 }

@@ -6,7 +6,7 @@ import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
 import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
-import { planKeyOf, siteKeyOf } from './plan-key.js';
+import { siteKeyOf } from './plan-key.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
@@ -494,14 +494,6 @@ function neighbourKey(entry: Entry | undefined): string {
 }
 
 /**
- * A key of the whole plan (plan-key.ts): equal keys give equal plans (the same paths, keys and
- * bytes). The posts as planHtmlSite takes them (chosen, in order).
- */
-export function htmlPlanKey(site: SiteSettings, posts: readonly PostSource[], options: HtmlPlanOptions): string {
-  return planKeyOf(site, posts, { ...options, themeHash: (options.theme ?? defaultTheme()).hash });
-}
-
-/**
  * Every file of the site as a plan: its path, its key and how to render it, in the order they
  * are best made (post pages first, so each body is rendered once and let go). Posts already
  * filtered and sorted newest first; given whole (Post) or as PostSource (read when rendered).
@@ -545,8 +537,8 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const listIds = new Map<Entry, string>();
   const keyParts: Array<() => readonly string[]> = [];
   const deps = new Map<string, EntryDeps>();
-  /** Files that list every post (the sitemap): their key changes with any post's content. */
-  const everyPost: number[] = [];
+  /** The file that lists every post (the sitemap): its key changes with any post's content. */
+  let sitemap = -1;
   const depsOf = (entry: Entry) => {
     let d = deps.get(entry.slug);
     if (d === undefined) deps.set(entry.slug, (d = { entry, content: [], title: [] }));
@@ -602,7 +594,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   }
   plan(NOT_FOUND_PAGE, () => ['404'], () => builder.notFoundPage(), '404');
   // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
-  everyPost.push(files.length);
+  sitemap = files.length;
   plan(SITEMAP_FILE, () => ['sitemap', entriesKey(entries, listIds), allTags], () => {
     const urls: SitemapUrl[] = [];
     const at = (date: Date | undefined) => (date ? builder.rfc3339(date) : undefined);
@@ -634,7 +626,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
       const titleChanged = d.entry.titleKey !== source.listing.title;
       d.entry.update(source);
       listIds.delete(d.entry);
-      const touched = new Set([...d.content, ...(titleChanged ? d.title : []), ...everyPost]);
+      const touched = new Set([...d.content, ...(titleChanged ? d.title : []), sitemap]);
       const changed: number[] = [];
       for (const i of [...touched].sort((a, b) => a - b)) {
         const file = files[i]!;

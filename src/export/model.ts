@@ -1,5 +1,4 @@
-import type { LastChange } from '../core/dates.js';
-import { formatIsoDay, formatIsoInstantOfParts, parsePostDate, postInstant, zonedParts, type PostDate } from '../core/dates.js';
+import { formatIsoDay, formatIsoInstantOfParts, lastChangeMs, parsePostDate, type LastChange, postInstant, zonedParts, type PostDate } from '../core/dates.js';
 import { tagKey } from '../core/filters.js';
 import { createHash } from 'node:crypto';
 import type { Post, PostListing } from '../core/post.js';
@@ -35,11 +34,9 @@ export interface PostSource {
   listing: PostListing;
   /** Changes whenever anything in the post does (a digest of its file, or of the post). */
   key: string;
-  /** The post's updatedAt when known without reading it (null: it has none); undefined: ask full(). */
-  updatedAt?: string | null;
   /** Its publication instant in ms (postTime) in the time zone of the export, when already known. */
   time?: number;
-  /** Its last change (core/dates.ts lastChangeOf), in ms and as RFC 3339 in the zone of the export, when already known. */
+  /** Its last change (core/dates.ts lastChangeOf), in ms and as RFC 3339 in the zone of the export, when already known (else the post is read for it). */
   lastChange?: LastChange;
   full(): Post;
 }
@@ -218,14 +215,8 @@ class PostEntry implements Entry {
 
   /** Worked out once (the sitemap and the lists ask again after release()). */
   get updated(): Date {
-    if (this.updatedAt === undefined && this.source.lastChange !== undefined) this.updatedAt = new Date(this.source.lastChange.ms);
-    if (this.updatedAt === undefined) {
-      // The sitemap asks this of every post: a post the export did not read is not read for it.
-      const raw = this.source.updatedAt !== undefined ? this.source.updatedAt ?? undefined : this.post.updatedAt;
-      const updatedAt = raw === undefined ? undefined : parsePostDate(raw);
-      this.updatedAt = updatedAt?.kind === 'instant' && updatedAt.instant.getTime() > this.instant.getTime() ? updatedAt.instant : this.instant;
-    }
-    return this.updatedAt;
+    // The sitemap asks this of every post: a post the export read from the table is not read for it.
+    return (this.updatedAt ??= new Date(this.source.lastChange?.ms ?? lastChangeMs(this.post.updatedAt, this.instant.getTime())));
   }
 
   body(): RenderedBody {

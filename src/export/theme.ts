@@ -196,9 +196,11 @@ function templateError(file: string, problem: TemplateProblem, cause?: unknown):
 /** The templates an error went through, innermost first (each partial adds its name on the way out). */
 const TRAIL = Symbol('templates');
 
-/** Loads the theme in use for a content folder (or the default alone): every template checked and compiled once, now. */
-export function loadTheme(contentDir: string | undefined): Theme {
-  const files = themeFiles(contentDir);
+/**
+ * Loads the theme in use for a content folder (or the default alone): every template checked and
+ * compiled once, now. `files`: the theme's files when the caller has already read them (to hash them).
+ */
+export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = themeFiles(contentDir)): Theme {
   const stale = files.find((f) => f.overridden && f.name.endsWith('.liquid'));
   if (stale) {
     throw new NewsError(`${stale.file} est un modèle Liquid : les modèles du thème sont des fichiers Handlebars (${TEMPLATE_EXT}). Lancez « news theme init » dans un autre dossier pour voir les modèles actuels et reportez-y vos changements, puis supprimez ce fichier`, 2, { code: 'INVALID_CONTENT' });

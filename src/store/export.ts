@@ -14,7 +14,7 @@ import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
+import { EXPORT_MARKER, readPreviousExport, removeLeftoversBeside, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { loadStaticSources } from './static-sources.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
@@ -122,26 +122,28 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
     const sources = chosen.map((p) => p.source);
     const planInputs = { baseUrl, staticFiles, publisher };
-    const key = planKeyOf(settings, sources, { ...planInputs, themeHash: themeHashOf(themeFiles(contentDir)) });
+    // Read once: hashed for the key now, compiled below when the site must be written.
+    const theme = themeFiles(contentDir);
+    const key = planKeyOf(settings, sources, { ...planInputs, themeHash: themeHashOf(theme) });
+    // What a killed export left beside --out goes first (a complete old copy put back may be the site).
+    removeLeftoversBeside(out!);
     const unchanged = siteUnchanged(out!, key, postsId, previous, tables);
     if (unchanged !== undefined) return { posts: chosen.length, tag, matching, warnings, site: { ...unchanged, threads: 1 } };
     // Every template is parsed before any page is made; a template that fails only when rendering
     // fails before the first write too (writeSite renders every changed file before writing).
     const [{ loadTheme }, { planHtmlSiteIndexed }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
-    const theme = loadTheme(contentDir);
-    const planOptions = { ...planInputs, theme };
+    const planOptions = { ...planInputs, theme: loadTheme(contentDir, theme) };
     let indexed: IndexedPlan | undefined;
     const plan: SitePlan = {
-      // The theme as loaded (a theme file saved meanwhile changes the key: never a stale record).
-      key: planKeyOf(settings, sources, { ...planInputs, themeHash: theme.hash }),
+      key,
       files: () => (indexed ??= planHtmlSiteIndexed(settings, sources, planOptions)).files,
       // A full export of many posts shares their pages with a worker thread (store/site-worker.ts).
       parallel: {
         pages: chosen.length,
         job: () => ({
-          contentDir, settings, baseUrl, publisher, themeHash: theme.hash,
+          contentDir, settings, baseUrl, publisher, themeHash: planOptions.theme.hash,
           posts: chosen.map(({ file, post, time, source }) => ({
-            file, time, key: source.key, updatedAt: source.updatedAt ?? null, lastChange: source.lastChange,
+            file, time, key: source.key, lastChange: source.lastChange,
             listing: { slug: post.slug, title: post.title, date: post.date, status: post.status, views: post.views, tags: post.tags, aliases: post.aliases },
           })),
         }),

@@ -35,17 +35,15 @@ export interface PostTable {
   views: number[];
   tags: string[][];
   aliases: string[][];
-  /** The post's updatedAt, '' when it has none. */
-  updatedAt: string[];
   /** Its last change (lastChangeOf, in the table's zone): ms, and RFC 3339 (the sitemap's lastmod, without reading the post). */
   changedMs: number[];
   changedIso: string[];
 }
 
-const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'updatedAt', 'changedMs', 'changedIso'] as const;
+const COLUMNS = ['names', 'ino', 'size', 'mtimeMs', 'ctimeMs', 'time', 'key', 'title', 'date', 'draft', 'views', 'tags', 'aliases', 'changedMs', 'changedIso'] as const;
 
 export function emptyPostTable(): PostTable {
-  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [], updatedAt: [], changedMs: [], changedIso: [] };
+  return { names: [], ino: [], size: [], mtimeMs: [], ctimeMs: [], time: [], key: [], title: [], date: [], draft: [], views: [], tags: [], aliases: [], changedMs: [], changedIso: [] };
 }
 
 /** The table when it has the shape this version writes, else undefined (then every file is read). */
@@ -58,8 +56,11 @@ export interface SourcedPost {
   file: string;
   /** postTime(post, timeZone), for sortPosts. */
   time: number;
-  source: PostSource;
+  source: FileSource;
 }
+
+/** A post's source as a content folder gives it: its time and last change always known. */
+export type FileSource = PostSource & Required<Pick<PostSource, 'time' | 'lastChange'>>;
 
 /**
  * What a post table is valid for: one content folder (its real path) and one time zone (with
@@ -97,13 +98,12 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
  * A post known by its listing and key (from the table, or sent to the full export's worker): read
  * whole when a page showing it is rendered, and checked to be the post the plan was made from.
  */
-export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, updatedAt: string | null, time: number, lastChange?: LastChange): PostSource {
+export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, time: number, lastChange: LastChange): FileSource {
   return {
     listing,
     key,
     time,
-    updatedAt,
-    ...(lastChange === undefined ? {} : { lastChange }),
+    lastChange,
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
       if (loaded.problems.length > 0 || loaded.text === undefined) {
@@ -141,13 +141,12 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const stat = trusted ? undefined : fs.lstatSync(file, { throwIfNoEntry: false });
     if (trusted || (known >= 0 && stat !== undefined && stat.isFile() && sameIdentity(old, known, stat))) {
       const listing = listingOf(old, known, name);
-      const updatedAt = old.updatedAt[known];
       const lastChange = { ms: old.changedMs[known]!, iso: old.changedIso[known]! };
-      if (listing !== undefined && typeof updatedAt === 'string' && typeof lastChange.ms === 'number' && typeof lastChange.iso === 'string') {
+      if (listing !== undefined && typeof lastChange.ms === 'number' && typeof lastChange.iso === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, updatedAt === '' ? null : updatedAt, time, lastChange) });
-        addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, updatedAt, lastChange);
+        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, time, lastChange) });
+        addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, lastChange);
         continue;
       }
     }
@@ -161,15 +160,14 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const key = digest(loaded.text!);
     const time = postTime(post, timeZone);
     const lastChange = lastChangeOf(post.updatedAt, time, timeZone);
-    posts.push({ post, file, time, source: { listing: post, key, updatedAt: post.updatedAt ?? null, time, lastChange, full: () => post } });
-    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, post.updatedAt ?? '', lastChange);
+    posts.push({ post, file, time, source: { listing: post, key, time, lastChange, full: () => post } });
+    if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, lastChange);
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { posts, problems, table };
 }
 
-function addRow(table: PostTable, name: string, stat: Identity, key: string, time: number, post: PostListing, updatedAt: string, lastChange: LastChange): void {
-  table.updatedAt.push(updatedAt);
+function addRow(table: PostTable, name: string, stat: Identity, key: string, time: number, post: PostListing, lastChange: LastChange): void {
   table.changedMs.push(lastChange.ms);
   table.changedIso.push(lastChange.iso);
   table.time.push(time);

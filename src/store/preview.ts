@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { lastChangeOf } from '../core/dates.js';
 import { isDue, filterPosts, sortPosts } from '../core/filters.js';
 import { NewsError } from '../core/errors.js';
 import { formatDateFr } from '../format/french.js';
@@ -159,7 +160,9 @@ export class PreviewSite {
     let shownChanged = false;
     try {
       // A theme whose files are byte for byte those loaded is kept (a rebuild told nothing reads them only).
-      const themeChanged = this.theme === undefined || (touches('theme') && themeHashOf(themeFiles(this.contentDir)) !== this.theme.hash);
+      // Read once: hashed to compare, and compiled from the same bytes when it changed.
+      const themeRead = this.theme === undefined || touches('theme') ? themeFiles(this.contentDir) : undefined;
+      const themeChanged = this.theme === undefined || (themeRead !== undefined && themeHashOf(themeRead) !== this.theme.hash);
       if (themeChanged) this.theme = undefined;
       const site = loadSite(this.contentDir);
       let unseen: ((name: string) => boolean) | undefined;
@@ -192,7 +195,7 @@ export class PreviewSite {
         if (p.post.status === 'draft') banners.set(`${p.post.slug}/index.html`, bannerOf('draft', p.post.date, site.timeZone));
         else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
       }
-      const theme = (this.theme ??= loadTheme(this.contentDir));
+      const theme = (this.theme ??= loadTheme(this.contentDir, themeRead));
       const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
       this.indexed = undefined;
       const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
@@ -284,7 +287,7 @@ export class PreviewSite {
     }
     let rendered = 0;
     for (const { name, before, post, text } of posts) {
-      const source = { listing: post, key: digest(text), updatedAt: post.updatedAt ?? null, time: before.time, full: () => post };
+      const source = { listing: post, key: digest(text), time: before.time, lastChange: lastChangeOf(post.updatedAt, before.time, this.tableZone!), full: () => post };
       this.byName.set(name, { ...before, post, source });
       for (const i of indexed.update(post.slug, source)) {
         const file = indexed.files[i]!;

@@ -11,7 +11,7 @@ import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
 import { checkStaticTable, sameStaticTable, type StaticTable } from './static-sources.js';
-import { hasColumns } from './tables.js';
+import { hasColumns, pushIdentity, sameIdentity, setIdentity, type Identity } from './tables.js';
 import { hashBytes, writePlannedFile } from './site-files.js';
 import { planCheckOf, startSiteWorker, type SiteWorkerJob } from './site-worker.js';
 
@@ -67,7 +67,7 @@ interface DirTable {
 interface ExportRecord {
   format: number;
   news: string;
-  /** htmlPlanKey of the plan written. */
+  /** planKeyOf of the plan written. */
   plan: string;
   /** postTableId: the post and static tables are only for that content folder and time zone. */
   content: string;
@@ -157,27 +157,16 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
 
 class FileRows {
   readonly table = emptyFiles();
-  add(p: string, key: string, hash: string, stat: Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>, settled: boolean): void {
+  add(p: string, key: string, hash: string, stat: Identity, settled: boolean): void {
     const t = this.table;
     t.paths.push(p);
     t.keys.push(key);
     t.hashes.push(hash);
-    t.ino.push(stat.ino);
-    t.size.push(stat.size);
-    t.mtimeMs.push(stat.mtimeMs);
-    t.ctimeMs.push(stat.ctimeMs);
+    pushIdentity(t, stat);
     t.settled.push(settled ? 1 : 0);
   }
   copy(from: FileTable, i: number): void {
-    const t = this.table;
-    t.paths.push(from.paths[i]!);
-    t.keys.push(from.keys[i]!);
-    t.hashes.push(from.hashes[i]!);
-    t.ino.push(from.ino[i]!);
-    t.size.push(from.size[i]!);
-    t.mtimeMs.push(from.mtimeMs[i]!);
-    t.ctimeMs.push(from.ctimeMs[i]!);
-    t.settled.push(from.settled[i]!);
+    this.add(from.paths[i]!, from.keys[i]!, from.hashes[i]!, { ino: from.ino[i]!, size: from.size[i]!, mtimeMs: from.mtimeMs[i]!, ctimeMs: from.ctimeMs[i]! }, from.settled[i] === 1);
   }
 }
 
@@ -220,7 +209,7 @@ function join(out: string, rel: string): string {
   return rel === '' ? out : `${out}${path.sep}${rel}`;
 }
 
-/** A plan and its key (htmlPlanKey): built only when the key differs from the last export's. */
+/** A plan and its key (planKeyOf): built only when the key differs from the last export's. */
 export interface SitePlan {
   key: string;
   files(): readonly PlannedFile[];
@@ -260,16 +249,17 @@ function tablesChanged(previous: PreviousExport, tables: ContentTables): boolean
 }
 
 /**
- * Writes the plan into `out`; `tables` are what the next export reads. Returns the counts.
+ * Writes the plan into `out`, once the caller has removed what a killed export left beside it
+ * (removeLeftoversBeside) and found the site not up to date (siteUnchanged); `tables` are what
+ * the next export reads. Returns the counts.
  */
 export async function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): Promise<WriteResult> {
-  removeLeftoversBeside(out);
   const stat = lstatOrUndefined(out);
   if (stat === undefined || (stat.isDirectory() && fs.readdirSync(out).length === 0)) {
     const result = await writeFresh(out, site, postsId, tables);
     if (result !== undefined) return result;
   }
-  return siteUnchanged(out, site.key, postsId, previous, tables) ?? updateSite(out, site, postsId, previous, tables);
+  return updateSite(out, site, postsId, previous, tables);
 }
 
 /**
@@ -297,15 +287,12 @@ function isIntact(out: string, previous: PreviousExport, rowsChanged: { value: b
     const stat = lstatOrUndefined(file);
     if (stat === undefined || !stat.isFile()) return false;
     if (f.settled[i] === 1) {
-      if (stat.ino !== f.ino[i] || stat.size !== f.size[i] || stat.mtimeMs !== f.mtimeMs[i] || stat.ctimeMs !== f.ctimeMs[i]) return false;
+      if (!sameIdentity(f, i, stat)) return false;
       continue;
     }
     const there = stat.size === f.size[i] ? readOrUndefined(file) : undefined;
     if (there === undefined || hashBytes(there) !== f.hashes[i]) return false;
-    f.ino[i] = stat.ino;
-    f.size[i] = stat.size;
-    f.mtimeMs[i] = stat.mtimeMs;
-    f.ctimeMs[i] = stat.ctimeMs;
+    setIdentity(f, i, stat);
     f.settled[i] = isSettled(stat, startedMs) ? 1 : 0;
     rowsChanged.value = true;
   }
@@ -332,7 +319,7 @@ async function writeFresh(out: string, site: SitePlan, postsId: string, tables: 
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
   const hashes: string[] = new Array<string>(plan.length);
-  const stats: Array<Pick<fs.Stats, 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>> = new Array(plan.length);
+  const stats: Identity[] = new Array(plan.length);
   /** The file being written, for the message when the disk refuses it. */
   let current = build;
   try {
@@ -433,7 +420,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
     const stat = lstatOrUndefined(target);
     const i = known.get(file.path);
     if (stat?.isFile() && i !== undefined && prev.keys[i] === file.key) {
-      if (prev.settled[i] === 1 && prev.ino[i] === stat.ino && prev.size[i] === stat.size && prev.mtimeMs[i] === stat.mtimeMs && prev.ctimeMs[i] === stat.ctimeMs) {
+      if (prev.settled[i] === 1 && sameIdentity(prev, i, stat)) {
         rows.copy(prev, i);
         continue;
       }

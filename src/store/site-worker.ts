@@ -23,9 +23,8 @@ export interface PostRow {
   file: string;
   listing: PostListing;
   key: string;
-  updatedAt: string | null;
   time: number;
-  lastChange?: LastChange;
+  lastChange: LastChange;
 }
 
 export interface SiteWorkerJob {
@@ -90,7 +89,7 @@ async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
   const theme = loadTheme(job.contentDir);
   if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
   const staticFiles = listStaticFiles(job.contentDir);
-  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.updatedAt, row.time, row.lastChange)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
+  const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.time, row.lastChange)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
   if (planCheckOf(plan.files) !== job.planCheck) throw new NewsError('export annulé : le contenu a changé pendant l’export ; relancez-le');
   const counter = new Int32Array(job.counter);
   const rows: WrittenRow[] = [];

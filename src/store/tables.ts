@@ -32,3 +32,11 @@ export function pushIdentity(table: IdentityColumns, stat: Identity): void {
 export function sameIdentity(table: IdentityColumns, i: number, stat: Identity): boolean {
   return table.ino[i] === stat.ino && table.size[i] === stat.size && table.mtimeMs[i] === stat.mtimeMs && table.ctimeMs[i] === stat.ctimeMs;
 }
+
+/** Row `i` takes this identity (a file checked again by its bytes). */
+export function setIdentity(table: IdentityColumns, i: number, stat: Identity): void {
+  table.ino[i] = stat.ino;
+  table.size[i] = stat.size;
+  table.mtimeMs[i] = stat.mtimeMs;
+  table.ctimeMs[i] = stat.ctimeMs;
+}
