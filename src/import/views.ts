@@ -625,8 +625,9 @@ async function readWhole(log: OpenedLog, run: ScanRun, final: boolean, allowSkip
       feed(chunk);
       continue;
     }
-    // The stream is known by its first line: hold the chunks until it is complete.
-    held.push(chunk);
+    // The stream is known by its first line: hold the chunks until it is complete (copied: a
+    // read buffer is used again three reads later, and a first line can come in many reads).
+    held.push(Buffer.from(chunk));
     if (headText.length < HEAD_BYTES) headText += chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_BYTES));
     if (headText.includes('\n') || headText.length >= HEAD_BYTES) start();
   }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { PassThrough } from 'node:stream';
+import { execFileSync, spawn } from 'node:child_process';
 import { jest } from '@jest/globals';
 import { importViews } from '../../src/import/views.js';
 import { SKIP_REASONS, type SkipReason } from '../../src/import/accesslog.js';
@@ -152,4 +153,30 @@ test('read in two runs (a file that grew mid-line), the totals are the same', as
     expect(first.skipped[reason] + second.skipped[reason]).toBe(expected.skipped[reason]);
   }
   expect(first.files[0]!.lines + second.files[0]!.lines).toBe(40_000);
+});
+
+test('a FIFO whose first line comes in many small writes gives the oracle’s counts', async () => {
+  const logs = tempLogDir();
+  const fifo = path.join(logs, 'access.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const bytes = Buffer.from(text, 'latin1');
+  const firstLine = bytes.indexOf(10) + 1;
+  // The writer waits for the reader at open(), then sends the first line in eight pieces, a
+  // pause between them (each read gets one), then the rest.
+  const writer = spawn(process.execPath, ['-e', `
+    const fs = require('node:fs');
+    const bytes = fs.readFileSync(0);
+    const fd = fs.openSync(${JSON.stringify(fifo)}, 'w');
+    const piece = Math.ceil(${firstLine} / 8);
+    const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    for (let at = 0; at < ${firstLine}; at += piece) { fs.writeSync(fd, bytes, at, Math.min(piece, ${firstLine} - at)); sleep(40); }
+    for (let at = ${firstLine}; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, Math.min(65536, bytes.length - at));
+    fs.closeSync(fd);
+  `], { stdio: ['pipe', 'inherit', 'inherit'] });
+  const exited = new Promise((resolve) => writer.once('exit', resolve));
+  writer.stdin.end(bytes);
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the writer is waiting in open()
+  const report = await importViews({ contentDir: viewsContent(), now: NOW, env: { NEWS_CACHE: '0' }, dryRun: true, logs: [fifo] });
+  await exited;
+  check(report);
 });
