@@ -150,13 +150,26 @@ const WRITE_BATCH = 256;
 /** fsyncs in flight at once (libuv runs four by default): the file system commits them together. */
 const FSYNC_CONCURRENCY = 4;
 
+const VIEWS_TEMP_SUFFIX = '.views.tmp';
+
 /**
  * The temp file a post is written to before it is renamed into place: one fixed name per post,
  * so a run killed before the rename leaves at most one, which the run that finishes the
- * import writes again and renames (nothing is left behind for good).
+ * import writes again and renames, or removes when the post has gone meanwhile.
  */
 function viewsTempFile(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.views.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}${VIEWS_TEMP_SUFFIX}`);
+}
+
+/** Removes the views temp files left in `dir`; whether there was any. */
+function removeViewsTempFiles(dir: string): boolean {
+  let removed = false;
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith('.') || !name.endsWith(VIEWS_TEMP_SUFFIX)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed = true;
+  }
+  return removed;
 }
 
 interface PostWrite {
@@ -235,8 +248,6 @@ export async function applyPendingViews(contentDir: string, state: ViewsState, h
     const file = findPostFile(contentDir, entry.slug);
     const loaded = file === undefined ? undefined : loadPostFile(contentDir, file, true);
     if (!loaded?.post || loaded.problems.length > 0) {
-      // Gone (news rm, rename) since the killed run wrote it aside: its temp file goes too.
-      fs.rmSync(viewsTempFile(postFile(contentDir, entry.slug)), { force: true });
       missing.push(entry.slug);
       continue;
     }
@@ -262,7 +273,10 @@ export async function applyPendingViews(contentDir: string, state: ViewsState, h
     await writePostBatch(batch, hook);
     wrote = true;
   }
-  if (wrote) {
+  // Every post written aside is renamed by now: a temp file still there was written by a killed
+  // run for a post that is no longer where it was (removed, renamed since).
+  const leftovers = removeViewsTempFiles(postsDir(contentDir));
+  if (wrote || leftovers) {
     try {
       fsyncDir(postsDir(contentDir));
     } catch (error) {

@@ -79,7 +79,10 @@ test('killed after each durable step of the commit, the rerun gives the uninterr
   expect(completedAt).toBe(6);
 });
 
-test('a post removed between a killed import and the rerun leaves no temp file behind', async () => {
+test.each([
+  ['removed', (slug: string) => ['rm', slug]],
+  ['renamed', (slug: string) => ['rename', slug, `${slug}-bis`]],
+])('a post %s between a killed import and the rerun leaves no temp file behind', async (_how, command) => {
   const logs = logsFolder(200);
   const dir = viewsContent();
   // Killed after the first post of the batch was renamed: the others are written aside.
@@ -89,8 +92,8 @@ test('a post removed between a killed import and the rerun leaves no temp file b
   expect(left.length).toBeGreaterThan(0);
   const slug = /^\.(.+)\.json\.views\.tmp$/.exec(left[0]!)![1]!;
   ageLock(dir);
-  const removed = await runNews(['rm', slug, '--dir', dir]);
-  expect(removed.code).toBe(0);
+  const changed = await runNews([...command(slug), '--dir', dir]);
+  expect(changed.code).toBe(0);
   const rerun = await runNews([...ARGS, '--dir', dir], { cwd: logs });
   expect(rerun.code).toBe(0);
   expect(tempFiles(dir)).toEqual([]);
