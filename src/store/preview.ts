@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { lastChangeOf } from '../core/dates.js';
 import { isDue, filterPosts, sortPosts } from '../core/filters.js';
@@ -75,6 +74,8 @@ export class PreviewSite {
   /** The posts of the last plan, by file name, and the banners of its pages. */
   private byName = new Map<string, SourcedPost>();
   private banners = new Map<string, string>();
+  /** Post files read by an in-place update since the post table was made (the table still has them as they were). */
+  private readonly updatedInPlace = new Set<string>();
   /** site.json and static/ as the last plan was made from them. */
   private planned = { settings: '', statics: '' };
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
@@ -124,22 +125,13 @@ export class PreviewSite {
 
   /**
    * static/'s files, those unchanged since the last look taken unread (store/static-sources.ts).
-   * One changed since, but not yet seen by a rebuild, is served as it is now (the watcher's
-   * rebuild follows).
+   * One changed since but not yet seen by a rebuild fails its check when served: bytesOf then
+   * looks at everything again, as for a post.
    */
   private loadStatics(): StaticFile[] {
     const { files, table } = loadStaticSources(this.contentDir, this.staticTable);
     this.staticTable = table;
-    return files.map((f) => ({
-      ...f,
-      read: () => {
-        try {
-          return f.read();
-        } catch {
-          return fs.readFileSync(f.file);
-        }
-      },
-    }));
+    return files;
   }
 
   /**
@@ -168,12 +160,14 @@ export class PreviewSite {
       let unseen: ((name: string) => boolean) | undefined;
       if (changed !== undefined) {
         const named = new Set([...changed].map((name) => name.slice(name.lastIndexOf(path.sep) + 1)));
-        unseen = (name) => !named.has(name);
+        // A post updated in place since is not the table's any more: it is looked at too.
+        unseen = (name) => !named.has(name) && !this.updatedInPlace.has(name);
       }
       // The table's times are for one time zone: another one in site.json starts it again.
       if (this.tableZone !== site.timeZone) this.table = undefined;
       const sources = loadPostSources(this.contentDir, site.timeZone, this.table, unseen);
       this.table = sources.table;
+      this.updatedInPlace.clear();
       this.tableZone = site.timeZone;
       if (sources.problems.length > 0) {
         const list = sources.problems.slice(0, 10).map((p) => `  ${p.message}`).join('\n');
@@ -289,6 +283,7 @@ export class PreviewSite {
     for (const { name, before, post, text } of posts) {
       const source = { listing: post, key: digest(text), time: before.time, lastChange: lastChangeOf(post.updatedAt, before.time, this.tableZone!), full: () => post };
       this.byName.set(name, { ...before, post, source });
+      this.updatedInPlace.add(name);
       for (const i of indexed.update(post.slug, source)) {
         const file = indexed.files[i]!;
         const banner = this.banners.get(file.path);

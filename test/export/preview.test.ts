@@ -99,6 +99,32 @@ test('static files: a rebuild told nothing reads only those changed since it las
     spy.mockRestore();
   }
   expect(site.bytesOf('credits.txt')?.toString('utf8')).toBe('PHOTOS : SERVICE COMMUNICATION.\n');
+  // A file planned from the table (unread), changed before any rebuild saw it, is served as it
+  // is now: its check fails when it is made, and everything is looked at again.
+  fs.writeFileSync(path.join(content, 'static', 'plan.txt'), 'Plan : bâtiment A.\n');
+  await settle();
+  site.rebuild();
+  site.rebuild(); // plan.txt now in the table
+  writePost('second', { title: 'Second billet, replanifié', date: '2024-03-02' });
+  expect(site.rebuild().changed).toBe(true); // a new plan, its static files from the table
+  fs.writeFileSync(path.join(content, 'static', 'plan.txt'), 'Plan : bâtiment B.\n');
+  expect(site.bytesOf('plan.txt')?.toString('utf8')).toBe('Plan : bâtiment B.\n');
+});
+
+test('a post updated in place is looked at again by the next rebuild told of something else', async () => {
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  site.rebuild();
+  await settle();
+  site.rebuild(); // the table now holds both posts
+  writePost('premier', { title: 'Premier, retouché', date: '2024-03-01' });
+  expect(site.rebuild(new Set([path.join('posts', 'premier.json')])).inPlace).toBe(true);
+  expect(page(site, 'second')).toContain('Premier, retouché');
+  // site.json saved next: a full rebuild, which must not take premier from the table made before its edit.
+  const siteFile = path.join(content, 'site.json');
+  fs.writeFileSync(siteFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(siteFile, 'utf8')), title: 'Actualités du centre' }, null, 2));
+  expect(site.rebuild(new Set(['site.json'])).inPlace).toBe(false);
+  expect(page(site, 'second')).toContain('Actualités du centre');
+  expect(page(site, 'second')).toContain('Premier, retouché');
 });
 
 test('a page whose post changed unseen is right anyway: making it reads the post, finds it is not the one planned, and everything is looked at first', async () => {
