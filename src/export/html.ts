@@ -10,7 +10,8 @@ import { siteKeyOf } from './plan-key.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
-import { defaultTheme, type PageTemplate, type StaticFile, type Theme } from './theme.js';
+import { defaultTheme, type PageTemplate, type Theme } from './theme.js';
+import type { StaticFile } from './theme-files.js';
 
 /**
  * The static site, as a plan of files (Hexo's generators: `{path, content}`, no disk): each
@@ -47,7 +48,7 @@ export interface PlannedFile {
 export interface HtmlPlanOptions extends ExportOptions {
   /** The theme in use (loadTheme); the default theme alone when not given. */
   theme?: Theme;
-  /** `<content>/static/`'s files (see listStaticFiles); none by default. */
+  /** `<content>/static/`'s files (see store/static-sources.ts); none by default. */
   staticFiles?: readonly StaticFile[];
   /** site.json's `publisher` (JSON-LD), else the site's title. */
   publisher?: string;

@@ -86,11 +86,3 @@ export interface StaticFile {
 export function staticKeyOf(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
-
-/** `<content>/static/`'s files, sorted by path (none when there is no such folder), each read and hashed. */
-export function listStaticFiles(contentDir: string): StaticFile[] {
-  return listFolderFiles(path.join(contentDir, STATIC_DIR), 'static/').map(({ name, file }) => {
-    const bytes = fs.readFileSync(file);
-    return { path: name, file, key: staticKeyOf(bytes), read: () => bytes };
-  });
-}

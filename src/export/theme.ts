@@ -9,7 +9,6 @@ import { DEFAULT_THEME_DIR, listFolderFiles, TEMPLATE_EXT, THEME_DIR, themeFiles
 /** Handlebars' single-file build (the same code as its lib/ folder, bundled), required: 15 ms to load, against 40 ms through its ES module entry. */
 const Handlebars = createRequire(import.meta.url)('handlebars/dist/handlebars.js') as typeof HandlebarsModule;
 
-export { DEFAULT_THEME_DIR, listFolderFiles, listStaticFiles, STATIC_DIR, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type StaticFile, type ThemeFile } from './theme-files.js';
 
 /**
  * The site's theme: Handlebars templates and the files copied beside the pages (style.css,
@@ -180,7 +179,12 @@ function parseProblem(error: Error): TemplateProblem {
   }
   const mismatch = /^(.+) doesn't match (.+) - (\d+):\d+$/.exec(message);
   if (mismatch) return { line: Number(mismatch[3]), reason: `le bloc « ${mismatch[1]} » ouvert à cette ligne est fermé par {{/${mismatch[2]}}}` };
-  const line = (error as { lineNumber?: number }).lineNumber;
+  return genericProblem(error, message);
+}
+
+/** Any other Handlebars error: its own words (without the ` - line:column` it ends with), at its line when it says. */
+function genericProblem(error: unknown, message: string): TemplateProblem {
+  const line = (error as { lineNumber?: unknown } | null)?.lineNumber;
   return { line: typeof line === 'number' ? line : undefined, reason: `erreur de modèle (${message.replace(/ - \d+:\d+$/, '')})` };
 }
 
@@ -197,8 +201,8 @@ function templateError(file: string, problem: TemplateProblem, cause?: unknown):
 const TRAIL = Symbol('templates');
 
 /**
- * Loads the theme in use for a content folder (or the default alone): every template checked and
- * compiled once, now. `files`: the theme's files when the caller has already read them (to hash them).
+ * Loads the theme in use for a content folder (or the default alone): every template parsed and
+ * checked now, compiled once at its first use. `files`: the theme's files when the caller has already read them (to hash them).
  */
 export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = themeFiles(contentDir)): Theme {
   const stale = files.find((f) => f.overridden && f.name.endsWith('.liquid'));
@@ -218,14 +222,15 @@ export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = t
     const source = f.bytes.toString('utf8');
     let ast: hbs.AST.Program;
     try {
-      ast = hb.parse(source);
+      // Parsed once: compile() takes this tree (and strips its white space, as parse() would).
+      ast = hb.parseWithoutProcessing(source);
     } catch (error) {
       throw templateError(f.file, parseProblem(error as Error), error);
     }
     const paths = new Map<string, string>();
     const problem = checkTemplate(ast, names, paths);
     if (problem) throw templateError(f.file, problem);
-    const compiled = hb.compile(source, COMPILE_OPTIONS);
+    const compiled = hb.compile(ast, COMPILE_OPTIONS);
     byName.set(name, { file: f.file, paths, render: compiled });
     hb.registerPartial(name, (context: unknown, options?: RuntimeOptions) => {
       try {
@@ -257,8 +262,7 @@ export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = t
     if (error instanceof RangeError && /call stack/.test(message)) {
       return templateError(byName.get(trail[0]!)!.file, { reason: 'inclusion sans fin : ce modèle s’inclut lui-même, directement ou par un autre' }, error);
     }
-    const line = (error as { lineNumber?: unknown })?.lineNumber;
-    return templateError(byName.get(trail[0]!)!.file, { line: typeof line === 'number' ? line : undefined, reason: `erreur de modèle (${message.replace(/ - \d+:\d+$/, '')})` }, error);
+    return templateError(byName.get(trail[0]!)!.file, genericProblem(error, message), error);
   };
   return {
     hash: themeHashOf(files),

@@ -142,6 +142,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
         pages: chosen.length,
         job: () => ({
           contentDir, settings, baseUrl, publisher, themeHash: planOptions.theme.hash,
+          statics: staticFiles.map((f): [string, string] => [f.path, f.key]),
           posts: chosen.map(({ file, post, time, source }) => ({
             file, time, key: source.key, lastChange: source.lastChange,
             listing: { slug: post.slug, title: post.title, date: post.date, status: post.status, views: post.views, tags: post.tags, aliases: post.aliases },

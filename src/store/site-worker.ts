@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { NewsError } from '../core/errors.js';
 import type { LastChange } from '../core/dates.js';
@@ -5,6 +6,7 @@ import type { PostListing } from '../core/post.js';
 import type { PlannedFile } from '../export/html.js';
 import type { SiteSettings } from '../export/model.js';
 import { digest } from '../export/plan-key.js';
+import { STATIC_DIR, type StaticFile } from '../export/theme-files.js';
 import { fileSource } from './post-sources.js';
 import { writePlannedFile } from './site-files.js';
 
@@ -34,6 +36,8 @@ export interface SiteWorkerJob {
   baseUrl: string;
   publisher?: string;
   themeHash: string;
+  /** static/'s files, by path and key (as the main thread planned them). */
+  statics: Array<[path: string, key: string]>;
   posts: PostRow[];
   /** digest of every planned path and key: the worker's plan must be this one. */
   planCheck: string;
@@ -85,10 +89,18 @@ export function startSiteWorker(job: SiteWorkerJob): { done: Promise<SiteWorkerR
 
 /** The worker's side. */
 async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
-  const [{ planHtmlSiteIndexed }, { loadTheme, listStaticFiles }] = await Promise.all([import('../export/html.js'), import('../export/theme.js')]);
+  const [{ planHtmlSiteIndexed }, { loadTheme }] = await Promise.all([import('../export/html.js'), import('../export/theme.js')]);
   const theme = loadTheme(job.contentDir);
   if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
-  const staticFiles = listStaticFiles(job.contentDir);
+  // By the keys the main thread found: this thread makes post pages only, never a static file.
+  const staticFiles = job.statics.map(([name, key]): StaticFile => ({
+    path: name,
+    file: path.join(job.contentDir, STATIC_DIR, name),
+    key,
+    read: () => {
+      throw new Error(`static/${name} : copié par le fil principal seulement`);
+    },
+  }));
   const plan = planHtmlSiteIndexed(job.settings, job.posts.map((row) => fileSource(job.contentDir, row.file, row.listing, row.key, row.time, row.lastChange)), { baseUrl: job.baseUrl, theme, staticFiles, publisher: job.publisher });
   if (planCheckOf(plan.files) !== job.planCheck) throw new NewsError('export annulé : le contenu a changé pendant l’export ; relancez-le');
   const counter = new Int32Array(job.counter);

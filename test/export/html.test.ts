@@ -191,6 +191,14 @@ test('in Chromium: 65 posts make three index pages, numbered from the oldest, li
   expect(fs.existsSync(path.join(paged, 'page/3'))).toBe(false);
 });
 
+test('hostile text is escaped the way the theme always wrote it: " as &#34;, = and the rest left as they are', () => {
+  // The bytes, not the DOM: the theme's own Handlebars compiler (export/theme.ts) keeps these.
+  const page = fs.readFileSync(path.join(hostile, 'hostile', 'index.html'), 'utf8');
+  expect(page).toContain('<h1 dir="auto">Titre &lt;script&gt;alert(&#34;titre&#34;)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; &amp; &#34; ’ ]]&gt;');
+  const tags = fs.readFileSync(path.join(hostile, 'tag', 'index.html'), 'utf8');
+  expect(tags).toContain('<a href="../tag/x-onmouseover-alert-2/" dir="auto">x&#34; onmouseover');
+});
+
 test('in Chromium: hostile content is shown as text and never runs', async () => {
   const page = await open(`${server.url}hostile/`);
   for (const url of ['', 'hostile/', 'ancien-hostile/', 'tag/script-alert-tag-script/', 'tag/x-onmouseover-alert-2/']) {

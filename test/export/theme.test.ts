@@ -40,6 +40,19 @@ test.each(TYPOGRAPHY)('typography: %j', (input, expected) => {
   expect(frenchTypography(expected)).toBe(expected); // idempotent
 });
 
+/** A text node of a body knows the character before it (`**Oui**!`): a mark at its start gets its space after a word. */
+const AFTER: Array<[string, string | undefined, string]> = [
+  ['! x', 'a', `${NNBSP}! x`],
+  ['! x', ' ', '! x'],
+  ['! x', undefined, '! x'],
+  ['! voir www. ici', 'a', `${NNBSP}! voir www. ici`], // may hold a URL, holds none
+  ['voir https://ex.fr/a!', 'a', `voir https://ex.fr/a${NNBSP}!`],
+];
+
+test.each(AFTER)('typography after a character: %j after %j', (input, before, expected) => {
+  expect(frenchTypography(input, before)).toBe(expected);
+});
+
 const BODY = [
   'Rendez-vous à 12:30 précises. Voir https://exemple.fr/a?b=1:2 ici.',
   '',
