@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Post, PostListing } from '../core/post.js';
-import { NewsError } from '../core/errors.js';
 import { postTime } from '../core/filters.js';
 import { lastChangeOf, type LastChange } from '../core/dates.js';
 import type { PostSource } from '../export/model.js';
 import { digest } from '../export/plan-key.js';
 import { isSettled } from './cache.js';
-import { hasColumns, pushIdentity, sameIdentity, type Identity } from './tables.js';
+import { ChangedSinceRead, hasColumns, pushIdentity, sameIdentity, type Identity } from './tables.js';
 import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
 
 /**
@@ -107,10 +106,10 @@ export function fileSource(contentDir: string, file: string, listing: PostListin
     full(): Post {
       const loaded = loadPostFile(contentDir, file, true);
       if (loaded.problems.length > 0 || loaded.text === undefined) {
-        throw new NewsError(`export annulé : ${loaded.problems[0]?.message ?? file} (le fichier a changé pendant l’export ; corrigez-le puis relancez)`);
+        throw new ChangedSinceRead(`export annulé : ${loaded.problems[0]?.message ?? file} (le fichier a changé pendant l’export ; corrigez-le puis relancez)`);
       }
       if (digest(loaded.text) !== key) {
-        throw new NewsError(`export annulé : ${path.relative(contentDir, file)} a changé pendant l’export ; relancez-le`);
+        throw new ChangedSinceRead(`export annulé : ${path.relative(contentDir, file)} a changé pendant l’export ; relancez-le`);
       }
       return loaded.post!;
     },

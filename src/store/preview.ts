@@ -10,6 +10,7 @@ import { escapeHtml } from '../export/text.js';
 import { loadTheme } from '../export/theme.js';
 import { themeFiles, themeHashOf, type StaticFile } from '../export/theme-files.js';
 import { loadStaticSources, type StaticTable } from './static-sources.js';
+import { ChangedSinceRead } from './tables.js';
 import { loadPostSources, type PostTable, type SourcedPost } from './post-sources.js';
 import { loadPostFile, loadSite, postsDir } from './content.js';
 
@@ -110,9 +111,10 @@ export class PreviewSite {
     if (file.bytes === undefined) {
       try {
         file.bytes = file.render!();
-      } catch {
-        // A post file changed that the last rebuild did not look at (it reads a post only when
-        // its page is made, and checks it is the one planned): look at everything, then retry.
+      } catch (error) {
+        if (!(error instanceof ChangedSinceRead)) throw error;
+        // A post or static file changed that the last rebuild did not look at (it reads one only
+        // when a file showing it is made, and checks it is the one planned): look at everything, then retry.
         this.rebuild();
         file = this.files.get(path);
         if (file === undefined) return undefined;

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NewsError } from '../core/errors.js';
 import { listFolderFiles, STATIC_DIR, staticKeyOf, type StaticFile } from '../export/theme-files.js';
 import { isSettled } from './cache.js';
-import { hasColumns, pushIdentity, sameIdentity, type IdentityColumns } from './tables.js';
+import { ChangedSinceRead, hasColumns, pushIdentity, sameIdentity, type IdentityColumns } from './tables.js';
 
 /**
  * `<content>/static/`'s files as an export takes them: a file whose identity (inode, size, mtime,
@@ -62,7 +61,7 @@ export function loadStaticSources(contentDir: string, previous: StaticTable | un
         key,
         read: () => {
           const bytes = fs.readFileSync(file);
-          if (staticKeyOf(bytes) !== key) throw new NewsError(`export annulé : ${file} a changé pendant l’export ; relancez-le`);
+          if (staticKeyOf(bytes) !== key) throw new ChangedSinceRead(`export annulé : ${file} a changé pendant l’export ; relancez-le`);
           return bytes;
         },
       };

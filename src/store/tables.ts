@@ -1,4 +1,11 @@
 import type fs from 'node:fs';
+import { NewsError } from '../core/errors.js';
+
+/**
+ * A file taken from a table unread, found changed when it was read at last (to make a page):
+ * the plan it was part of is stale. news serve looks at everything again on it.
+ */
+export class ChangedSinceRead extends NewsError {}
 
 /**
  * Tables kept in the export record (store/site-output.ts): objects of parallel arrays, one

@@ -158,6 +158,49 @@ test('a template that fails when a page is made throws its French error for that
   expect(page(site, 'second')).toContain('Second billet');
 });
 
+test('a page is made only when asked for: a rebuild from the post table reads no post, the first request reads its own', async () => {
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  site.rebuild();
+  await settle();
+  site.rebuild(); // the table now holds both posts
+  const siteFile = path.join(content, 'site.json');
+  fs.writeFileSync(siteFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(siteFile, 'utf8')), title: 'Actualités du centre' }, null, 2));
+  const reads: string[] = [];
+  const original = fs.readFileSync;
+  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+    if (typeof file === 'string' && file.includes(`${path.sep}posts${path.sep}`)) reads.push(path.basename(file));
+    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
+  }) as typeof fs.readFileSync);
+  try {
+    expect(site.rebuild(new Set(['site.json'])).changed).toBe(true);
+    expect(reads).toEqual([]);
+    expect(page(site, 'premier')).toContain('Actualités du centre');
+    expect(reads).toEqual(['premier.json']);
+  } finally {
+    spy.mockRestore();
+  }
+});
+
+test('a template that fails on one post only: that page throws its French error, the others are served', async () => {
+  writePost('premier', { title: 'Premier billet', date: '2024-03-01', tags: ['agenda'] });
+  fs.mkdirSync(path.join(content, 'theme'));
+  fs.writeFileSync(path.join(content, 'theme', 'post.hbs'), '{{#> layouts/base}}{{#if entry.tags.[0]}}{{entry.nothing.here}}{{/if}}{{entry.title}}{{/layouts/base}}\n');
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  site.rebuild();
+  expect(site.error).toBeUndefined(); // the page made to check the templates is second's, which has no tag
+  expect(() => site.bytesOf('premier/index.html')).toThrow(/post\.hbs.*variable inconnue/s);
+  expect(page(site, 'second')).toContain('Second billet');
+  // Tried again, same answer, and nothing else is looked at for it (only a file changed since the
+  // plan makes bytesOf look at everything).
+  const listed = jest.spyOn(fs, 'readdirSync');
+  try {
+    expect(() => site.bytesOf('premier/index.html')).toThrow(/post\.hbs/);
+    expect(listed).not.toHaveBeenCalled();
+  } finally {
+    listed.mockRestore();
+  }
+});
+
 test('a new time zone in site.json gives the dates of a fresh preview (the post table is for one zone)', async () => {
   const now = () => new Date('2026-11-29T12:00:00Z');
   const site = new PreviewSite(content, 'http://127.0.0.1:1/', now);
