@@ -103,11 +103,10 @@ const stateFile = path.join(importContent, '.news', 'views.json');
 
 // GoAccess takes more than ten minutes on this log: --goaccess-runs 0 keeps its last measure.
 const previousResults = path.join(RESULTS, 'views.json');
-const carriedGoaccess = opts.goaccessRuns === 0 && fs.existsSync(previousResults)
-  ? JSON.parse(fs.readFileSync(previousResults, 'utf8')).rows.find((r) => r.id === 'goaccess' && (r.carriedFrom === undefined || r.carriedFrom))
-  : undefined;
+const previous = opts.goaccessRuns === 0 && fs.existsSync(previousResults) ? JSON.parse(fs.readFileSync(previousResults, 'utf8')) : undefined;
+const carriedGoaccess = previous?.rows.find((r) => r.id === 'goaccess');
 if (opts.goaccessRuns === 0 && !carriedGoaccess) throw new Error('--goaccess-runs 0 : pas de mesure précédente de GoAccess dans bench/results/views.json');
-const carriedFrom = carriedGoaccess ? carriedGoaccess.carriedFrom ?? JSON.parse(fs.readFileSync(previousResults, 'utf8')).date : undefined;
+const carriedFrom = carriedGoaccess ? carriedGoaccess.carriedFrom ?? previous.date : undefined;
 const goaccessVersion = spawnSync('goaccess', ['--version'], { encoding: 'utf8' }).stdout?.split('\n')[0] ?? 'absent';
 const rows = [
   { id: 'floor', label: 'plancher : boucle Node qui découpe le fichier en lignes', cmd: process.execPath, args: [path.join(BENCH_DIR, 'views-floor.js'), logFile] },

@@ -772,7 +772,7 @@ export class LogScanner {
     if (bytes[start - 1] !== 91 /* [ */) return undefined;
     const view = this.view;
     const w = this.minuteWords;
-    if (start >= 0 && !Number.isNaN(this.minuteDay) &&
+    if (!Number.isNaN(this.minuteDay) &&
         view.getInt32(start, true) === w[0] && view.getInt32(start + 4, true) === w[1] && view.getInt32(start + 8, true) === w[2] &&
         view.getInt32(start + 12, true) === w[3] && bytes[start + 16] === w[4] && view.getInt32(start + 20, true) === w[5] &&
         bytes[start + 24] === this.zoneEnd[0] && bytes[start + 25] === this.zoneEnd[1]) {

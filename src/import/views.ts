@@ -534,7 +534,8 @@ async function scanLog(log: OpenedLog, run: ScanRun): Promise<LogFileReport> {
       const nl = text.indexOf('\n');
       const candidates = nl !== -1 || head.length === HEAD_BYTES ? run.state.logs[streamKey(nl === -1 ? text : text.slice(0, nl))] ?? [] : [];
       for (const known of candidates) {
-        if (await endsWithTail(log, known)) return resume(log, run, known, text);
+        const tail = await tailOf(log, known);
+        if (tail !== undefined) return resume(log, run, known, text, tail);
       }
       if (candidates.length > 0) allowSkip = false; // same first line, other content: a replaced file
     }
@@ -552,20 +553,20 @@ async function scanLog(log: OpenedLog, run: ScanRun): Promise<LogFileReport> {
   }
 }
 
-/** Whether the line a previous run counted last is still there, ending at the same byte. */
-async function endsWithTail(log: OpenedLog, known: LogStreamState): Promise<boolean> {
-  if (known.offset < known.tail.length || known.offset > log.size!) return false;
+/** The line a previous run counted last, when it is still there ending at the same byte (else undefined). */
+async function tailOf(log: OpenedLog, known: LogStreamState): Promise<string | undefined> {
+  if (known.offset < known.tail.length || known.offset > log.size!) return undefined;
   const bytes = await readHead(log.handle!, known.offset - known.tail.length, known.tail.length);
-  return bytes.length === known.tail.length && sha256Latin1(bytes.toString('latin1')) === known.tail.sha256;
+  const tail = bytes.toString('latin1');
+  return bytes.length === known.tail.length && sha256Latin1(tail) === known.tail.sha256 ? tail : undefined;
 }
 
-async function resume(log: OpenedLog, run: ScanRun, known: LogStreamState, headText: string): Promise<LogFileReport> {
+async function resume(log: OpenedLog, run: ScanRun, known: LogStreamState, headText: string, tail: string): Promise<LogFileReport> {
   // The format is decided on the file's first lines, counted before or not.
   const lines = headText.split('\n');
   if (!headText.endsWith('\n')) lines.pop();
   const format = formatOf(log.name, lines.slice(0, SAMPLE_LINES), run.format);
   // A last line counted without its line break: the break, when it comes, closes it.
-  const tail = (await readHead(log.handle!, known.offset - known.tail.length, known.tail.length)).toString('latin1');
   const reader = new LogReader(log.name, run, undefined, known, format, tail.endsWith('\n') ? undefined : tail);
   run.progress(known.offset, log.name);
   for await (const chunk of rawChunks(log, run.stdin, known.offset, (n) => run.progress(n, log.name))) reader.push(chunk);

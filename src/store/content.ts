@@ -316,7 +316,8 @@ export function postTooBigReason(bytes: number): string {
 }
 
 /** The file's text, or a NewsError when it would be more than readers accept. */
-function postFileText(file: string, post: Post): string {
+/** A post's file text as savePost writes it (checked for size). */
+export function postFileText(file: string, post: Post): string {
   return checkedPostText(file, serializePost(post));
 }
 

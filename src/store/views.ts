@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
-import { serializePost, type Post } from '../core/post.js';
+import type { Post } from '../core/post.js';
 import { fsyncDir, writeFileAtomic } from './atomic.js';
-import { checkedPostText, listPostFiles, loadPostFile, postFile, postsDir, savePost } from './content.js';
+import { listPostFiles, loadPostFile, postFile, postFileText, postsDir, savePost } from './content.js';
 import { fileSystemError } from './errors.js';
 import { parseJsonText, ReadProblem } from './read.js';
 import { loadPostListings } from './cache.js';
@@ -259,7 +259,7 @@ export async function applyPendingViews(contentDir: string, state: ViewsState, h
     const before = post.views;
     const updated: Post = { ...post, views: before + entry.add, updatedAt: pending.updatedAt };
     const target = postFile(contentDir, updated.slug);
-    const data = Buffer.from(checkedPostText(target, serializePost(updated)), 'utf8');
+    const data = Buffer.from(postFileText(target, updated), 'utf8');
     const done: AppliedViews = { slug: post.slug, file: file!, before, views: updated.views };
     batch.push({ target, temp: viewsTempFile(target), data, applied: done });
     applied.push(done);
