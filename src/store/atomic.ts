@@ -32,17 +32,22 @@ function tempPathFor(target: string): string {
   return path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+/** Writes the whole buffer to an open file (`file` names it in the error when the disk stops taking bytes). */
+export function writeAll(fd: number, data: Uint8Array, file: string, wfs: WriteFs = realFs): void {
+  let written = 0;
+  while (written < data.length) {
+    const n = wfs.writeSync(fd, data, written, data.length - written);
+    if (n <= 0) throw Object.assign(new Error(`écriture incomplète de ${file}`), { code: 'EIO' });
+    written += n;
+  }
+}
+
 /** Writes the whole buffer to a new temp file (exclusive create), fsyncs it, closes it. */
 function writeTemp(target: string, data: Uint8Array, wfs: WriteFs, mode: number): string {
   const temp = tempPathFor(target);
   const fd = wfs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
-    let written = 0;
-    while (written < data.length) {
-      const n = wfs.writeSync(fd, data, written, data.length - written);
-      if (n <= 0) throw Object.assign(new Error(`écriture incomplète de ${temp}`), { code: 'EIO' });
-      written += n;
-    }
+    writeAll(fd, data, temp, wfs);
     wfs.fsyncSync(fd);
   } catch (error) {
     safeClose(fd, wfs);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
 import type { Post } from '../core/post.js';
-import { fsyncDir, writeFileAtomic } from './atomic.js';
+import { fsyncDir, writeAll, writeFileAtomic } from './atomic.js';
 import { listPostFiles, loadPostFile, postFile, postFileText, postsDir, savePost } from './content.js';
 import { fileSystemError } from './errors.js';
 import { parseJsonText, ReadProblem } from './read.js';
@@ -195,8 +195,7 @@ async function writePostBatch(batch: PostWrite[], hook: CommitHook | undefined):
     for (const w of batch) {
       current = w;
       w.fd = fs.openSync(w.temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC, 0o644);
-      let written = 0;
-      while (written < w.data.length) written += fs.writeSync(w.fd, w.data, written, w.data.length - written);
+      writeAll(w.fd, w.data, w.temp);
     }
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(FSYNC_CONCURRENCY, batch.length) }, async () => {
