@@ -91,7 +91,7 @@ export function siteKeyOf(model: SiteFields, inputs: Omit<PlanInputs, 'baseUrl' 
  * export whose plan key is the last one's has only to check that the files are still there,
  * without building the plan. The posts as planHtmlSite takes them (chosen, in order).
  */
-export function planKeyOf(site: SiteSettings, posts: ReadonlyArray<{ listing: PostListing; key: string }>, inputs: PlanInputs): string {
+export function planKeyOf(site: SiteSettings, posts: ReadonlyArray<{ listing: Pick<PostListing, 'slug'>; key: string }>, inputs: PlanInputs): string {
   let text = siteKeyOf(siteModelFields(site, inputs.baseUrl), inputs);
   for (const f of inputs.staticFiles ?? []) text += `\u0000${f.path}\u0001${f.key}`;
   text += '\u0002';

@@ -5,7 +5,7 @@ import { NewsError } from '../core/errors.js';
 import { formatDateFr } from '../format/french.js';
 import { planHtmlSiteIndexed, type IndexedPlan } from '../export/html.js';
 import type { Post } from '../core/post.js';
-import { digest } from '../export/plan-key.js';
+import { digest, planKeyOf, type PlanInputs, type SiteSettings } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
 import { loadTheme } from '../export/theme.js';
 import { themeFiles, themeHashOf, type StaticFile } from '../export/theme-files.js';
@@ -78,8 +78,12 @@ export class PreviewSite {
   private banners = new Map<string, string>();
   /** Post files read by an in-place update since the post table was made (the table still has them as they were). */
   private readonly updatedInPlace = new Set<string>();
-  /** site.json and static/ as the last plan was made from them. */
-  private planned = { settings: '', statics: '' };
+  /**
+   * The last plan's key (export/plan-key.ts, as export compares plans), kept up to date by
+   * in-place updates, and what it was made from besides its posts: a rebuild told nothing whose
+   * key is this one keeps the plan as it is.
+   */
+  private planned: { key: string; site: SiteSettings; inputs: PlanInputs } | undefined = undefined;
   private theme: ReturnType<typeof loadTheme> | undefined = undefined;
   private staticFiles: StaticFile[] | undefined = undefined;
   /** static/'s files as last hashed: a full check reads only those whose identity changed. */
@@ -157,7 +161,8 @@ export class PreviewSite {
       // A theme whose files are byte for byte those loaded is kept (a rebuild told nothing reads them only).
       // Read once: hashed to compare, and compiled from the same bytes when it changed.
       const themeRead = this.theme === undefined || touches('theme') ? themeFiles(this.contentDir) : undefined;
-      const themeChanged = this.theme === undefined || (themeRead !== undefined && themeHashOf(themeRead) !== this.theme.hash);
+      const themeHash = themeRead === undefined ? this.theme!.hash : themeHashOf(themeRead);
+      const themeChanged = this.theme === undefined || themeHash !== this.theme.hash;
       if (themeChanged) this.theme = undefined;
       const site = loadSite(this.contentDir);
       let unseen: ((name: string) => boolean) | undefined;
@@ -177,23 +182,21 @@ export class PreviewSite {
         throw new NewsError(`${sources.problems.length} problème(s) dans les billets ; corrigez-les, la page se rechargera d’elle-même :\n${list}`);
       }
       const staticFiles = (this.staticFiles ??= this.loadStatics());
-      const settings = JSON.stringify(site);
-      const staticKey = staticFiles.map((f) => `${f.path}\u0000${f.key}`).join('\u0001');
-      // Told nothing (serve's check a moment after each rebuild): when every post is the one in
-      // the last plan, and site.json, the theme and static/ are too, the plan stands as it is.
-      if (changed === undefined && this.indexed !== undefined && this.error === undefined && !themeChanged &&
-          settings === this.planned.settings && staticKey === this.planned.statics && this.samePosts(sources.posts)) {
-        return { changed: false, rendered: 0, ms: performance.now() - started, inPlace: false };
-      }
       const now = this.now();
       const chosen = sortPosts(filterPosts(sources.posts, { statuses: new Set(['published', 'draft']), future: true }, now, site.timeZone), 'date', site.timeZone);
+      const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
+      const inputs: PlanInputs = { baseUrl: this.baseUrl, themeHash, staticFiles, publisher, inputsKey: 'preview' };
+      const key = planKeyOf(site, chosen.map((p) => p.source), inputs);
+      // Told nothing (serve's check a moment after each rebuild): the plan stands when its key does.
+      if (changed === undefined && this.indexed !== undefined && this.error === undefined && key === this.planned?.key) {
+        return { changed: false, rendered: 0, ms: performance.now() - started, inPlace: false };
+      }
       const banners = new Map<string, string>();
       for (const p of chosen) {
         if (p.post.status === 'draft') banners.set(`${p.post.slug}/index.html`, bannerOf('draft', p.post.date, site.timeZone));
         else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
       }
       const theme = (this.theme ??= loadTheme(this.contentDir, themeRead));
-      const publisher = typeof site.publisher === 'string' && site.publisher.trim() ? site.publisher.trim() : undefined;
       this.indexed = undefined;
       const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
       const plan = indexed.files;
@@ -232,7 +235,7 @@ export class PreviewSite {
       if (this.error !== undefined) shownChanged = true;
       this.error = undefined;
       this.indexed = indexed;
-      this.planned = { settings, statics: staticKey };
+      this.planned = { key, site, inputs };
       this.byName = new Map(chosen.map((p) => [p.file.slice(p.file.lastIndexOf(path.sep) + 1), p]));
       this.banners = banners;
     } catch (error) {
@@ -243,15 +246,6 @@ export class PreviewSite {
       this.error = message;
     }
     return { changed: shownChanged, rendered, ms: performance.now() - started, inPlace: false };
-  }
-
-  /** Whether these are the posts of the last plan (same files, same keys). */
-  private samePosts(posts: readonly SourcedPost[]): boolean {
-    if (posts.length !== this.byName.size) return false;
-    for (const p of posts) {
-      if (this.byName.get(p.file.slice(p.file.lastIndexOf(path.sep) + 1))?.source.key !== p.source.key) return false;
-    }
-    return true;
   }
 
   /**
@@ -297,6 +291,9 @@ export class PreviewSite {
         this.files.set(file.path, { key, render: renderWith(file.render, banner) });
       }
     }
+    // The plan's key follows its posts' new keys (same slugs, same order).
+    const { site, inputs } = this.planned!;
+    this.planned = { site, inputs, key: planKeyOf(site, indexed.entries.map((e) => ({ listing: { slug: e.slug }, key: e.key })), inputs) };
     return { changed: rendered > 0, rendered, ms: performance.now() - started, inPlace: true };
   }
 }
