@@ -73,8 +73,14 @@ http {
     if (i > 300 || nginx.exitCode !== null) throw new Error(`nginx n’a pas démarré : ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // The probe is in the log too: start from an empty one.
-  fs.truncateSync(path.join(prefix, 'logs', 'access.log'), 0);
+  // The probe is in the log too: start from an empty one, once nginx has written the probe's line
+  // (it logs after sending the response: a line written after the truncation would be counted).
+  const log = path.join(prefix, 'logs', 'access.log');
+  for (let i = 0; !fs.readFileSync(log, 'utf8').includes('"GET /actualites/ HTTP/1.1" 200'); i++) {
+    if (i > 300) throw new Error('nginx n’a pas journalisé la requête de démarrage');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  fs.truncateSync(log, 0);
 });
 
 afterAll(async () => {
