@@ -90,25 +90,30 @@ export function sortPosts<T extends { post: PostListing; time?: number }>(items:
   // Each post's time is worked out once, before sorting (a date string once per zone), unless
   // the item brings it (the metadata cache keeps it for the site's zone).
   const timeOfDate = new Map<string, number>();
-  const rows = items.map((item) => {
+  // Indices sorted, times in a typed array: no wrapper object per post (10,000 of them).
+  const times = new Float64Array(items.length);
+  const order = new Uint32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     const date = item.post.date;
     let time = item.time ?? timeOfDate.get(date);
     if (time === undefined) {
       time = postTime(item.post, timeZone);
       timeOfDate.set(date, time);
     }
-    return { item, time };
-  });
+    times[i] = time;
+    order[i] = i;
+  }
   const bySlug = (a: PostListing, b: PostListing) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
-  rows.sort((a, b) => {
-    const pa = a.item.post;
-    const pb = b.item.post;
+  order.sort((a, b) => {
+    const pa = items[a]!.post;
+    const pb = items[b]!.post;
     let c = 0;
-    if (key === 'date') c = b.time - a.time;
-    else if (key === 'views') c = pb.views - pa.views || b.time - a.time;
+    if (key === 'date') c = times[b]! - times[a]!;
+    else if (key === 'views') c = pb.views - pa.views || times[b]! - times[a]!;
     else c = (titleCollator ??= new Intl.Collator('fr', { sensitivity: 'base', numeric: true })).compare(pa.title, pb.title);
     return c || bySlug(pa, pb);
   });
-  const sorted = rows.map((row) => row.item);
+  const sorted = Array.from(order, (i) => items[i]!);
   return reverse ? sorted.reverse() : sorted;
 }

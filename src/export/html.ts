@@ -451,11 +451,24 @@ function lastChange(entries: readonly Entry[]): Date | undefined {
  */
 function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ path: string; from: string }>): void {
   if (extra.length === 0) return;
+  // Only the extra paths and their folders can clash: which of them are planned files or folders
+  // is found in one pass, without a set of the 10,000 planned paths.
+  const candidates = new Set<string>();
+  for (const e of extra) {
+    candidates.add(e.path);
+    for (let i = e.path.indexOf('/'); i >= 0; i = e.path.indexOf('/', i + 1)) candidates.add(e.path.slice(0, i));
+  }
   const paths = new Set<string>();
   const dirs = new Set<string>();
   for (const f of files) {
-    paths.add(f.path);
-    for (let i = f.path.indexOf('/'); i >= 0; i = f.path.indexOf('/', i + 1)) dirs.add(f.path.slice(0, i));
+    if (candidates.has(f.path)) paths.add(f.path);
+    const first = f.path.indexOf('/');
+    // Every folder of a candidate is one: a path whose first folder is none has no candidate folder.
+    if (first < 0 || !candidates.has(f.path.slice(0, first))) continue;
+    for (let i = first; i >= 0; i = f.path.indexOf('/', i + 1)) {
+      const dir = f.path.slice(0, i);
+      if (candidates.has(dir)) dirs.add(dir);
+    }
   }
   for (const e of extra) {
     let clash = paths.has(e.path) || dirs.has(e.path) || e.path === '.news-export' ? e.path : undefined;
@@ -470,24 +483,21 @@ function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ p
 }
 
 /**
- * What a list of entries shows, for keys: each entry's content and the tag links it shows, as
- * a digest made once per entry (`ids`): an entry is in a dozen lists, and the sitemap's list
- * holds every post.
+ * What a list of entries shows, for keys: each entry's slug, content (its key) and the folders
+ * of the tag links it shows (their names come from the post, in its key), worked out once per
+ * entry: an entry is in a dozen lists, and the sitemap's list holds every post. Plain ASCII
+ * (slugs and base64url keys), so a list of 10,000 is hashed without being converted.
  */
-function entriesKey(entries: readonly Entry[], ids: Map<Entry, string>): string {
+function entriesKey(entries: readonly Entry[]): string {
   let key = '';
-  for (const e of entries) {
-    let id = ids.get(e);
-    if (id === undefined) ids.set(e, (id = digest(e.slug, e.key, tagRefsKey(e.tags))));
-    key += id;
-  }
+  for (const e of entries) key += (e.listId ??= entryId(e));
   return key;
 }
 
-function tagRefsKey(tags: readonly TagRef[]): string {
-  let key = '';
-  for (const t of tags) key += `${t.name}\u0003${t.slug}\u0003`;
-  return key;
+function entryId(e: Entry): string {
+  let id = `${e.slug}\u0001${e.key}`;
+  for (const t of e.tags) id += `\u0003${t.slug}`;
+  return `${id}\u0002`;
 }
 
 function neighbourKey(entry: Entry | undefined): string {
@@ -523,10 +533,15 @@ export interface IndexedPlan {
   files: PlannedFile[];
   /** The posts, newest first: the first `entries.length` files are their pages, in this order. */
   entries: readonly Entry[];
+  /** Only for a plan made `updatable` (what each post is shown in is recorded for it). */
   update(slug: string, source: PostSource): number[];
 }
 
-export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions): IndexedPlan {
+/**
+ * The plan, with its entries; `updatable` records which files show each post, for `update`
+ * (news serve): an export, which makes its plan once, does without (10,000 posts, 20,000 arrays).
+ */
+export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | PostSource)[], options: HtmlPlanOptions, updatable = false): IndexedPlan {
   const theme = options.theme ?? defaultTheme();
   const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
@@ -535,7 +550,6 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const statics = options.staticFiles ?? [];
   const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];
-  const listIds = new Map<Entry, string>();
   const keyParts: Array<() => readonly string[]> = [];
   const deps = new Map<string, EntryDeps>();
   /** The file that lists every post (the sitemap): its key changes with any post's content. */
@@ -548,6 +562,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const plan = (path: string, parts: () => readonly string[], render: () => string | Uint8Array, template?: PageTemplate, shows?: { content?: readonly Entry[]; title?: ReadonlyArray<Entry | undefined> }) => {
     const i = files.length;
     files.push({ path, key: digest(siteKey, path, ...parts()), render, ...(template ? { template } : {}) });
+    if (!updatable) return;
     keyParts.push(parts);
     for (const e of shows?.content ?? []) depsOf(e).content.push(i);
     for (const e of shows?.title ?? []) if (e !== undefined) depsOf(e).title.push(i);
@@ -560,7 +575,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     const entry = entries[i]!;
     const newer = entries[i - 1];
     const older = entries[i + 1];
-    plan(`${entry.slug}/index.html`, () => [entriesKey([entry], listIds), neighbourKey(newer), neighbourKey(older)], () => {
+    plan(`${entry.slug}/index.html`, () => [entriesKey([entry]), neighbourKey(newer), neighbourKey(older)], () => {
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;
@@ -569,7 +584,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
   const homeSlots = listSlots(entries);
   for (const slot of homeSlots) {
-    plan(`${pageDir('', slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries, listIds)],
+    plan(`${pageDir('', slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
       () => builder.homePage(slot), 'index', { content: slot.entries });
   }
   if (builder.hasTagIndex) plan(`${TAG_INDEX_DIR}index.html`, () => ['tags', allTags], () => builder.tagIndexPage(), 'tags');
@@ -579,24 +594,24 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     const tagKey = `${tag.name}\u0003${tag.slug}`;
     const total = tag.entries.length;
     for (const slot of slots) {
-      plan(`${pageDir(dir, slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries, listIds)],
+      plan(`${pageDir(dir, slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? `${tagKey}\u0003${total}` : tagKey, entriesKey(slot.entries)],
         () => builder.tagPage(tag, slot), 'tag', { content: slot.entries });
     }
     const inFeed = tag.entries.slice(0, DEFAULT_FEED_LIMIT);
-    plan(`${dir}${FEED_FILES.rss}`, () => ['rss', tagKey, entriesKey(inFeed, listIds)],
+    plan(`${dir}${FEED_FILES.rss}`, () => ['rss', tagKey, entriesKey(inFeed)],
       () => rssDocument(feedView(model, 'rss', { tag: tag.name })), undefined, { content: inFeed });
   }
   const newest = entries.slice(0, DEFAULT_FEED_LIMIT);
-  plan(FEED_FILES.rss, () => ['rss', entriesKey(newest, listIds)], () => rssDocument(feedView(model, 'rss', {})), undefined, { content: newest });
-  plan(FEED_FILES.atom, () => ['atom', entriesKey(newest, listIds)], () => atomDocument(feedView(model, 'atom', {})), undefined, { content: newest });
-  plan(FEED_FILES.json, () => ['json', entriesKey(newest, listIds)], () => jsonFeedDocument(feedView(model, 'json', {})), undefined, { content: newest });
+  plan(FEED_FILES.rss, () => ['rss', entriesKey(newest)], () => rssDocument(feedView(model, 'rss', {})), undefined, { content: newest });
+  plan(FEED_FILES.atom, () => ['atom', entriesKey(newest)], () => atomDocument(feedView(model, 'atom', {})), undefined, { content: newest });
+  plan(FEED_FILES.json, () => ['json', entriesKey(newest)], () => jsonFeedDocument(feedView(model, 'json', {})), undefined, { content: newest });
   for (const alias of model.aliases) {
     plan(`${alias.slug}/index.html`, () => ['alias', neighbourKey(alias.entry), alias.entry.url, alias.entry.key], () => builder.aliasPage(alias.slug, alias.entry), 'alias', { content: [alias.entry] });
   }
   plan(NOT_FOUND_PAGE, () => ['404'], () => builder.notFoundPage(), '404');
   // Every post, index page and tag page; lastmod is the newest change shown (read only when rendered).
   sitemap = files.length;
-  plan(SITEMAP_FILE, () => ['sitemap', entriesKey(entries, listIds), allTags], () => {
+  plan(SITEMAP_FILE, () => ['sitemap', entriesKey(entries), allTags], () => {
     const urls: SitemapUrl[] = [];
     const at = (date: Date | undefined) => (date ? builder.rfc3339(date) : undefined);
     for (const e of entries) urls.push({ loc: e.url, lastmod: at(e.updated) });
@@ -622,11 +637,11 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     files,
     entries,
     update(slug, source) {
+      if (!updatable) throw new TypeError('plan fait sans suivi des billets : update impossible');
       const d = deps.get(slug);
       if (d === undefined) throw new RangeError(`billet absent du plan : ${slug}`);
       const titleChanged = d.entry.titleKey !== source.listing.title;
       d.entry.update(source);
-      listIds.delete(d.entry);
       const touched = new Set([...d.content, ...(titleChanged ? d.title : []), sitemap]);
       const changed: number[] = [];
       for (const i of [...touched].sort((a, b) => a - b)) {

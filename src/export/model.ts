@@ -96,6 +96,8 @@ export interface Entry {
    * status, tags and aliases (the caller checks), any other content; forgets what it worked out.
    */
   update(source: PostSource): void;
+  /** What lists showing the entry put in their keys (export/html.ts), worked out once; forgotten by update. */
+  listId: string | undefined;
   /** Takes the lead another thread worked out for this same post (a full export in parallel). */
   primeLead(text: string): void;
 }
@@ -146,6 +148,7 @@ class PostEntry implements Entry {
   titleKey: string;
   key: string;
   readonly aliases: readonly string[];
+  listId: string | undefined = undefined;
   private shown: { dateFr: string; datetime: string } | undefined = undefined;
   private loaded: Post | undefined = undefined;
   private rendered: RenderedBody | undefined = undefined;
@@ -236,6 +239,7 @@ class PostEntry implements Entry {
     this.key = source.key;
     this.titleKey = source.listing.title;
     this.shownTitle = undefined;
+    this.listId = undefined;
     this.loaded = undefined;
     this.rendered = undefined;
     this.leadText = undefined;

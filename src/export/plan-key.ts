@@ -23,7 +23,7 @@ export const DEFAULT_FEED_LIMIT = 20;
 export const DEFAULT_SITE_TITLE = 'Actualités';
 
 /** Bumped when the plan's keys change meaning. */
-const PLAN_FORMAT = 3;
+const PLAN_FORMAT = 4;
 
 /** A digest of strings, for keys: 27 characters of base64url SHA-1 (collisions are out of reach). */
 export function digest(...parts: readonly string[]): string {

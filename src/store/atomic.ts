@@ -160,3 +160,13 @@ export function isProcessRunning(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** Whether a folder holds no entry, reading at most one (a site's root holds 10,000). */
+export function isEmptyDir(dir: string): boolean {
+  const handle = fs.opendirSync(dir);
+  try {
+    return handle.readSync() === null;
+  } finally {
+    handle.closeSync();
+  }
+}

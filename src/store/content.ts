@@ -251,19 +251,26 @@ export function loadPosts(contentDir: string): LoadResult {
  * each file that claims it, naming the others.
  */
 export function claimProblems(contentDir: string, posts: ReadonlyArray<{ post: { slug: string; aliases: readonly string[] }; file: string }>): PostProblem[] {
-  const claims = new Map<string, Array<{ file: string; field: 'slug' | 'aliases' }>>();
+  // A name's first owner is kept alone (10,000 posts, a handful of them with aliases); a list is
+  // made only for a name claimed again.
+  type Owner = { file: string; field: 'slug' | 'aliases' };
+  const first = new Map<string, Owner>();
+  const claims = new Map<string, Owner[]>();
   const claim = (name: string, file: string, field: 'slug' | 'aliases') => {
-    const owners = claims.get(name);
-    if (owners) owners.push({ file, field });
-    else claims.set(name, [{ file, field }]);
+    const owner = first.get(name);
+    if (owner === undefined) first.set(name, { file, field });
+    else claims.get(name)?.push({ file, field }) ?? claims.set(name, [owner, { file, field }]);
   };
   for (const { post, file } of posts) {
     claim(post.slug, file, 'slug');
-    for (const alias of new Set(post.aliases)) claim(alias, file, 'aliases');
+    if (post.aliases.length > 0) for (const alias of new Set(post.aliases)) claim(alias, file, 'aliases');
   }
   const problems: PostProblem[] = [];
-  for (const [name, owners] of claims) {
-    if (owners.length < 2) continue;
+  if (claims.size === 0) return problems;
+  // In the order the names were first claimed (the files' order).
+  for (const name of first.keys()) {
+    const owners = claims.get(name);
+    if (owners === undefined) continue;
     const named = owners.map((o) => `${path.basename(o.file)} (${o.field === 'slug' ? 'slug' : 'alias'})`).join(', ');
     for (const owner of owners) {
       problems.push({

@@ -9,7 +9,7 @@ import type { IndexedPlan } from '../export/html.js';
 import type { ExportOptions as RenderOptions } from '../export/model.js';
 import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
 import { themeFiles, themeHashOf } from '../export/theme-files.js';
-import { writeFileAtomic } from './atomic.js';
+import { isEmptyDir, writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
@@ -243,8 +243,8 @@ function checkSiteTarget(out: string, contentDir: string, homeDir: string | unde
   }
   if (stat.isSymbolicLink()) throw new NewsError(`--out ${out} est un lien symbolique : indiquez le dossier réel (${target})`);
   if (!stat.isDirectory()) throw new NewsError(`--out ${out} est un fichier, pas un dossier : indiquez un dossier pour le site`);
-  const names = fs.readdirSync(out);
-  if (names.length > 0 && !names.includes(EXPORT_MARKER)) {
+  // The marker first: an export's folder (10,000 entries) is not listed for it.
+  if (!fs.existsSync(path.join(out, EXPORT_MARKER)) && !isEmptyDir(out)) {
     throw new NewsError(`--out ${out} n’est pas vide et n’a pas été créé par news export (pas de fichier ${EXPORT_MARKER}) : l’export en supprimerait tout ce qui n’est pas du site. Indiquez un dossier vide ou nouveau, ou videz celui-ci`);
   }
 }

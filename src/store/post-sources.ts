@@ -98,22 +98,31 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
  * whole when a page showing it is rendered, and checked to be the post the plan was made from.
  */
 export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, time: number, lastChange: LastChange): FileSource {
-  return {
-    listing,
-    key,
-    time,
-    lastChange,
-    full(): Post {
-      const loaded = loadPostFile(contentDir, file, true);
-      if (loaded.problems.length > 0 || loaded.text === undefined) {
-        throw new ChangedSinceRead(`export annulé : ${loaded.problems[0]?.message ?? file} (le fichier a changé pendant l’export ; corrigez-le puis relancez)`);
-      }
-      if (digest(loaded.text) !== key) {
-        throw new ChangedSinceRead(`export annulé : ${path.relative(contentDir, file)} a changé pendant l’export ; relancez-le`);
-      }
-      return loaded.post!;
-    },
-  };
+  return new TableSource(contentDir, file, listing, key, time, lastChange);
+}
+
+/** A class, not an object with a closure: an export makes one per post (10,000). */
+class TableSource implements FileSource {
+  constructor(
+    private readonly contentDir: string,
+    private readonly file: string,
+    readonly listing: PostListing,
+    readonly key: string,
+    readonly time: number,
+    readonly lastChange: LastChange,
+  ) {}
+
+  full(): Post {
+    const { contentDir, file, key } = this;
+    const loaded = loadPostFile(contentDir, file, true);
+    if (loaded.problems.length > 0 || loaded.text === undefined) {
+      throw new ChangedSinceRead(`export annulé : ${loaded.problems[0]?.message ?? file} (le fichier a changé pendant l’export ; corrigez-le puis relancez)`);
+    }
+    if (digest(loaded.text) !== key) {
+      throw new ChangedSinceRead(`export annulé : ${path.relative(contentDir, file)} a changé pendant l’export ; relancez-le`);
+    }
+    return loaded.post!;
+  }
 }
 
 /**

@@ -198,7 +198,7 @@ export class PreviewSite {
       }
       const theme = (this.theme ??= loadTheme(this.contentDir, themeRead));
       this.indexed = undefined;
-      const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' });
+      const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' }, true);
       const plan = indexed.files;
       // A theme just (re)loaded renders one page of each template now: a template error shows at once.
       // (Not probeTemplates, which keeps the pages it makes: this plan's pages may change in place.)

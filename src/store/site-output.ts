@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
 import type { PlannedFile } from '../export/html.js';
 import { packageVersion } from '../version.js';
-import { fsyncDir, isProcessRunning, writeFileAtomic } from './atomic.js';
+import { fsyncDir, isEmptyDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
 import { checkPostTable, type PostTable } from './post-sources.js';
@@ -255,7 +255,7 @@ function tablesChanged(previous: PreviousExport, tables: ContentTables): boolean
  */
 export async function writeSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): Promise<WriteResult> {
   const stat = lstatOrUndefined(out);
-  if (stat === undefined || (stat.isDirectory() && fs.readdirSync(out).length === 0)) {
+  if (stat === undefined || (stat.isDirectory() && isEmptyDir(out))) {
     const result = await writeFresh(out, site, postsId, tables);
     if (result !== undefined) return result;
   }
