@@ -155,6 +155,44 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   }
 }
 
+/**
+ * The row of the last export for each planned path, the plan given in order: both lists are
+ * walked together (a plan is the last one's, give or take the files of the posts changed), a
+ * few rows ahead; a path not found so is looked up in a map of every row, made at the first
+ * such path. `unmatched` gives the rows no planned path took (the files that may have to go).
+ */
+class RowFinder {
+  private next = 0;
+  private byPath: Map<string, number> | undefined;
+  private readonly taken: Uint8Array;
+
+  constructor(private readonly paths: readonly string[]) {
+    this.taken = new Uint8Array(paths.length);
+  }
+
+  find(p: string): number | undefined {
+    const { paths } = this;
+    const end = Math.min(this.next + 16, paths.length);
+    for (let i = this.next; i < end; i++) {
+      if (paths[i] === p) return this.take(i);
+    }
+    this.byPath ??= new Map(paths.map((q, i) => [q, i]));
+    const i = this.byPath.get(p);
+    // Taken already: a path planned twice (never) gets no row the second time.
+    return i === undefined || this.taken[i] === 1 ? undefined : this.take(i);
+  }
+
+  private take(i: number): number {
+    this.taken[i] = 1;
+    if (i >= this.next) this.next = i + 1;
+    return i;
+  }
+
+  *unmatched(): Generator<string> {
+    for (let i = 0; i < this.paths.length; i++) if (this.taken[i] === 0) yield this.paths[i]!;
+  }
+}
+
 class FileRows {
   readonly table = emptyFiles();
   add(p: string, key: string, hash: string, stat: Identity, settled: boolean): void {
@@ -165,8 +203,17 @@ class FileRows {
     pushIdentity(t, stat);
     t.settled.push(settled ? 1 : 0);
   }
+  /** Row i of `from`, as it is (column by column: 10,000 rows, no object each). */
   copy(from: FileTable, i: number): void {
-    this.add(from.paths[i]!, from.keys[i]!, from.hashes[i]!, { ino: from.ino[i]!, size: from.size[i]!, mtimeMs: from.mtimeMs[i]!, ctimeMs: from.ctimeMs[i]! }, from.settled[i] === 1);
+    const t = this.table;
+    t.paths.push(from.paths[i]!);
+    t.keys.push(from.keys[i]!);
+    t.hashes.push(from.hashes[i]!);
+    t.ino.push(from.ino[i]!);
+    t.size.push(from.size[i]!);
+    t.mtimeMs.push(from.mtimeMs[i]!);
+    t.ctimeMs.push(from.ctimeMs[i]!);
+    t.settled.push(from.settled[i] === 1 ? 1 : 0);
   }
 }
 
@@ -406,19 +453,19 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   const plan = site.files();
   const startedMs = Date.now();
   const prev = previous.files;
-  const known = new Map<string, number>();
-  for (let i = 0; i < prev.paths.length; i++) known.set(prev.paths[i]!, i);
+  const rowOf = new RowFinder(prev.paths);
   const rows = new FileRows();
   const staged: Staged[] = [];
   let recordChanged = !previous.trusted;
-  const planned = new Set<string>();
+  /** The planned paths, as a set: made only when something asks (a row of the last export not found in order, a folder to scan). */
+  let plannedSet: Set<string> | undefined;
+  const planned = () => (plannedSet ??= new Set(plan.map((f) => f.path)));
 
   // 1. Decide, rendering what must be: nothing is written before every file is rendered.
   for (const file of plan) {
-    planned.add(file.path);
     const target = join(out, file.path);
     const stat = lstatOrUndefined(target);
-    const i = known.get(file.path);
+    const i = rowOf.find(file.path);
     if (stat?.isFile() && i !== undefined && prev.keys[i] === file.key) {
       if (prev.settled[i] === 1 && sameIdentity(prev, i, stat)) {
         rows.copy(prev, i);
@@ -451,8 +498,8 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   // and, where a watched folder changed (or after a killed run, everywhere), whatever it holds
   // that the plan does not.
   const removals = new Set<string>();
-  for (const p of prev.paths) {
-    if (planned.has(p)) continue;
+  for (const p of rowOf.unmatched()) {
+    if (planned().has(p)) continue;
     removals.add(p);
     for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
       const dir = p.slice(0, slash);
@@ -470,10 +517,10 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
       if (stat === undefined) continue;
       dirStats.set(rel, stat);
       const i = before.get(rel);
-      if (i === undefined || stat.ino !== d.ino[i] || stat.mtimeMs !== d.mtimeMs[i] || stat.ctimeMs !== d.ctimeMs[i]) scanDir(out, rel, planned, plannedDirs, removals, false);
+      if (i === undefined || stat.ino !== d.ino[i] || stat.mtimeMs !== d.mtimeMs[i] || stat.ctimeMs !== d.ctimeMs[i]) scanDir(out, rel, planned(), plannedDirs, removals, false);
     }
   } else {
-    scanDir(out, '', planned, plannedDirs, removals, true);
+    scanDir(out, '', planned(), plannedDirs, removals, true);
   }
   if (removals.size > 0) recordChanged = true;
   if (previous.plan !== site.key) recordChanged = true;
@@ -509,7 +556,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
     }
     const ordered = [...removals].sort((a, b) => b.length - a.length);
     for (const rel of ordered) {
-      if (planned.has(rel) || plannedDirs.has(rel)) continue;
+      if (planned().has(rel) || plannedDirs.has(rel)) continue;
       fs.rmSync(join(out, rel), { recursive: true, force: true });
       const slash = rel.lastIndexOf('/');
       touched.add(slash < 0 ? '' : rel.slice(0, slash));
