@@ -56,12 +56,24 @@ export function tagKey(tag: string): string {
   return key;
 }
 
-export function filterPosts<T extends { post: PostListing }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
+/** Two days: a day starts within hours of its midnight in any zone, DST changes included. */
+const SURELY_PAST_MS = 2 * 86_400_000;
+
+/**
+ * The items the filter keeps, in their order. An item that brings its time (postTime in
+ * `timeZone`, as sortPosts takes it; 0 for a date it could not read) more than two days before
+ * now is due whatever its date says: its date is not parsed again (10,000 posts in an export,
+ * nearly all of them old). Near now, the calendar rule of isDue decides.
+ */
+export function filterPosts<T extends { post: PostListing; time?: number }>(items: T[], filter: PostFilter, now: Date, timeZone: string): T[] {
   const wantedTag = filter.tag === undefined ? undefined : tagKey(filter.tag);
-  const todayThere = today(now, timeZone);
-  return items.filter(({ post }) => {
+  let todayThere: CalendarDay | undefined;
+  const surelyPast = now.getTime() - SURELY_PAST_MS;
+  const isDue = (item: T) => (item.time !== undefined && item.time !== 0 && item.time < surelyPast) || isDueOn(item.post, now, (todayThere ??= today(now, timeZone)));
+  return items.filter((item) => {
+    const { post } = item;
     if (!filter.statuses.has(post.status)) return false;
-    if (!filter.future && post.status === 'published' && !isDueOn(post, now, todayThere)) return false;
+    if (!filter.future && post.status === 'published' && !isDue(item)) return false;
     if (wantedTag !== undefined && !post.tags.some((t) => tagKey(t) === wantedTag)) return false;
     if (filter.since || filter.until) {
       const day = postDay(post, timeZone);

@@ -92,6 +92,31 @@ describe('scheduled posts (published, dated in the future)', () => {
     const kept = filterPosts(items, { statuses: new Set(['published']), future: true }, now, 'Europe/Paris');
     expect(kept).toHaveLength(5);
   });
+
+  test('items that bring their time (the post table, the metadata cache) are kept exactly as items without it', () => {
+    // Days and instants around now and a few days away, in zones with DST changes at midnight
+    // (Santiago, Havana) or far from UTC; now on each hour of three days.
+    const zones = ['Europe/Paris', 'America/Santiago', 'America/Havana', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Tehran'];
+    const dates: string[] = [];
+    for (let d = -4; d <= 4; d++) {
+      const day = new Date(Date.UTC(2026, 8, 6 + d)).toISOString().slice(0, 10);
+      dates.push(day, `${day}T00:30:00Z`, `${day}T23:30:00-03:00`);
+    }
+    dates.push('2026-09-06', '1970-01-01T00:00:00Z');
+    const filter = { statuses: new Set<Post['status']>(['published']), future: false };
+    for (const zone of zones) {
+      const plain = dates.map((d, i) => post(`p${i}`, d));
+      const timed = plain.map((item) => ({ ...item, time: postInstant(parsePostDate(item.post.date)!, zone).getTime() }));
+      for (let h = 0; h < 72; h++) {
+        const at = new Date(Date.UTC(2026, 8, 5, h, 7));
+        const expected = filterPosts(plain, filter, at, zone).map((i) => i.post.slug);
+        expect({ zone, at, kept: filterPosts(timed, filter, at, zone).map((i) => i.post.slug) }).toEqual({ zone, at, kept: expected });
+      }
+    }
+    // The time alone decides for posts long past (their dates are not read again).
+    const old = { ...post('ancien', 'pas une date'), time: now.getTime() - 3 * 86_400_000 };
+    expect(filterPosts([old], filter, now, 'Europe/Paris')).toHaveLength(1);
+  });
 });
 
 // The machine's TZ must change nothing: the same calls in child processes with other zones.
