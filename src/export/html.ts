@@ -54,6 +54,23 @@ export interface HtmlPlanOptions extends ExportOptions {
   publisher?: string;
   /** Anything else the files are made from that the plan cannot see (preview banners…): part of every key. */
   inputsKey?: string;
+  /** The last plan's post pages, whose keys are taken back unhashed when nothing they are made from changed. */
+  lastPostPages?: LastPostPages;
+}
+
+/**
+ * What a plan takes back from the last one (store/site-output.ts makes it from the export
+ * record): a post page's key is a digest of the site's key, the post's slug, content and tag
+ * folders, and its neighbours' slugs and titles; 10,000 digests were a third of the plan of
+ * an export after one new post. When the site's key and every tag's folder are the last
+ * plan's (`postKeys` of both plans equal), a post unchanged since (same content key) between
+ * the same unchanged neighbours has the same key.
+ */
+export interface LastPostPages {
+  /** The last plan's postKeys. */
+  postKeys: string;
+  /** The key the last plan gave `entry`'s page, if it had it between the same neighbours and all three are unchanged since. */
+  keyOf(entry: Entry, newer: Entry | undefined, older: Entry | undefined): string | undefined;
 }
 
 
@@ -538,6 +555,8 @@ export interface IndexedPlan {
   files: PlannedFile[];
   /** The posts, newest first: the first `entries.length` files are their pages, in this order. */
   entries: readonly Entry[];
+  /** What every post page's key depends on besides its posts (the site's key, every tag's folder): see LastPostPages. */
+  postKeys: string;
   /** Only for a plan made `updatable` (what each post is shown in is recorded for it). */
   update(slug: string, source: PostSource): number[];
 }
@@ -555,7 +574,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const statics = options.staticFiles ?? [];
   const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];
-  const keyParts: Array<() => readonly string[]> = [];
+  const keyParts: Array<() => readonly string[] | string> = [];
   const deps = new Map<string, EntryDeps>();
   /** The file that lists every post (the sitemap): its key changes with any post's content. */
   let sitemap = -1;
@@ -564,9 +583,11 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     if (d === undefined) deps.set(entry.slug, (d = { entry, content: [], title: [] }));
     return d;
   };
-  const plan = (path: string, parts: () => readonly string[], render: () => string | Uint8Array, template?: PageTemplate, shows?: { content?: readonly Entry[]; title?: ReadonlyArray<Entry | undefined> }) => {
+  /** `parts` gives what the key is a digest of, or the key itself (taken back from the last plan). */
+  const plan = (path: string, parts: () => readonly string[] | string, render: () => string | Uint8Array, template?: PageTemplate, shows?: { content?: readonly Entry[]; title?: ReadonlyArray<Entry | undefined> }) => {
     const i = files.length;
-    files.push({ path, key: digest(siteKey, path, ...parts()), render, ...(template ? { template } : {}) });
+    const given = parts();
+    files.push({ path, key: typeof given === 'string' ? given : digest(siteKey, path, ...given), render, ...(template ? { template } : {}) });
     if (!updatable) return;
     keyParts.push(parts);
     for (const e of shows?.content ?? []) depsOf(e).content.push(i);
@@ -576,11 +597,15 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   // Only the HTML the feeds need is kept once a post page is made.
   const inFeeds = new Set(entries.slice(0, DEFAULT_FEED_LIMIT));
   for (const tag of model.tags) for (const e of tag.entries.slice(0, DEFAULT_FEED_LIMIT)) inFeeds.add(e);
+  const postKeys = digest(siteKey, ...model.tags.map((t) => `${t.name}\u0003${t.slug}`));
+  // (Not in a plan kept to be updated: update() makes keys from their parts.)
+  const last = !updatable && options.lastPostPages?.postKeys === postKeys ? options.lastPostPages : undefined;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     const newer = entries[i - 1];
     const older = entries[i + 1];
-    plan(`${entry.slug}/index.html`, () => [entriesKey([entry]), neighbourKey(newer), neighbourKey(older)], () => {
+    const known = last?.keyOf(entry, newer, older);
+    plan(`${entry.slug}/index.html`, () => known ?? [entriesKey([entry]), neighbourKey(newer), neighbourKey(older)], () => {
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;
@@ -644,6 +669,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   return {
     files,
     entries,
+    postKeys,
     update(slug, source) {
       if (!updatable) throw new TypeError('plan fait sans suivi des billets : update impossible');
       const d = deps.get(slug);
@@ -654,7 +680,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
       const changed: number[] = [];
       for (const i of [...touched].sort((a, b) => a - b)) {
         const file = files[i]!;
-        const key = digest(siteKey, file.path, ...keyParts[i]!());
+        const key = digest(siteKey, file.path, ...(keyParts[i]!() as readonly string[]));
         if (key === file.key) continue;
         file.key = key;
         changed.push(i);

@@ -38,6 +38,8 @@ export interface PostSource {
   time?: number;
   /** Its last change (core/dates.ts lastChangeOf), in ms and as RFC 3339 in the zone of the export, when already known (else the post is read for it). */
   lastChange?: LastChange;
+  /** True when the post is the one the last export's record holds (same key): see LastPostPages in html.ts. */
+  unchanged?: boolean;
   full(): Post;
 }
 
@@ -96,6 +98,8 @@ export interface Entry {
    * status, tags and aliases (the caller checks), any other content; forgets what it worked out.
    */
   update(source: PostSource): void;
+  /** Its source's `unchanged`: the post is the one the last export's record holds. */
+  readonly unchanged: boolean;
   /** What lists showing the entry put in their keys (export/html.ts), worked out once; forgotten by update. */
   listId: string | undefined;
   /** Takes the lead another thread worked out for this same post (a full export in parallel). */
@@ -210,6 +214,10 @@ class PostEntry implements Entry {
   /** From the listing (the same file as the post, by its key): a list page never reads the post for it. */
   get viewsFr(): string {
     return (this.viewsText ??= formatViewsBracketedFr(this.source.listing.views));
+  }
+
+  get unchanged(): boolean {
+    return this.source.unchanged === true;
   }
 
   get knownUpdatedIso(): string | undefined {

@@ -14,7 +14,7 @@ import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, readPreviousExport, removeLeftoversBeside, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
+import { EXPORT_MARKER, lastPostPagesOf, readPreviousExport, removeLeftoversBeside, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { loadStaticSources } from './static-sources.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
@@ -132,11 +132,12 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     // Every template is parsed before any page is made; a template that fails only when rendering
     // fails before the first write too (writeSite renders every changed file before writing).
     const [{ loadTheme }, { planHtmlSiteIndexed }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
-    const planOptions = { ...planInputs, theme: loadTheme(contentDir, theme) };
+    const planOptions = { ...planInputs, theme: loadTheme(contentDir, theme), lastPostPages: lastPostPagesOf(previous) };
     let indexed: IndexedPlan | undefined;
     const plan: SitePlan = {
       key,
       files: () => (indexed ??= planHtmlSiteIndexed(settings, sources, planOptions)).files,
+      postPages: () => (indexed === undefined ? undefined : { count: indexed.entries.length, postKeys: indexed.postKeys }),
       // A full export of many posts shares their pages with a worker thread (store/site-worker.ts).
       parallel: {
         pages: chosen.length,

@@ -97,8 +97,8 @@ function listingOf(table: PostTable, i: number, name: string): PostListing | und
  * A post known by its listing and key (from the table, or sent to the full export's worker): read
  * whole when a page showing it is rendered, and checked to be the post the plan was made from.
  */
-export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, time: number, lastChange: LastChange): FileSource {
-  return new TableSource(contentDir, file, listing, key, time, lastChange);
+export function fileSource(contentDir: string, file: string, listing: PostListing, key: string, time: number, lastChange: LastChange, unchanged = false): FileSource {
+  return new TableSource(contentDir, file, listing, key, time, lastChange, unchanged);
 }
 
 /** A class, not an object with a closure: an export makes one per post (10,000). */
@@ -110,6 +110,8 @@ class TableSource implements FileSource {
     readonly key: string,
     readonly time: number,
     readonly lastChange: LastChange,
+    /** Taken from the table of the last export (its file unchanged since). */
+    readonly unchanged = false,
   ) {}
 
   full(): Post {
@@ -153,7 +155,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
       if (listing !== undefined && typeof lastChange.ms === 'number' && typeof lastChange.iso === 'string') {
         const key = old.key[known]!;
         const time = old.time[known]!;
-        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, time, lastChange) });
+        posts.push({ post: listing, file, time, source: fileSource(contentDir, file, listing, key, time, lastChange, true) });
         addRow(table, name, stat ?? { ino: old.ino[known]!, size: old.size[known]!, mtimeMs: old.mtimeMs[known]!, ctimeMs: old.ctimeMs[known]! }, key, time, listing, lastChange);
         continue;
       }
@@ -168,7 +170,7 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
     const key = digest(loaded.text!);
     const time = postTime(post, timeZone);
     const lastChange = lastChangeOf(post.updatedAt, time, timeZone);
-    posts.push({ post, file, time, source: { listing: post, key, time, lastChange, full: () => post } });
+    posts.push({ post, file, time, source: { listing: post, key, time, lastChange, unchanged: known >= 0 && old.key[known] === key, full: () => post } });
     if (stat !== undefined && stat.isFile() && isSettled(stat, startedMs)) addRow(table, name, stat, key, time, post, lastChange);
   }
   problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

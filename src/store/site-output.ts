@@ -4,7 +4,8 @@ import v8 from 'node:v8';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
-import type { PlannedFile } from '../export/html.js';
+import type { LastPostPages, PlannedFile } from '../export/html.js';
+import type { Entry } from '../export/model.js';
 import { packageVersion } from '../version.js';
 import { fsyncDir, isEmptyDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
@@ -75,10 +76,19 @@ interface ExportRecord {
   statics: StaticTable;
   files: FileTable;
   dirs: DirTable;
+  postPages?: PostPages;
+}
+
+/** The plan's post pages: its first `count` files, and what their keys depend on besides the posts (IndexedPlan.postKeys). */
+export interface PostPages {
+  count: number;
+  postKeys: string;
 }
 
 export interface PreviousExport {
   plan?: string;
+  /** The last plan's post pages (see lastPostPagesOf). */
+  postPages?: PostPages;
   /** Post files as the last export read them (for loadPostSources), when for this content folder. */
   posts?: PostTable;
   /** static/'s files as the last export hashed them (for loadStaticSources), when for this content folder. */
@@ -134,7 +144,9 @@ export function readPreviousExport(out: string, postsId: string): PreviousExport
   const posts = record.content === postsId ? checkPostTable(record.posts) : undefined;
   const statics = record.content === postsId ? checkStaticTable(record.statics) : undefined;
   const writing = fs.existsSync(writingFlagOf(out));
-  return { plan: typeof record.plan === 'string' ? record.plan : undefined, posts, statics, files: record.files!, dirs: record.dirs!, trusted: !writing };
+  const pages = record.postPages;
+  const postPages = pages && Number.isInteger(pages.count) && pages.count >= 0 && pages.count <= record.files!.paths.length && typeof pages.postKeys === 'string' ? pages : undefined;
+  return { plan: typeof record.plan === 'string' ? record.plan : undefined, postPages, posts, statics, files: record.files!, dirs: record.dirs!, trusted: !writing };
 }
 
 
@@ -154,6 +166,47 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
     return undefined; // ENOTDIR: a file where a folder should be
   }
 }
+
+/**
+ * The last plan's post pages as the next plan takes their keys back (LastPostPages in
+ * export/html.ts): a page's row is found by walking the post pages in order, comparing paths
+ * in place (a map is made at the first one not found a few rows ahead); its neighbours then
+ * are the rows beside it.
+ * Only with a trusted record whose post table is this content folder's (loadPostSources
+ * marks the posts unchanged since against that table).
+ */
+export function lastPostPagesOf(previous: PreviousExport): LastPostPages | undefined {
+  const pages = previous.postPages;
+  if (pages === undefined || !previous.trusted || previous.posts === undefined) return undefined;
+  const { paths, keys } = previous.files;
+  const count = pages.count;
+  /** Whether `path` (a row) was the page of `entry` (or both are none): compared in place, no path made. */
+  const pageOf = (path: string | undefined, entry: Entry | undefined) =>
+    entry === undefined ? path === undefined : path !== undefined && path.length === entry.slug.length + POST_PAGE.length && path.startsWith(entry.slug) && path.endsWith(POST_PAGE);
+  let next = 0;
+  let byPath: Map<string, number> | undefined;
+  const rowOf = (entry: Entry): number | undefined => {
+    for (let i = next; i < Math.min(next + 16, count); i++) {
+      if (pageOf(paths[i], entry)) return (next = i + 1) - 1;
+    }
+    byPath ??= new Map(paths.slice(0, count).map((p, i) => [p, i]));
+    const i = byPath.get(`${entry.slug}${POST_PAGE}`);
+    if (i !== undefined && i >= next) next = i + 1;
+    return i;
+  };
+  return {
+    postKeys: pages.postKeys,
+    keyOf(entry, newer, older) {
+      if (!entry.unchanged || (newer !== undefined && !newer.unchanged) || (older !== undefined && !older.unchanged)) return undefined;
+      const i = rowOf(entry);
+      if (i === undefined) return undefined;
+      if (!pageOf(i > 0 ? paths[i - 1] : undefined, newer) || !pageOf(i + 1 < count ? paths[i + 1] : undefined, older)) return undefined;
+      return keys[i];
+    },
+  };
+}
+
+const POST_PAGE = '/index.html';
 
 /**
  * The row of the last export for each planned path, the plan given in order: both lists are
@@ -260,6 +313,8 @@ function join(out: string, rel: string): string {
 export interface SitePlan {
   key: string;
   files(): readonly PlannedFile[];
+  /** Its post pages, once files() made the plan (kept in the record for the next plan: lastPostPagesOf). */
+  postPages?(): PostPages | undefined;
   /**
    * How a worker thread makes the same plan, for a full export of many posts: the job (less
    * what the writer adds), how many post pages open the plan, and how to give a post the lead
@@ -316,7 +371,7 @@ export async function writeSite(out: string, site: SitePlan, postsId: string, pr
 export function siteUnchanged(out: string, key: string, postsId: string, previous: PreviousExport, tables: ContentTables): WriteResult | undefined {
   const rowsChanged = { value: false };
   if (!previous.trusted || previous.plan !== key || !isIntact(out, previous, rowsChanged)) return undefined;
-  if (rowsChanged.value || tablesChanged(previous, tables)) saveRecord(out, key, postsId, tables, previous.files, previous.dirs);
+  if (rowsChanged.value || tablesChanged(previous, tables)) saveRecord(out, key, postsId, tables, previous.files, previous.dirs, previous.postPages);
   return { files: previous.files.paths.length, written: 0, removed: 0 };
 }
 
@@ -430,7 +485,7 @@ async function writeFresh(out: string, site: SitePlan, postsId: string, tables: 
   }
   fsyncDir(parent);
   for (const dir of watchedDirsOf(plan, plannedDirsOf(plan))) addDir(dirs, dir, fs.lstatSync(join(out, dir)));
-  saveRecord(out, site.key, postsId, tables, rows.table, dirs);
+  saveRecord(out, site.key, postsId, tables, rows.table, dirs, site.postPages?.());
   return { files: plan.length, written: plan.length, removed: 0, threads: parallel === undefined ? 1 : 2 };
 }
 
@@ -526,7 +581,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   if (previous.plan !== site.key) recordChanged = true;
 
   if (staged.length === 0 && removals.size === 0) {
-    if (recordChanged || tablesChanged(previous, tables)) saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, new Set()));
+    if (recordChanged || tablesChanged(previous, tables)) saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, new Set()), site.postPages?.());
     return { files: plan.length, written: 0, removed: 0 };
   }
 
@@ -565,7 +620,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   } catch (error) {
     throw fsError(error, `mise à jour du site ${out} interrompue (les fichiers déjà remplacés sont complets ; relancez l’export pour finir)`, current);
   }
-  saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, touched));
+  saveRecord(out, site.key, postsId, tables, rows.table, dirTable(out, watched, dirStats, touched), site.postPages?.());
   fs.rmSync(flag, { force: true });
   return { files: plan.length, written: staged.length, removed: [...removals].filter((r) => !plannedDirs.has(r)).length };
 }
@@ -622,8 +677,8 @@ function dirTable(out: string, watched: readonly string[], seen: Map<string, fs.
   return dirs;
 }
 
-function saveRecord(out: string, plan: string, postsId: string, tables: ContentTables, files: FileTable, dirs: DirTable): void {
-  const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts: tables.posts, statics: tables.statics, files, dirs };
+function saveRecord(out: string, plan: string, postsId: string, tables: ContentTables, files: FileTable, dirs: DirTable, postPages: PostPages | undefined): void {
+  const record: ExportRecord = { format: RECORD_FORMAT, news: packageVersion(), plan, content: postsId, posts: tables.posts, statics: tables.statics, files, dirs, ...(postPages ? { postPages } : {}) };
   try {
     writeFileAtomic(recordFileOf(out), v8.serialize(record), { mode: 0o600 });
   } catch {

@@ -1,4 +1,4 @@
-import { planHtmlSite, renderHtmlSite } from '../../src/export/html.js';
+import { planHtmlSite, planHtmlSiteIndexed, renderHtmlSite, type LastPostPages } from '../../src/export/html.js';
 import type { Post } from '../../src/core/post.js';
 import { postSource, type SiteSettings } from '../../src/export/model.js';
 
@@ -65,5 +65,41 @@ describe('pages counted from the oldest post', () => {
       const lists = changed(before, after).filter((p) => /^(page\/\d+\/)?index\.html$/.test(p));
       expect(lists).toEqual(n === 79 ? ['index.html', 'page/2/index.html', 'page/3/index.html'] : ['index.html']);
     }
+  });
+});
+
+describe('post page keys taken back from the last plan (LastPostPages)', () => {
+  const posts = [post('c', { date: '2013-10-31', tags: ['x'] }), post('b', { date: '2013-10-30' }), post('a', { tags: ['x'] })];
+  const fresh = planHtmlSiteIndexed(PARIS, posts, { baseUrl: BASE });
+  const asked: string[] = [];
+  const last = (postKeys: string): LastPostPages => ({
+    postKeys,
+    keyOf: (entry, newer, older) => {
+      asked.push(`${newer?.slug ?? '-'} ${entry.slug} ${older?.slug ?? '-'}`);
+      return entry.slug === 'b' ? undefined : `repris-${entry.slug}`;
+    },
+  });
+
+  test('with the same site key and tag folders, a post page takes the key the last plan gives (else its digest); no other file does', () => {
+    asked.length = 0;
+    const plan = planHtmlSiteIndexed(PARIS, posts, { baseUrl: BASE, lastPostPages: last(fresh.postKeys) });
+    expect(asked).toEqual(['- c b', 'c b a', 'b a -']);
+    const byPath = new Map(plan.files.map((f) => [f.path, f.key]));
+    expect(byPath.get('c/index.html')).toBe('repris-c');
+    expect(byPath.get('a/index.html')).toBe('repris-a');
+    expect(plan.files.filter((f) => f.key.startsWith('repris-')).map((f) => f.path)).toEqual(['c/index.html', 'a/index.html']);
+    for (const f of fresh.files) if (f.path !== 'c/index.html' && f.path !== 'a/index.html') expect(byPath.get(f.path)).toBe(f.key);
+  });
+
+  test('another site key, other tag folders or a plan kept to be updated: every key is made again', () => {
+    asked.length = 0;
+    const other = planHtmlSiteIndexed(PARIS, posts, { baseUrl: BASE, lastPostPages: last('autre') });
+    expect(other.files.map((f) => f.key)).toEqual(fresh.files.map((f) => f.key));
+    // Another tag (here one taking the folder `x`, the tag `x` moving to `x-2`) changes postKeys.
+    const retagged = planHtmlSiteIndexed(PARIS, [post('d', { date: '2013-11-01', tags: ['X!'] }), ...posts], { baseUrl: BASE });
+    expect(retagged.postKeys).not.toBe(fresh.postKeys);
+    const updatable = planHtmlSiteIndexed(PARIS, posts, { baseUrl: BASE, lastPostPages: last(fresh.postKeys) }, true);
+    expect(updatable.files.map((f) => f.key)).toEqual(fresh.files.map((f) => f.key));
+    expect(asked).toEqual([]);
   });
 });
