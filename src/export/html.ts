@@ -458,7 +458,10 @@ class SiteBuilder {
 
 function lastChange(entries: readonly Entry[]): Date | undefined {
   let newest: Date | undefined;
-  for (const e of entries) if (!newest || e.updated.getTime() > newest.getTime()) newest = e.updated;
+  for (let i = 0; i < entries.length; i++) {
+    const updated = entries[i]!.updated;
+    if (!newest || updated.getTime() > newest.getTime()) newest = updated;
+  }
   return newest;
 }
 
@@ -482,7 +485,8 @@ function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ p
   const lengths = new Set([...candidates].map((c) => c.length));
   const paths = new Set<string>();
   const dirs = new Set<string>();
-  for (const f of files) {
+  for (let k = 0; k < files.length; k++) {
+    const f = files[k]!;
     if (lengths.has(f.path.length) && candidates.has(f.path)) paths.add(f.path);
     const first = f.path.indexOf('/');
     // Every folder of a candidate is one: a path whose first folder is none has no candidate folder.
@@ -512,7 +516,10 @@ function checkCollisions(files: readonly PlannedFile[], extra: ReadonlyArray<{ p
  */
 function entriesKey(entries: readonly Entry[]): string {
   let key = '';
-  for (const e of entries) key += (e.listId ??= entryId(e));
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    key += (e.listId ??= entryId(e));
+  }
   return key;
 }
 
@@ -570,7 +577,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const opts = { ...options, theme };
   const model = buildModel(site, posts, { baseUrl: options.baseUrl });
   const builder = new SiteBuilder(model, opts);
-  for (const entry of model.entries) builder.primeDate(entry);
+  for (let i = 0; i < model.entries.length; i++) builder.primeDate(model.entries[i]!);
   const statics = options.staticFiles ?? [];
   const siteKey = siteKeyOf(model, { themeHash: theme.hash, publisher: options.publisher, inputsKey: options.inputsKey });
   const files: PlannedFile[] = [];
@@ -613,7 +620,8 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   }
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
   const homeSlots = listSlots(entries);
-  for (const slot of homeSlots) {
+  for (let s = 0; s < homeSlots.length; s++) {
+    const slot = homeSlots[s]!;
     plan(`${pageDir('', slot.n)}index.html`, () => ['list', String(slot.n), String(slot.newer), String(slot.older), slot.n === 0 ? allTags : '', entriesKey(slot.entries)],
       () => builder.homePage(slot), 'index', { content: slot.entries });
   }
@@ -647,7 +655,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     // After the base URL, every address is made of slugs, page numbers and tag folders
     // ([a-z0-9-/], SLUG_PATTERN and slugify): only the base URL is escaped (once, not 10,000 times).
     const base = h(model.baseUrl);
-    for (const e of entries) urls.push({ loc: `${base}${e.slug}/`, lastmod: at(e.updated) });
+    for (let i = 0; i < entries.length; i++) urls.push({ loc: `${base}${entries[i]!.slug}/`, lastmod: at(entries[i]!.updated) });
     for (const slot of homeSlots) urls.push({ loc: base + pageDir('', slot.n), lastmod: at(lastChange(slot.entries)) });
     if (builder.hasTagIndex) urls.push({ loc: base + TAG_INDEX_DIR, lastmod: at(lastChange(entries)) });
     for (const { tag, slots } of tagSlots) {

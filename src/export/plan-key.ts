@@ -95,6 +95,6 @@ export function planKeyOf(site: SiteSettings, posts: ReadonlyArray<{ listing: Pi
   let text = siteKeyOf(siteModelFields(site, inputs.baseUrl), inputs);
   for (const f of inputs.staticFiles ?? []) text += `\u0000${f.path}\u0001${f.key}`;
   text += '\u0002';
-  for (const p of posts) text += `\u0000${p.listing.slug}\u0001${p.key}`;
+  for (let i = 0; i < posts.length; i++) text += `\u0000${posts[i]!.listing.slug}\u0001${posts[i]!.key}`;
   return oneShotHash('sha1', text, 'base64url');
 }

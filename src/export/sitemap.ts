@@ -12,7 +12,10 @@ export interface SitemapUrl {
 /** One `<url>` per page, in the order given (the export's order: stable run to run); `escaped` when every loc already is. */
 export function sitemapXml(urls: readonly SitemapUrl[], escaped = false): string {
   let xml = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n';
-  for (const u of urls) xml += `<url><loc>${escaped ? u.loc : x(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}</url>\n`;
+  for (let i = 0; i < urls.length; i++) {
+    const u = urls[i]!;
+    xml += `<url><loc>${escaped ? u.loc : x(u.loc)}</loc>${u.lastmod ? `<lastmod>${u.lastmod}</lastmod>` : ''}</url>\n`;
+  }
   return `${xml}</urlset>\n`;
 }
 

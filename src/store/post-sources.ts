@@ -142,7 +142,8 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
   const startedMs = Date.now();
   const posts: SourcedPost[] = [];
   let next = 0; // the table's names are in file order too: walk both together
-  for (const file of files) {
+  for (let f = 0; f < files.length; f++) {
+    const file = files[f]!;
     const name = file.slice(file.lastIndexOf(path.sep) + 1);
     while (next < old.names.length && old.names[next]! < name) next++;
     let known = -1;

@@ -273,7 +273,8 @@ class FileRows {
 /** Every folder the planned files sit in (`''` is `--out` itself). */
 function plannedDirsOf(plan: readonly PlannedFile[]): Set<string> {
   const dirs = new Set<string>(['']);
-  for (const file of plan) {
+  for (let i = 0; i < plan.length; i++) {
+    const file = plan[i]!;
     let slash = file.path.lastIndexOf('/');
     while (slash > 0) {
       const dir = file.path.slice(0, slash);
@@ -293,10 +294,11 @@ function plannedDirsOf(plan: readonly PlannedFile[]): Set<string> {
  */
 function watchedDirsOf(plan: readonly PlannedFile[], dirs: Set<string>): string[] {
   const holdsMore = new Set<string>(['']);
-  for (const file of plan) {
-    const slash = file.path.lastIndexOf('/');
+  for (let i = 0; i < plan.length; i++) {
+    const p = plan[i]!.path;
+    const slash = p.lastIndexOf('/');
     if (slash < 0) continue;
-    if (file.path.slice(slash + 1) !== 'index.html') holdsMore.add(file.path.slice(0, slash));
+    if (!p.endsWith('/index.html')) holdsMore.add(p.slice(0, slash));
   }
   for (const dir of dirs) {
     const slash = dir.lastIndexOf('/');
@@ -517,7 +519,8 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   const planned = () => (plannedSet ??= new Set(plan.map((f) => f.path)));
 
   // 1. Decide, rendering what must be: nothing is written before every file is rendered.
-  for (const file of plan) {
+  for (let k = 0; k < plan.length; k++) {
+    const file = plan[k]!;
     const target = join(out, file.path);
     const stat = lstatOrUndefined(target);
     const i = rowOf.find(file.path);
