@@ -594,7 +594,8 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
   const plan = (path: string, parts: () => readonly string[] | string, render: () => string | Uint8Array, template?: PageTemplate, shows?: { content?: readonly Entry[]; title?: ReadonlyArray<Entry | undefined> }) => {
     const i = files.length;
     const given = parts();
-    files.push({ path, key: typeof given === 'string' ? given : digest(siteKey, path, ...given), render, ...(template ? { template } : {}) });
+    const key = typeof given === 'string' ? given : digest(siteKey, path, ...given);
+    files.push(template ? { path, key, render, template } : { path, key, render });
     if (!updatable) return;
     keyParts.push(parts);
     for (const e of shows?.content ?? []) depsOf(e).content.push(i);
@@ -616,7 +617,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;
-    }, 'post', { content: [entry], title: [newer, older] });
+    }, 'post', updatable ? { content: [entry], title: [newer, older] } : undefined);
   }
   const allTags = model.tags.map((t) => `${t.name}\u0003${t.slug}\u0003${t.entries.length}`).join('\u0002');
   const homeSlots = listSlots(entries);

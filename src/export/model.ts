@@ -289,7 +289,8 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
     return group;
   };
 
-  const shownTags = new Map<string, { cleaned: string; name: string; key: string } | null>();
+  /** Each spelling cleaned and set once, with the link its posts show (one TagRef shared by them all: its group, so its folder, is the spelling's). */
+  const shownTags = new Map<string, { cleaned: string; name: string; key: string; ref?: TagRef } | null>();
   // Many posts share a day: its local midnight is computed once.
   const midnights = new Map<string, Date>();
   const entries: Entry[] = [];
@@ -324,7 +325,7 @@ export function buildModel(site: SiteSettings, posts: readonly (Post | PostSourc
       if (postGroups.includes(group)) continue;
       postGroups.push(group);
       // The post keeps its own spelling; the link goes to the page of all its spellings.
-      tags.push({ name, slug: group.slug });
+      tags.push((shown.ref ??= { name, slug: group.slug }));
     }
     const entry = new PostEntry(source, baseUrl, date, instant, tags, siteAuthor, timeZone);
     for (let g = 0; g < postGroups.length; g++) postGroups[g]!.entries.push(entry);
