@@ -69,11 +69,11 @@ export function filterPosts<T extends { post: PostListing; time?: number }>(item
   const wantedTag = filter.tag === undefined ? undefined : tagKey(filter.tag);
   let todayThere: CalendarDay | undefined;
   const surelyPast = now.getTime() - SURELY_PAST_MS;
-  const isDue = (item: T) => (item.time !== undefined && item.time !== 0 && item.time < surelyPast) || isDueOn(item.post, now, (todayThere ??= today(now, timeZone)));
+  const due = (item: T) => (item.time !== undefined && item.time !== 0 && item.time < surelyPast) || isDueOn(item.post, now, (todayThere ??= today(now, timeZone)));
   return items.filter((item) => {
     const { post } = item;
     if (!filter.statuses.has(post.status)) return false;
-    if (!filter.future && post.status === 'published' && !isDue(item)) return false;
+    if (!filter.future && post.status === 'published' && !due(item)) return false;
     if (wantedTag !== undefined && !post.tags.some((t) => tagKey(t) === wantedTag)) return false;
     if (filter.since || filter.until) {
       const day = postDay(post, timeZone);

@@ -169,9 +169,8 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
 
 /**
  * The last plan's post pages as the next plan takes their keys back (LastPostPages in
- * export/html.ts): a page's row is found by walking the post pages in order, comparing paths
- * in place (a map is made at the first one not found a few rows ahead); its neighbours then
- * are the rows beside it.
+ * export/html.ts): a page's row is found as updateSite finds its rows (RowFinder, over the
+ * post pages); its neighbours then are the rows beside it, compared in place.
  * Only with a trusted record whose post table is this content folder's (loadPostSources
  * marks the posts unchanged since against that table).
  */
@@ -180,25 +179,15 @@ export function lastPostPagesOf(previous: PreviousExport): LastPostPages | undef
   if (pages === undefined || !previous.trusted || previous.posts === undefined) return undefined;
   const { paths, keys } = previous.files;
   const count = pages.count;
-  /** Whether `path` (a row) was the page of `entry` (or both are none): compared in place, no path made. */
+  /** Whether `path` (a row) was the page of `entry` (or both are none). */
   const pageOf = (path: string | undefined, entry: Entry | undefined) =>
     entry === undefined ? path === undefined : path !== undefined && path.length === entry.slug.length + POST_PAGE.length && path.startsWith(entry.slug) && path.endsWith(POST_PAGE);
-  let next = 0;
-  let byPath: Map<string, number> | undefined;
-  const rowOf = (entry: Entry): number | undefined => {
-    for (let i = next; i < Math.min(next + 16, count); i++) {
-      if (pageOf(paths[i], entry)) return (next = i + 1) - 1;
-    }
-    byPath ??= new Map(paths.slice(0, count).map((p, i) => [p, i]));
-    const i = byPath.get(`${entry.slug}${POST_PAGE}`);
-    if (i !== undefined && i >= next) next = i + 1;
-    return i;
-  };
+  const rows = new RowFinder(paths.slice(0, count));
   return {
     postKeys: pages.postKeys,
     keyOf(entry, newer, older) {
       if (!entry.unchanged || (newer !== undefined && !newer.unchanged) || (older !== undefined && !older.unchanged)) return undefined;
-      const i = rowOf(entry);
+      const i = rows.find(`${entry.slug}${POST_PAGE}`);
       if (i === undefined) return undefined;
       if (!pageOf(i > 0 ? paths[i - 1] : undefined, newer) || !pageOf(i + 1 < count ? paths[i + 1] : undefined, older)) return undefined;
       return keys[i];

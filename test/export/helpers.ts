@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -9,6 +10,21 @@ import { ROOT } from '../helpers/cli.js';
 import { testContext, type TestContext } from '../helpers/context.js';
 
 export const FIXTURE_SITE = path.join(ROOT, 'test', 'fixtures', 'export', 'site');
+
+/**
+ * Counts the files read through fs.readFileSync until `stop()`: `name` says how a file is
+ * recorded in `reads`, or undefined to leave it out. Tests of what an export leaves unread.
+ */
+export function watchReads(name: (file: string) => string | undefined): { reads: string[]; stop(): void } {
+  const reads: string[] = [];
+  const original = fs.readFileSync;
+  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+    const named = typeof file === 'string' ? name(file) : undefined;
+    if (named !== undefined) reads.push(named);
+    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
+  }) as typeof fs.readFileSync);
+  return { reads, stop: () => spy.mockRestore() };
+}
 
 export function tempDir(prefix = 'news-export-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

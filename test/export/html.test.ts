@@ -236,3 +236,14 @@ test('export twice gives identical trees; a new export replaces the old site who
   // Beside the sites: only their export records (nothing left over from a build).
   expect(fs.readdirSync(work).filter((n) => n.includes('.news-') && !n.endsWith('.news-record'))).toEqual([]);
 });
+
+test('sitemap.xml escapes a base URL with & in its path once for every address, and stays well-formed', async () => {
+  const out = path.join(work, 'ampersand');
+  const { code } = await exportWith({ format: 'html', dir: FIXTURE_SITE, out, baseUrl: 'https://exemple.fr/a&b/' });
+  expect(code).toBe(0);
+  const file = path.join(out, 'sitemap.xml');
+  expect(xmllint(file)).toEqual({ code: 0, stderr: '' });
+  const locs = [...fs.readFileSync(file, 'utf8').matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1]!);
+  expect(locs.length).toBeGreaterThan(5);
+  for (const loc of locs) expect(loc.startsWith('https://exemple.fr/a&amp;b/')).toBe(true);
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { makePost } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
 import { seededRandom } from '../fixtures/dedupe/corpus.js';
-import { exportWith, listFiles, tempDir } from './helpers.js';
+import { exportWith, listFiles, tempDir, watchReads } from './helpers.js';
 
 /**
  * SPEC (export html): exporting again into the same folder writes only what changed, removes
@@ -267,22 +267,17 @@ test('rows found out of order: a block of posts removed and a post moved far kee
   // (older than the racy margin) and checked, unchanged pages are taken from the record unread.
   await new Promise((resolve) => setTimeout(resolve, 300));
   await exportTo(w, w.out);
-  // 60 posts in a row go (more than the finder looks ahead, more misses than it allows before a
-  // map), the oldest post becomes the newest (its page far from where it was), one post is added.
+  // 60 posts in a row go (more than the finder looks ahead: its map of every row answers), the
+  // oldest post becomes the newest (its page far from where it was), one post is added.
   for (let i = 40; i < 100; i++) fs.rmSync(path.join(dir, 'posts', `${slugOf(i)}.json`));
   write(slugOf(0), dayOf(500));
   write('nouveau', dayOf(120));
   const outDir = `${w.out}${path.sep}`;
-  const reads: string[] = [];
-  const original = fs.readFileSync;
-  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
-    if (typeof file === 'string' && file.startsWith(outDir)) reads.push(path.relative(w.out, file));
-    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
-  }) as typeof fs.readFileSync);
+  const { reads, stop } = watchReads((file) => (file.startsWith(outDir) ? path.relative(w.out, file) : undefined));
   try {
     await exportTo(w, w.out);
   } finally {
-    spy.mockRestore();
+    stop();
   }
   const fresh = path.join(root, 'fresh');
   await exportTo(w, fresh);

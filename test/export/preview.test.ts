@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PreviewSite } from '../../src/store/preview.js';
 import { seededRandom } from '../fixtures/dedupe/corpus.js';
 import { makePost, tempContent } from '../helpers/cli.js';
+import { watchReads } from './helpers.js';
 
 /**
  * news serve's site in memory (store/preview.ts): a rebuild plans the site and keeps, for each
@@ -82,12 +83,7 @@ test('static files: a rebuild told nothing reads only those changed since it las
   const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
   site.rebuild();
   expect(site.bytesOf('images/photo.jpg')?.equals(Buffer.alloc(2048, 1))).toBe(true);
-  const reads: string[] = [];
-  const original = fs.readFileSync;
-  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
-    if (typeof file === 'string' && file.includes(`${path.sep}static${path.sep}`)) reads.push(path.basename(file));
-    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
-  }) as typeof fs.readFileSync);
+  const { reads, stop } = watchReads((file) => (file.includes(`${path.sep}static${path.sep}`) ? path.basename(file) : undefined));
   try {
     expect(site.rebuild()).toMatchObject({ changed: false });
     expect(reads).toEqual([]);
@@ -96,7 +92,7 @@ test('static files: a rebuild told nothing reads only those changed since it las
     expect(site.rebuild().changed).toBe(true);
     expect(reads).toEqual(['credits.txt']);
   } finally {
-    spy.mockRestore();
+    stop();
   }
   expect(site.bytesOf('credits.txt')?.toString('utf8')).toBe('PHOTOS : SERVICE COMMUNICATION.\n');
   // A file planned from the table (unread), changed before any rebuild saw it, is served as it
@@ -165,19 +161,14 @@ test('a page is made only when asked for: a rebuild from the post table reads no
   site.rebuild(); // the table now holds both posts
   const siteFile = path.join(content, 'site.json');
   fs.writeFileSync(siteFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(siteFile, 'utf8')), title: 'Actualités du centre' }, null, 2));
-  const reads: string[] = [];
-  const original = fs.readFileSync;
-  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
-    if (typeof file === 'string' && file.includes(`${path.sep}posts${path.sep}`)) reads.push(path.basename(file));
-    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
-  }) as typeof fs.readFileSync);
+  const { reads, stop } = watchReads((file) => (file.includes(`${path.sep}posts${path.sep}`) ? path.basename(file) : undefined));
   try {
     expect(site.rebuild(new Set(['site.json'])).changed).toBe(true);
     expect(reads).toEqual([]);
     expect(page(site, 'premier')).toContain('Actualités du centre');
     expect(reads).toEqual(['premier.json']);
   } finally {
-    spy.mockRestore();
+    stop();
   }
 });
 

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { staticKeyOf } from '../../src/export/theme-files.js';
 import { loadStaticSources } from '../../src/store/static-sources.js';
 import { BIN, cleanEnv } from '../helpers/cli.js';
-import { FIXTURE_SITE, tempDir } from './helpers.js';
+import { FIXTURE_SITE, tempDir, watchReads } from './helpers.js';
 
 /**
  * An export takes static/'s unchanged files from its record by their identity, unread: a folder
@@ -28,16 +27,11 @@ function contentWithStatics(name: string): string {
 
 /** Reads of files under `dir` made through fs.readFileSync while `run` runs. */
 function readsUnder<T>(dir: string, run: () => T): { result: T; reads: string[] } {
-  const reads: string[] = [];
-  const original = fs.readFileSync;
-  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: fs.PathOrFileDescriptor, options?: unknown) => {
-    if (typeof file === 'string' && file.startsWith(dir)) reads.push(path.relative(dir, file));
-    return (original as (f: fs.PathOrFileDescriptor, o?: unknown) => string | Buffer)(file, options);
-  }) as typeof fs.readFileSync);
+  const watch = watchReads((file) => (file.startsWith(dir) ? path.relative(dir, file) : undefined));
   try {
-    return { result: run(), reads };
+    return { result: run(), reads: watch.reads };
   } finally {
-    spy.mockRestore();
+    watch.stop();
   }
 }
 
