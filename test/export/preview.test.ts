@@ -18,6 +18,16 @@ let content: string;
 const writePost = (slug: string, fields: Record<string, unknown>) =>
   fs.writeFileSync(path.join(content, 'posts', `${slug}.json`), `${JSON.stringify(makePost(slug, fields), null, 2)}\n`);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+const newSite = () => new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+
+/** A site built twice, the posts settled in between: its post table then holds both posts. */
+async function settledSite(): Promise<PreviewSite> {
+  const site = newSite();
+  site.rebuild();
+  await settle();
+  site.rebuild();
+  return site;
+}
 const listFiles = (site: PreviewSite) => site.paths();
 const page = (site: PreviewSite, slug: string) => site.bytesOf(`${slug}/index.html`)?.toString('utf8') ?? '';
 
@@ -32,7 +42,7 @@ beforeEach(async () => {
 afterEach(() => fs.rmSync(content, { recursive: true, force: true }));
 
 test('a page is made when first asked for, and again only when its key changed', async () => {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  const site = newSite();
   const first = site.rebuild();
   expect(site.error).toBeUndefined();
   expect(first.changed).toBe(true);
@@ -51,10 +61,7 @@ test('a page is made when first asked for, and again only when its key changed',
 });
 
 test('a rebuild told which files changed looks at those only; one told nothing looks at everything', async () => {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
-  site.rebuild();
-  await settle();
-  site.rebuild(); // the table now holds both posts
+  const site = await settledSite();
   writePost('premier', { title: 'Premier, vu', date: '2024-03-01' });
   writePost('second', { title: 'Second, manqué', date: '2024-03-02' });
   site.rebuild(new Set([path.join('posts', 'premier.json')]));
@@ -80,7 +87,7 @@ test('static files: a rebuild told nothing reads only those changed since it las
   fs.writeFileSync(path.join(content, 'static', 'images', 'photo.jpg'), Buffer.alloc(2048, 1));
   fs.writeFileSync(path.join(content, 'static', 'credits.txt'), 'Photos : service communication.\n');
   await settle();
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  const site = newSite();
   site.rebuild();
   expect(site.bytesOf('images/photo.jpg')?.equals(Buffer.alloc(2048, 1))).toBe(true);
   const { reads, stop } = watchReads((file) => (file.includes(`${path.sep}static${path.sep}`) ? path.basename(file) : undefined));
@@ -108,10 +115,7 @@ test('static files: a rebuild told nothing reads only those changed since it las
 });
 
 test('a post updated in place is looked at again by the next rebuild told of something else', async () => {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
-  site.rebuild();
-  await settle();
-  site.rebuild(); // the table now holds both posts
+  const site = await settledSite();
   writePost('premier', { title: 'Premier, retouché', date: '2024-03-01' });
   expect(site.rebuild(new Set([path.join('posts', 'premier.json')])).inPlace).toBe(true);
   expect(page(site, 'second')).toContain('Premier, retouché');
@@ -127,7 +131,7 @@ test('a page whose post changed unseen is right anyway: making it reads the post
   // 25 posts: the oldest is in no feed, so its page keeps nothing of it once made.
   for (let i = 0; i < 25; i++) writePost(`vieux-${String(i).padStart(2, '0')}`, { title: `Vieux ${i}`, date: `2020-01-${String(i + 1).padStart(2, '0')}`, tags: [] });
   await settle();
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  const site = newSite();
   site.rebuild();
   await settle();
   site.rebuild(new Set(['site.json'])); // a plan made again: its posts come from the table, read again when a page needs them
@@ -141,7 +145,7 @@ test('a page whose post changed unseen is right anyway: making it reads the post
 });
 
 test('a template that fails when a page is made throws its French error for that page; the site stays up', async () => {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  const site = newSite();
   site.rebuild();
   fs.mkdirSync(path.join(content, 'theme'));
   // Valid syntax, but the post template asks for a variable no post page has.
@@ -155,10 +159,7 @@ test('a template that fails when a page is made throws its French error for that
 });
 
 test('a page is made only when asked for: a rebuild from the post table reads no post, the first request reads its own', async () => {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
-  site.rebuild();
-  await settle();
-  site.rebuild(); // the table now holds both posts
+  const site = await settledSite();
   const siteFile = path.join(content, 'site.json');
   fs.writeFileSync(siteFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(siteFile, 'utf8')), title: 'Actualités du centre' }, null, 2));
   const { reads, stop } = watchReads((file) => (file.includes(`${path.sep}posts${path.sep}`) ? path.basename(file) : undefined));
@@ -176,7 +177,7 @@ test('a template that fails on one post only: that page throws its French error,
   writePost('premier', { title: 'Premier billet', date: '2024-03-01', tags: ['agenda'] });
   fs.mkdirSync(path.join(content, 'theme'));
   fs.writeFileSync(path.join(content, 'theme', 'post.hbs'), '{{#> layouts/base}}{{#if entry.tags.[0]}}{{entry.nothing.here}}{{/if}}{{entry.title}}{{/layouts/base}}\n');
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+  const site = newSite();
   site.rebuild();
   expect(site.error).toBeUndefined(); // the page made to check the templates is second's, which has no tag
   expect(() => site.bytesOf('premier/index.html')).toThrow(/post\.hbs.*variable inconnue/s);
