@@ -4,6 +4,7 @@ import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
 import { DEFAULT_FEED_LIMIT } from '../export/plan-key.js';
+import { holdOptimizer, releaseOptimizer } from '../core/optimizer.js';
 import { resolveContentDir } from '../store/content.js';
 import { EXPORT_FORMATS, exportContent, FEED_NAMES, type ExportFormat } from '../store/export.js';
 import { EXPORT_MARKER } from '../store/site-output.js';
@@ -48,6 +49,18 @@ export function register(program: Command, env: CommandEnv): void {
 export async function runExport(opts: ExportOptions, ctx: Context): Promise<number> {
   const contentDir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const out = opts.out === undefined ? undefined : path.resolve(ctx.cwd, opts.out);
+  // A site export that finds its last record renders a few pages: compiling its loops over
+  // every post while they run costs more than it saves (core/optimizer.ts). The store gives
+  // that back for a long run, and so does the end of the command.
+  if (opts.format === 'html') holdOptimizer();
+  try {
+    return await exportTo(opts, ctx, contentDir, out);
+  } finally {
+    releaseOptimizer();
+  }
+}
+
+async function exportTo(opts: ExportOptions, ctx: Context, contentDir: string, out: string | undefined): Promise<number> {
   const result = await exportContent(contentDir, {
     format: opts.format,
     out,

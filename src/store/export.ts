@@ -9,6 +9,7 @@ import type { IndexedPlan } from '../export/html.js';
 import type { ExportOptions as RenderOptions } from '../export/model.js';
 import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
 import { themeFiles, themeHashOf } from '../export/theme-files.js';
+import { releaseOptimizer } from '../core/optimizer.js';
 import { isEmptyDir, writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
@@ -106,6 +107,8 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     // The last export's record: which post files it read, which files it wrote.
     const postsId = postTableId(contentDir, site.timeZone);
     const previous = readPreviousExport(out!, postsId);
+    // Without the last export's post table every post file is read and checked: a long run.
+    if (previous.posts === undefined) releaseOptimizer();
     // Read under the content lock: a dedupe --apply running at the same moment is seen before
     // or after, never half done. Unchanged post files are taken from the record, unread.
     const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {

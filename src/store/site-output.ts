@@ -7,6 +7,7 @@ import { NewsError } from '../core/errors.js';
 import type { LastPostPages, PlannedFile } from '../export/html.js';
 import type { Entry } from '../export/model.js';
 import { packageVersion } from '../version.js';
+import { releaseOptimizer } from '../core/optimizer.js';
 import { fsyncDir, isEmptyDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
@@ -408,6 +409,7 @@ export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
 
 /** The whole site in a private folder beside `out`, renamed into place; undefined when that rename cannot be done. */
 async function writeFresh(out: string, site: SitePlan, postsId: string, tables: ContentTables): Promise<WriteResult | undefined> {
+  releaseOptimizer();
   const plan = site.files();
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -495,6 +497,9 @@ interface Staged {
   inTheWay: boolean;
 }
 
+/** Pages an update renders before it gives OSR back (core/optimizer.ts): from there, a long run. */
+const RENDERED_BEFORE_RELEASE = 64;
+
 function updateSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): WriteResult {
   const plan = site.files();
   const startedMs = Date.now();
@@ -503,6 +508,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
   const rows = new FileRows();
   const staged: Staged[] = [];
   let recordChanged = !previous.trusted;
+  let rendered = 0;
   /** The planned paths, as a set: made only when something asks (a row of the last export not found in order, a folder to scan). */
   let plannedSet: Set<string> | undefined;
   const planned = () => (plannedSet ??= new Set(plan.map((f) => f.path)));
@@ -527,6 +533,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
       }
     }
     recordChanged = true;
+    if (++rendered === RENDERED_BEFORE_RELEASE) releaseOptimizer();
     const bytes = Buffer.from(file.render());
     const hash = hashBytes(bytes);
     if (stat?.isFile() && stat.size === bytes.length) {
