@@ -8,7 +8,7 @@ import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
 import { escapeHtml } from '../export/text.js';
 import { resolveContentDir } from '../store/content.js';
-import { PreviewSite } from '../store/preview.js';
+import { PreviewSite, type RebuildResult } from '../store/preview.js';
 
 export interface ServeOptions {
   dir?: string;
@@ -183,11 +183,6 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   const hostInUrl = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   const url = `http://${hostInUrl}:${port}/`;
 
-  site = new PreviewSite(contentDir, url, () => ctx.now());
-  const first = site.rebuild();
-  ctx.stderr.write(`Aperçu sur ${url} (${site.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
-  if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
-
   let timer: NodeJS.Timeout | undefined;
   /** What the watcher reported since the last rebuild; undefined when it could not say. */
   let pending: Set<string> | undefined = new Set();
@@ -232,6 +227,21 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     pending = undefined;
     timer ??= setTimeout(rebuild, SETTLE_MS);
   });
+
+  // Watched before the first build: a change made while it runs, or as soon as the line below
+  // says the preview is ready, is heard (and rebuilt once the first build is done).
+  let first: RebuildResult;
+  try {
+    site = new PreviewSite(contentDir, url, () => ctx.now());
+    first = site.rebuild();
+  } catch (error) {
+    // Nothing left listening or watching: the command ends with its error.
+    watcher.close();
+    server.close();
+    throw error;
+  }
+  ctx.stderr.write(`Aperçu sur ${url} (${site.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
+  if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
 
   await new Promise<void>((resolve) => {
     if (opts.signal?.aborted) resolve();
