@@ -57,7 +57,8 @@ test('a post saved the moment serve says it is ready is shown', async () => {
     expect(err).toMatch(/Reconstruit en \d+ ms/);
   } finally {
     controller.abort();
+    await run.catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   expect(await run).toBe(0);
-  fs.rmSync(dir, { recursive: true, force: true });
 });
