@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { prepareCommand, type CommandEnv } from '../cli/command.js';
 import type { Context } from '../core/context.js';
 import { addQuietOption, collect, globalOptions, parseChoice, parsePositiveInt } from '../cli/options.js';
+import { holdOptimizer, releaseOptimizer } from '../cli/optimizer.js';
 import { DEFAULT_FEED_LIMIT } from '../export/plan-key.js';
-import { holdOptimizer, releaseOptimizer } from '../core/optimizer.js';
 import { resolveContentDir } from '../store/content.js';
 import { EXPORT_FORMATS, exportContent, FEED_NAMES, type ExportFormat } from '../store/export.js';
 import { EXPORT_MARKER } from '../store/site-output.js';
@@ -50,8 +50,8 @@ export async function runExport(opts: ExportOptions, ctx: Context): Promise<numb
   const contentDir = resolveContentDir(opts.dir, ctx.env, ctx.cwd);
   const out = opts.out === undefined ? undefined : path.resolve(ctx.cwd, opts.out);
   // A site export that finds its last record renders a few pages: compiling its loops over
-  // every post while they run costs more than it saves (core/optimizer.ts). The store gives
-  // that back for a long run, and so does the end of the command.
+  // every post while they run costs more than it saves (cli/optimizer.ts). It is given back
+  // when the export says a long run is ahead (onLongRun), and at the end of the command.
   if (opts.format === 'html') holdOptimizer();
   try {
     return await exportTo(opts, ctx, contentDir, out);
@@ -73,6 +73,7 @@ async function exportTo(opts: ExportOptions, ctx: Context, contentDir: string, o
     env: ctx.env,
     home: ctx.env.HOME,
     onFinished: (run) => reportFinishedRun(ctx, run),
+    onLongRun: releaseOptimizer,
   });
   warnProblems(ctx, result.warnings);
   if (result.tag !== undefined && result.matching === 0) ctx.stderr.write(`${warningLabel(ctx)} : aucun billet à exporter ne porte l’étiquette « ${result.tag} ».\n`);

@@ -6,7 +6,7 @@ import { formatRfc3339 } from './dates.js';
 import { jsonFeedDocument } from './jsonfeed.js';
 import { formatCountFr } from '../format/french.js';
 import { buildModel, DEFAULT_FEED_LIMIT, digest, FEED_FILES, feedView, tagPath, type Entry, type ExportModel, type ExportOptions, type PostSource, type SiteSettings, type TagGroup, type TagRef } from './model.js';
-import { siteKeyOf } from './plan-key.js';
+import { POST_PAGE, siteKeyOf } from './plan-key.js';
 import { rssDocument } from './rss.js';
 import { robotsTxt, sitemapXml, type SitemapUrl } from './sitemap.js';
 import { escapeHtml as h } from './text.js';
@@ -613,7 +613,7 @@ export function planHtmlSiteIndexed(site: SiteSettings, posts: readonly (Post | 
     const newer = entries[i - 1];
     const older = entries[i + 1];
     const known = last?.keyOf(entry, newer, older);
-    plan(`${entry.slug}/index.html`, () => known ?? [entriesKey([entry]), neighbourKey(newer), neighbourKey(older)], () => {
+    plan(`${entry.slug}${POST_PAGE}`, () => known ?? [entriesKey([entry]), neighbourKey(newer), neighbourKey(older)], () => {
       const html = builder.postPage(entry, newer, older);
       if (!inFeeds.has(entry)) entry.release();
       return html;

@@ -25,6 +25,9 @@ export const DEFAULT_SITE_TITLE = 'Actualités';
 /** Bumped when the plan's keys change meaning. */
 const PLAN_FORMAT = 4;
 
+/** A post page's file after its slug: the plan (export/html.ts) writes it, the record's reader (store/site-output.ts) finds it. */
+export const POST_PAGE = '/index.html';
+
 /** A digest of strings, for keys: 27 characters of base64url SHA-1 (collisions are out of reach). */
 export function digest(...parts: readonly string[]): string {
   // One native call (crypto.hash) on the parts each followed by NUL: a planned site takes 10,000 of these.

@@ -259,8 +259,13 @@ export function claimProblems(contentDir: string, posts: ReadonlyArray<{ post: {
   const claims = new Map<string, Owner[]>();
   const claim = (name: string, file: string, field: 'slug' | 'aliases') => {
     const owner = first.get(name);
-    if (owner === undefined) first.set(name, { file, field });
-    else claims.get(name)?.push({ file, field }) ?? claims.set(name, [owner, { file, field }]);
+    if (owner === undefined) {
+      first.set(name, { file, field });
+      return;
+    }
+    const owners = claims.get(name);
+    if (owners !== undefined) owners.push({ file, field });
+    else claims.set(name, [owner, { file, field }]);
   };
   for (let i = 0; i < posts.length; i++) {
     const { post, file } = posts[i]!;

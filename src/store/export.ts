@@ -9,7 +9,6 @@ import type { IndexedPlan } from '../export/html.js';
 import type { ExportOptions as RenderOptions } from '../export/model.js';
 import { DEFAULT_FEED_LIMIT, planKeyOf, type SiteSettings } from '../export/plan-key.js';
 import { themeFiles, themeHashOf } from '../export/theme-files.js';
-import { releaseOptimizer } from '../core/optimizer.js';
 import { isEmptyDir, writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
@@ -56,6 +55,12 @@ export interface ExportRequest {
   home?: string;
   /** Hears of each killed run finished before reading. */
   onFinished?: (run: FinishedRun) => void;
+  /**
+   * html: told (once or more) as soon as the export knows it has a long run ahead: every post
+   * file read (no record of them), a full export, many pages to render. `news export` gives
+   * V8's OSR back then (cli/optimizer.ts).
+   */
+  onLongRun?: () => void;
 }
 
 export interface ExportResult {
@@ -108,7 +113,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     const postsId = postTableId(contentDir, site.timeZone);
     const previous = readPreviousExport(out!, postsId);
     // Without the last export's post table every post file is read and checked: a long run.
-    if (previous.posts === undefined) releaseOptimizer();
+    if (previous.posts === undefined) request.onLongRun?.();
     // Read under the content lock: a dedupe --apply running at the same moment is seen before
     // or after, never half done. Unchanged post files are taken from the record, unread.
     const { chosen, matching, table } = await withContentLock(contentDir, async ({ held }) => {
@@ -141,6 +146,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
       key,
       files: () => (indexed ??= planHtmlSiteIndexed(settings, sources, planOptions)).files,
       postPages: () => (indexed === undefined ? undefined : { count: indexed.entries.length, postKeys: indexed.postKeys }),
+      longRun: request.onLongRun,
       // A full export of many posts shares their pages with a worker thread (store/site-worker.ts).
       parallel: {
         pages: chosen.length,

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { NewsError } from '../core/errors.js';
 import type { LastPostPages, PlannedFile } from '../export/html.js';
 import type { Entry } from '../export/model.js';
+import { POST_PAGE } from '../export/plan-key.js';
 import { packageVersion } from '../version.js';
-import { releaseOptimizer } from '../core/optimizer.js';
 import { fsyncDir, isEmptyDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
@@ -196,8 +196,6 @@ export function lastPostPagesOf(previous: PreviousExport): LastPostPages | undef
   };
 }
 
-const POST_PAGE = '/index.html';
-
 /**
  * The row of the last export for each planned path, the plan given in order: both lists are
  * walked together (a plan is the last one's, give or take the files of the posts changed), a
@@ -307,6 +305,8 @@ export interface SitePlan {
   files(): readonly PlannedFile[];
   /** Its post pages, once files() made the plan (kept in the record for the next plan: lastPostPagesOf). */
   postPages?(): PostPages | undefined;
+  /** Told when writing turns out long: a full export, or RENDERED_FOR_LONG_RUN files rendered by an update (ExportRequest.onLongRun). */
+  longRun?(): void;
   /**
    * How a worker thread makes the same plan, for a full export of many posts: the job (less
    * what the writer adds), how many post pages open the plan, and how to give a post the lead
@@ -409,7 +409,7 @@ export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
 
 /** The whole site in a private folder beside `out`, renamed into place; undefined when that rename cannot be done. */
 async function writeFresh(out: string, site: SitePlan, postsId: string, tables: ContentTables): Promise<WriteResult | undefined> {
-  releaseOptimizer();
+  site.longRun?.();
   const plan = site.files();
   const parent = path.dirname(out);
   const build = path.join(parent, `.${path.basename(out)}.news-build-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -497,8 +497,8 @@ interface Staged {
   inTheWay: boolean;
 }
 
-/** Pages an update renders before it gives OSR back (core/optimizer.ts): from there, a long run. */
-const RENDERED_BEFORE_RELEASE = 64;
+/** Files an update renders before it says the run is long (SitePlan.longRun). */
+const RENDERED_FOR_LONG_RUN = 64;
 
 function updateSite(out: string, site: SitePlan, postsId: string, previous: PreviousExport, tables: ContentTables): WriteResult {
   const plan = site.files();
@@ -533,7 +533,7 @@ function updateSite(out: string, site: SitePlan, postsId: string, previous: Prev
       }
     }
     recordChanged = true;
-    if (++rendered === RENDERED_BEFORE_RELEASE) releaseOptimizer();
+    if (++rendered === RENDERED_FOR_LONG_RUN) site.longRun?.();
     const bytes = Buffer.from(file.render());
     const hash = hashBytes(bytes);
     if (stat?.isFile() && stat.size === bytes.length) {

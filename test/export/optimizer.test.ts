@@ -2,16 +2,16 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { holdOptimizer, optimizerHeld, releaseOptimizer } from '../../src/core/optimizer.js';
+import { holdOptimizer, optimizerHeld, releaseOptimizer } from '../../src/cli/optimizer.js';
 import { exportContent } from '../../src/store/export.js';
 import { recordFileOf } from '../../src/store/site-output.js';
 import { makePost, tempContent } from '../helpers/cli.js';
 import { exportWith, tempDir } from './helpers.js';
 
 /**
- * core/optimizer.ts: `news export html` holds V8's OSR back for a short run and gives it back
- * for a long one (a full export, many pages to render, no post table to rely on) and at the
- * end of the command, success or failure.
+ * cli/optimizer.ts: `news export html` holds V8's OSR back for a short run and gives it back
+ * when the export says a long run is ahead (a full export, many pages to render, no post table
+ * to rely on: ExportRequest.onLongRun) and at the end of the command, success or failure.
  */
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -29,10 +29,10 @@ function content(n: number): string {
   return tempContent(posts);
 }
 
-/** Exports with OSR held, as the command does: whether it is still held when the export returns. */
+/** Exports with OSR held and given back on a long run, as the command does: whether it is still held when the export returns. */
 async function heldAfterExport(dir: string, out: string): Promise<boolean> {
   holdOptimizer();
-  await exportContent(dir, { format: 'html', out, now: NOW, env: {} });
+  await exportContent(dir, { format: 'html', out, now: NOW, env: {}, onLongRun: releaseOptimizer });
   return optimizerHeld();
 }
 

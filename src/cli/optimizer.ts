@@ -11,10 +11,10 @@ import v8 from 'node:v8';
  * with two busy cores that thread competes with the export itself. Functions called many
  * times are still optimised as usual.
  *
- * A long run (a full export, many pages to render) gets OSR back as soon as the export knows.
- * Only the command line holds it (`news export html`), and only for its run: a program using
- * the package from Node keeps V8 as it set it. Held or not, the code runs the same; only its
- * speed differs.
+ * A long run (a full export, many pages to render) gets OSR back as soon as the export says so
+ * (ExportRequest.onLongRun). Only the command line holds it (`news export html`), and only for
+ * its run: a program using the package from Node keeps V8 as it set it. Held or not, the code
+ * runs the same; only its speed differs.
  */
 
 let held = false;
