@@ -20,9 +20,15 @@ export interface ServeOptions {
   onListening?: (url: string) => void;
 }
 
-/** The page's end of the live reload: Server-Sent Events, injected only by `serve`. */
+/**
+ * The page's end of the live reload, injected only by `serve`: Server-Sent Events that name the
+ * site's build. A page reloads when the build named differs from the one it was made from, which
+ * the server sends as soon as the page connects: a change made between the page being served
+ * and its connection (no event can reach it then) still reloads it.
+ */
 const EVENTS_PATH = '/__news/reload';
-const RELOAD_SCRIPT = `<script>(() => { const events = new EventSource('${EVENTS_PATH}'); events.onmessage = () => location.reload(); })();</script>\n`;
+const reloadScript = (build: string) =>
+  `<script>(() => { const shown = ${JSON.stringify(build)}; const events = new EventSource('${EVENTS_PATH}'); events.onmessage = (event) => { if (event.data !== shown) location.reload(); }; })();</script>\n`;
 /** Changes closer than this are one rebuild (an editor writes a file in several steps). */
 const SETTLE_MS = 15;
 /** After a rebuild of what the watcher named, everything is looked at again this much later. */
@@ -73,10 +79,11 @@ function parsePort(value: string): number {
   return n;
 }
 
-function withReload(html: Buffer): Buffer {
+function withReload(html: Buffer, build: string): Buffer {
   const text = html.toString('utf8');
   const end = text.lastIndexOf('</body>');
-  return Buffer.from(end < 0 ? text + RELOAD_SCRIPT : text.slice(0, end) + RELOAD_SCRIPT + text.slice(end));
+  const script = reloadScript(build);
+  return Buffer.from(end < 0 ? text + script : text.slice(0, end) + script + text.slice(end));
 }
 
 function errorPage(message: string): Buffer {
@@ -112,6 +119,12 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   if (!fs.existsSync(contentDir)) throw new NewsError(`dossier de contenu introuvable : ${contentDir} (indiquez-le avec --dir)`);
   const clients = new Set<http.ServerResponse>();
   let site: PreviewSite | undefined;
+  // This server's builds, named apart from an earlier server's (a page left open across a restart reloads).
+  const serverId = Date.now().toString(36);
+  const buildOf = (preview: PreviewSite) => `${serverId}.${preview.version}`;
+  const tellClients = (preview: PreviewSite) => {
+    for (const client of clients) client.write(`data: ${buildOf(preview)}\n\n`);
+  };
 
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -121,7 +134,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     const url = req.url ?? '/';
     if (url === EVENTS_PATH) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-      res.write(': aperçu news\n\n');
+      res.write(`: aperçu news\n\n${site === undefined ? '' : `data: ${buildOf(site)}\n\n`}`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
       return;
@@ -141,20 +154,24 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     }
     const type = TYPES[path.posix.extname(resolved.file).toLowerCase()] ?? 'application/octet-stream';
     if (site.error !== undefined && type.startsWith('text/html')) {
-      send(500, 'text/html; charset=utf-8', withReload(errorPage(site.error)));
+      send(500, 'text/html; charset=utf-8', withReload(errorPage(site.error), buildOf(site)));
       return;
     }
+    const version = site.version;
     let bytes: Buffer | undefined;
     try {
       bytes = site.bytesOf(resolved.file);
     } catch (error) {
       const message = error instanceof NewsError ? error.message : `erreur inattendue : ${(error as Error)?.message ?? String(error)}`;
       ctx.stderr.write(`Erreur : ${message}\n`);
-      send(500, 'text/html; charset=utf-8', withReload(errorPage(message)));
+      send(500, 'text/html; charset=utf-8', withReload(errorPage(message), buildOf(site)));
       return;
+    } finally {
+      // Making the page found a post changed that no rebuild had seen, and rebuilt: the open pages are stale.
+      if (site.version !== version) tellClients(site);
     }
     if (bytes !== undefined) {
-      send(200, type, type.startsWith('text/html') ? withReload(bytes) : bytes);
+      send(200, type, type.startsWith('text/html') ? withReload(bytes, buildOf(site)) : bytes);
       return;
     }
     if (site.has(`${resolved.file}/index.html`)) {
@@ -167,7 +184,8 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     } catch {
       notFound = undefined; // its error shows on its own page; here, the plain one
     }
-    send(404, 'text/html; charset=utf-8', withReload(notFound ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.')));
+    if (site.version !== version) tellClients(site);
+    send(404, 'text/html; charset=utf-8', withReload(notFound ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.'), buildOf(site)));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -206,7 +224,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     if (!result.changed) return;
     if (site!.error !== undefined) ctx.stderr.write(`Erreur : ${site!.error}\n`);
     else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) à refaire, chacun à la première demande).\n`);
-    for (const client of clients) client.write('data: reload\n\n');
+    tellClients(site!);
   };
   let watcher: fs.FSWatcher;
   try {

@@ -69,6 +69,11 @@ export class PreviewSite {
   private readonly files = new Map<string, PreviewFile>();
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
   error: string | undefined = undefined;
+  /**
+   * Counts the rebuilds after which a browser may see something else (RebuildResult.changed),
+   * including the one bytesOf may run itself: a page made at one version is stale at another.
+   */
+  version = 0;
   private table: PostTable | undefined = undefined;
   private tableZone: string | undefined = undefined;
   /** The last plan, kept to be changed in place when a post's content alone changed. */
@@ -148,6 +153,12 @@ export class PreviewSite {
    * Undefined: look at everything again.
    */
   rebuild(changed?: ReadonlySet<string>): RebuildResult {
+    const result = this.build(changed);
+    if (result.changed) this.version++;
+    return result;
+  }
+
+  private build(changed: ReadonlySet<string> | undefined): RebuildResult {
     if (changed !== undefined) {
       const quick = this.rebuildContentOnly(changed);
       if (quick !== undefined) return quick;

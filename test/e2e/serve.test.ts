@@ -102,6 +102,34 @@ test('a saved change shows in the open page by itself, without reloading it by h
   await page.close();
 });
 
+test('a page whose reload connection opens only after a change was rebuilt still reloads by itself', async () => {
+  // The change lands between the page being served and its event stream reaching the server
+  // (held here by the browser): no reload event can reach the page then, so the server tells
+  // each new connection which build is current, and the page compares it with its own.
+  const page = await browser.newPage();
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let connections = 0;
+  await page.route('**/__news/reload', async (route) => {
+    connections++;
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${url}premier-billet/`, { waitUntil: 'domcontentloaded' });
+  await expect(page.locator('h1').textContent()).resolves.toBe('Titre corrigé');
+  const from = stderr.length;
+  writePost('premier-billet', { title: 'Titre revu', date: '2024-03-01', tags: ['formation'] });
+  const deadline = Date.now() + 10_000;
+  while (!stderr.slice(from).includes('Reconstruit')) {
+    if (Date.now() > deadline) throw new Error(`no rebuild seen: ${stderr.slice(from)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(connections).toBe(1); // the page's stream was still held when the rebuild was told
+  release();
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Titre revu'", undefined, { timeout: 10_000, polling: 20 });
+  await page.close();
+});
+
 test('drafts and scheduled posts are shown, each with its French banner; published posts without', async () => {
   const page = await browser.newPage();
   await page.goto(`${url}un-brouillon/`);
@@ -121,11 +149,14 @@ test('a broken post shows its problem in the page; the server keeps running and 
   const file = path.join(content, 'posts', 'second-billet.json');
   const good = fs.readFileSync(file, 'utf8');
   fs.writeFileSync(file, '{ "slug": "second-billet", "title": ');
-  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Le site ne peut pas être construit'", undefined, { timeout: 5000, polling: 20 });
-  expect(await page.locator('pre').textContent()).toContain('posts/second-billet.json');
-  expect(server.exitCode).toBeNull();
-  fs.writeFileSync(file, good);
-  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Second billet'", undefined, { timeout: 5000, polling: 20 });
+  try {
+    await page.waitForFunction("document.querySelector('h1')?.textContent === 'Le site ne peut pas être construit'", undefined, { timeout: 10_000, polling: 20 });
+    expect(await page.locator('pre').textContent()).toContain('posts/second-billet.json');
+    expect(server.exitCode).toBeNull();
+  } finally {
+    fs.writeFileSync(file, good); // whatever happened above: the tests below need the site whole
+  }
+  await page.waitForFunction("document.querySelector('h1')?.textContent === 'Second billet'", undefined, { timeout: 10_000, polling: 20 });
   await page.close();
 });
 

@@ -46,14 +46,18 @@ test('a page is made when first asked for, and again only when its key changed',
   const first = site.rebuild();
   expect(site.error).toBeUndefined();
   expect(first.changed).toBe(true);
+  // The version names what a browser sees (serve tells it to the pages, which reload when it is not theirs).
+  expect(site.version).toBe(1);
   expect(site.has('premier/index.html')).toBe(true);
   expect(page(site, 'premier')).toContain('Premier billet');
   // Nothing changed: nothing to make again, nothing for the browser to reload.
   const again = site.rebuild(new Set());
   expect(again).toMatchObject({ changed: false, rendered: 0 });
+  expect(site.version).toBe(1);
   writePost('premier', { title: 'Premier billet modifié', date: '2024-03-01' });
   const edited = site.rebuild(new Set([path.join('posts', 'premier.json')]));
   expect(edited.changed).toBe(true);
+  expect(site.version).toBe(2);
   // Its page, its neighbour's (the link shows its title), the lists, feeds and sitemap.
   expect(edited.rendered).toBeGreaterThanOrEqual(3);
   expect(page(site, 'premier')).toContain('Premier billet modifié');
@@ -139,7 +143,10 @@ test('a page whose post changed unseen is right anyway: making it reads the post
   writePost('vieux-00', { title: 'Vieux 0, relu', date: '2020-01-01', tags: [] }); // unseen
   writePost('vieux-01', { title: 'Vieux 1, revu', date: '2020-01-02', tags: [] }); // seen: vieux-00's page links to it
   site.rebuild(new Set([path.join('posts', 'vieux-01.json')]));
+  const seen = site.version;
   const oldest = page(site, 'vieux-00');
+  // The rebuild that making the page ran counts: the pages open at the version before are stale.
+  expect(site.version).toBe(seen + 1);
   expect(oldest).toContain('Vieux 0, relu');
   expect(oldest).toContain('Vieux 1, revu');
 });
