@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -120,7 +121,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   const clients = new Set<http.ServerResponse>();
   let site: PreviewSite | undefined;
   // This server's builds, named apart from an earlier server's (a page left open across a restart reloads).
-  const serverId = Date.now().toString(36);
+  const serverId = randomBytes(6).toString('base64url');
   const buildOf = (preview: PreviewSite) => `${serverId}.${preview.version}`;
   const tellClients = (preview: PreviewSite) => {
     for (const client of clients) client.write(`data: ${buildOf(preview)}\n\n`);
