@@ -73,12 +73,16 @@ function sseReloadTime(url, act, page, expect) {
     const req = http.get(`${url}__news/reload`, (res) => {
       let started;
       let reloaded = false;
+      /** The build the stream said first (as a page compares it with its own): a reload is another. */
+      let first;
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
-        if (started === undefined && chunk.includes('aperçu')) {
+        const builds = [...chunk.matchAll(/^data: (.*)$/gm)].map((m) => m[1]);
+        first ??= builds.shift();
+        if (started === undefined && first !== undefined) {
           started = performance.now();
           act();
-        } else if (started !== undefined && !reloaded && chunk.includes('data: reload')) {
+        } else if (started !== undefined && !reloaded && builds.some((b) => b !== first)) {
           reloaded = true;
           const eventMs = performance.now() - started;
           http.get(`${url}${page}`, (pageRes) => {
@@ -212,6 +216,8 @@ async function main() {
   const serveEvents = [];
   const edited = addPost(corpus);
   await new Promise((r) => setTimeout(r, 2000));
+  // A failed measure stops the bench: the server must not outlive it.
+  process.once('exit', () => serve.kill('SIGKILL'));
   for (let i = 0; i < PAIRS; i++) {
     const file = path.join(corpus, 'posts', `${edited}.json`);
     const t = await sseReloadTime(url, () => {
