@@ -9,6 +9,7 @@ import type { Context } from '../core/context.js';
 import { NewsError } from '../core/errors.js';
 import { escapeHtml } from '../export/text.js';
 import { resolveContentDir } from '../store/content.js';
+import { watchContent, type ContentWatcher } from '../store/content-watcher.js';
 import { PreviewSite, type RebuildResult } from '../store/preview.js';
 
 export interface ServeOptions {
@@ -227,25 +228,19 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) à refaire, chacun à la première demande).\n`);
     tellClients(site!);
   };
-  let watcher: fs.FSWatcher;
+  const onChange = (name: string | undefined) => {
+    if (name !== undefined) pending?.add(name);
+    else pending = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(rebuild, SETTLE_MS);
+  };
+  let watcher: ContentWatcher;
   try {
-    watcher = fs.watch(contentDir, { recursive: true }, (_event, name) => {
-      // The lock and the trash change with the posts themselves; the rebuild sees those.
-      if (typeof name === 'string' && (name.startsWith('.news.lock') || name.startsWith('.trash'))) return;
-      if (typeof name === 'string') pending?.add(name);
-      else pending = undefined;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(rebuild, SETTLE_MS);
-    });
+    watcher = watchContent(contentDir, onChange, (message) => ctx.stderr.write(`Erreur : ${message}\n`));
   } catch (error) {
     server.close();
-    throw new NewsError(`surveillance impossible de ${contentDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw error;
   }
-  watcher.on('error', () => {
-    // A watched folder removed and made again: rebuild everything, the watcher goes on with what remains.
-    pending = undefined;
-    timer ??= setTimeout(rebuild, SETTLE_MS);
-  });
 
   // Watched before the first build: a change made while it runs, or as soon as the line below
   // says the preview is ready, is heard (and rebuilt once the first build is done).
