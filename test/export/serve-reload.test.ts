@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { runServe } from '../../src/commands/serve.js';
 import { makePost, tempContent } from '../helpers/cli.js';
@@ -114,5 +115,35 @@ test('a page learns the current build as soon as its stream connects, and each n
     await first.stop().catch(() => undefined);
     await second?.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a change no watcher hears (a post written through a hard link outside the content folder) is seen by the check a second after a rebuild', async () => {
+  const dir = tempContent({
+    premier: makePost('premier', { title: 'Premier billet', date: '2024-03-01' }),
+    second: makePost('second', { title: 'Second billet', date: '2024-03-02' }),
+  });
+  // posts/ is watched as a folder: a write through another path to the same file is not told to it.
+  const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'news-lien-'));
+  const link = path.join(elsewhere, 'second.json');
+  fs.linkSync(path.join(dir, 'posts', 'second.json'), link);
+  const serve = startServe(dir);
+  try {
+    const url = await serve.url;
+    const stream = events(url);
+    const built = await stream.next(5000);
+    fs.writeFileSync(path.join(dir, 'posts', 'premier.json'), `${JSON.stringify(makePost('premier', { title: 'Premier billet revu', date: '2024-03-01' }))}\n`);
+    const seen = await stream.next(10_000);
+    expect(seen).not.toBe(built);
+    fs.writeFileSync(link, `${JSON.stringify(makePost('second', { title: 'Second billet, écrit par un autre chemin', date: '2024-03-02' }))}\n`);
+    // Told by the check (CHECK_MS after the rebuild above), not by a request for the page.
+    const checked = await stream.next(10_000);
+    expect(checked).not.toBe(seen);
+    stream.close();
+    expect((await get(`${url}second/`)).body).toContain('Second billet, écrit par un autre chemin');
+  } finally {
+    await serve.stop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(elsewhere, { recursive: true, force: true });
   }
 });
