@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runServe } from '../../src/commands/serve.js';
 import { makePost, tempContent } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
+import { httpGet } from './helpers.js';
 
 /**
  * news serve's live reload, at the level of its protocol: each page is served naming the build
@@ -13,15 +14,6 @@ import { testContext } from '../helpers/context.js';
  * side is test/e2e/serve.test.ts). A new server's builds are named apart from an earlier one's,
  * so a page left open across a restart reloads when its stream connects again.
  */
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
 
 /** The build a served page says it was made from. */
 function shownBuild(html: string): string {
@@ -83,7 +75,7 @@ test('a page learns the current build as soon as its stream connects, and each n
   let second: ReturnType<typeof startServe> | undefined;
   try {
     const url = await first.url;
-    const page = await get(`${url}premier/`);
+    const page = await httpGet(`${url}premier/`);
     expect(page.status).toBe(200);
     const built = shownBuild(page.body);
     const stream = events(url);
@@ -92,14 +84,14 @@ test('a page learns the current build as soon as its stream connects, and each n
     fs.writeFileSync(path.join(dir, 'posts', 'premier.json'), `${JSON.stringify(makePost('premier', { title: 'Premier billet revu', date: '2024-03-01' }))}\n`);
     const rebuilt = await stream.next(10_000);
     expect(rebuilt).not.toBe(built);
-    const again = await get(`${url}premier/`);
+    const again = await httpGet(`${url}premier/`);
     expect(again.body).toContain('Premier billet revu');
     expect(shownBuild(again.body)).toBe(rebuilt);
     // A page that connects late (after the rebuild) is told the new build at once: it reloads.
     const late = events(url);
     expect(await late.next(5000)).toBe(rebuilt);
     // The 404 page names it too.
-    expect(shownBuild((await get(`${url}nulle-part/`)).body)).toBe(rebuilt);
+    expect(shownBuild((await httpGet(`${url}nulle-part/`)).body)).toBe(rebuilt);
     stream.close();
     late.close();
     expect(await first.stop()).toBe(0);
@@ -110,7 +102,7 @@ test('a page learns the current build as soon as its stream connects, and each n
     const said = await restarted.next(5000);
     restarted.close();
     expect(said).not.toBe(rebuilt);
-    expect(shownBuild((await get(`${url2}premier/`)).body)).toBe(said);
+    expect(shownBuild((await httpGet(`${url2}premier/`)).body)).toBe(said);
   } finally {
     await first.stop().catch(() => undefined);
     await second?.stop().catch(() => undefined);
@@ -140,7 +132,7 @@ test('a change no watcher hears (a post written through a hard link outside the 
     const checked = await stream.next(10_000);
     expect(checked).not.toBe(seen);
     stream.close();
-    expect((await get(`${url}second/`)).body).toContain('Second billet, écrit par un autre chemin');
+    expect((await httpGet(`${url}second/`)).body).toContain('Second billet, écrit par un autre chemin');
   } finally {
     await serve.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { runServe } from '../../src/commands/serve.js';
 import { makePost, tempContent } from '../helpers/cli.js';
 import { testContext } from '../helpers/context.js';
+import { httpGet } from './helpers.js';
 
 /**
  * SPEC `news serve`: a change under the content folder is seen, including one made the moment
@@ -11,20 +11,11 @@ import { testContext } from '../helpers/context.js';
  * post). The watcher is in place before the first build, so nothing falls between the two.
  */
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
-
 /** The page once it answers 200, or the last answer after `ms`. */
 async function pageWithin(url: string, ms: number): Promise<{ status: number; body: string }> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const r = await get(url);
+    const r = await httpGet(url);
     if (r.status === 200 || Date.now() > deadline) return r;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
