@@ -29,6 +29,10 @@ function ignored(name: string): boolean {
   return name.startsWith(LOCK_NAME) || name.startsWith(TRASH_DIR);
 }
 
+function cannotWatch(dir: string, error: unknown): string {
+  return `surveillance impossible de ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+}
+
 export function watchContent(contentDir: string, onChange: (name: string | undefined) => void, onError: (message: string) => void): ContentWatcher {
   const folders = new Map<string, { watcher: fs.FSWatcher; ino: number }>();
   let closed = false;
@@ -52,7 +56,7 @@ export function watchContent(contentDir: string, onChange: (name: string | undef
         else onChange(undefined);
       });
     } catch (error) {
-      onError(`surveillance impossible de ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}) : ses changements ne seront vus qu’avec ceux d’un autre fichier`);
+      onError(`${cannotWatch(dir, error)} : ses changements ne seront vus qu’avec ceux d’un autre fichier`);
       return true;
     }
     // Removed while watched: the content folder's own watcher sees it and follows it again.
@@ -81,7 +85,7 @@ export function watchContent(contentDir: string, onChange: (name: string | undef
       onChange(name);
     });
   } catch (error) {
-    throw new NewsError(`surveillance impossible de ${contentDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new NewsError(cannotWatch(contentDir, error));
   }
   root.on('error', () => {
     // The content folder itself removed or replaced: look at everything again, with whatever is left.
