@@ -117,14 +117,19 @@ test('a page whose reload connection opens only after a change was rebuilt still
   });
   await page.goto(`${url}premier-billet/`, { waitUntil: 'domcontentloaded' });
   await expect(page.locator('h1').textContent()).resolves.toBe('Titre corrigé');
+  const deadline = Date.now() + 10_000;
+  while (connections === 0) {
+    if (Date.now() > deadline) throw new Error('the page never opened its event stream');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  // The page's stream is held from here until after the rebuild.
   const from = stderr.length;
   writePost('premier-billet', { title: 'Titre revu', date: '2024-03-01', tags: ['formation'] });
-  const deadline = Date.now() + 10_000;
   while (!stderr.slice(from).includes('Reconstruit')) {
     if (Date.now() > deadline) throw new Error(`no rebuild seen: ${stderr.slice(from)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  expect(connections).toBe(1); // the page's stream was still held when the rebuild was told
+  expect(connections).toBe(1);
   release();
   await page.waitForFunction("document.querySelector('h1')?.textContent === 'Titre revu'", undefined, { timeout: 10_000, polling: 20 });
   await page.close();
