@@ -11,6 +11,7 @@ import { escapeHtml } from '../export/text.js';
 import { resolveContentDir } from '../store/content.js';
 import { watchContent, type ContentWatcher } from '../store/content-watcher.js';
 import { PreviewSite, type RebuildResult } from '../store/preview.js';
+import { previewTableStore } from '../store/preview-table.js';
 
 export interface ServeOptions {
   dir?: string;
@@ -35,6 +36,8 @@ const reloadScript = (build: string) =>
 const SETTLE_MS = 15;
 /** After a rebuild of what the watcher named, everything is looked at again this much later. */
 const CHECK_MS = 1000;
+/** The post table is kept for the next start this long after the first build (and when serve stops). */
+const SAVE_TABLE_MS = 1000;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -246,7 +249,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   // says the preview is ready, is heard (and rebuilt once the first build is done).
   let first: RebuildResult;
   try {
-    site = new PreviewSite(contentDir, url, () => ctx.now());
+    site = new PreviewSite(contentDir, url, () => ctx.now(), previewTableStore(contentDir, ctx.env));
     first = site.rebuild();
   } catch (error) {
     // Nothing left listening or watching: the command ends with its error.
@@ -256,6 +259,10 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   }
   ctx.stderr.write(`Aperçu sur ${url} (${site.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
   if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
+  // The post table kept for the next start (outside the content folder): a moment after this
+  // one, so the first requests are not kept waiting, and again when the preview stops.
+  const preview = site;
+  const saveTimer = setTimeout(() => preview.saveTable(), SAVE_TABLE_MS).unref();
 
   await new Promise<void>((resolve) => {
     if (opts.signal?.aborted) resolve();
@@ -264,7 +271,9 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   });
   if (timer !== undefined) clearTimeout(timer);
   if (checkTimer !== undefined) clearTimeout(checkTimer);
+  clearTimeout(saveTimer);
   watcher.close();
+  preview.saveTable();
   for (const client of clients) client.end();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -21,6 +21,7 @@ import { listPostFiles, loadPostFile, type PostProblem } from './content.js';
  *
  * Broken files are never cached: they are read, and reported, every time. `validate`,
  * `dedupe`, `import`, `new` and `export html` never use the cache: they read every file.
+ * (news serve keeps its own post table in the same folder: store/preview-table.ts.)
  * The cache lives outside the content folder (a content folder may be read-only, or a Git
  * working tree), in $NEWS_CACHE_DIR, else $XDG_CACHE_HOME/news, else ~/.cache/news;
  * NEWS_CACHE=0 turns it off. A cache that cannot be read or written is ignored silently.
@@ -108,16 +109,19 @@ export function cacheFolder(env: Env): string | undefined {
   return undefined;
 }
 
-/** The cache file of one content folder (named after its real path), or undefined when off. */
-export function cacheFileFor(contentDir: string, env: Env): string | undefined {
-  return cacheFileOf(realPath(contentDir), env);
+/**
+ * A cache file of one content folder (named after its real path), or undefined when off:
+ * `posts-….json`, the listings (this module); `serve-….v8`, news serve's post table (store/preview-table.ts).
+ */
+export function cacheFileFor(contentDir: string, env: Env, kind: 'posts' | 'serve' = 'posts'): string | undefined {
+  return cacheFileOf(realPath(contentDir), env, kind);
 }
 
-function cacheFileOf(realDir: string, env: Env): string | undefined {
+function cacheFileOf(realDir: string, env: Env, kind: 'posts' | 'serve' = 'posts'): string | undefined {
   const folder = cacheFolder(env);
   if (folder === undefined) return undefined;
   const key = createHash('sha256').update(realDir).digest('hex').slice(0, 24);
-  return path.join(folder, `posts-${key}.json`);
+  return path.join(folder, kind === 'posts' ? `posts-${key}.json` : `serve-${key}.v8`);
 }
 
 function realPath(dir: string): string {

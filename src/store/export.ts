@@ -13,8 +13,8 @@ import { isEmptyDir, writeFileAtomic } from './atomic.js';
 import { loadPostListings } from './cache.js';
 import { claimProblems, failOnProblems, loadPostFile, loadSite, postsDir, SITE_FILE, TRASH_DIR, type PostProblem } from './content.js';
 import { lockTimeoutFromEnv, withContentLock } from './lock.js';
-import { loadPostSources, postTableId } from './post-sources.js';
-import { EXPORT_MARKER, lastPostPagesOf, readPreviousExport, removeLeftoversBeside, samePostTable, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
+import { loadPostSources, postTableId, samePostTable } from './post-sources.js';
+import { EXPORT_MARKER, lastPostPagesOf, readPreviousExport, removeLeftoversBeside, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { loadStaticSources } from './static-sources.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 

@@ -178,6 +178,15 @@ export function loadPostSources(contentDir: string, timeZone: string, previous: 
   return { posts, problems, table };
 }
 
+/** Whether two post tables hold the same files, as read (an export's record, serve's saved table: then it need not be written again). */
+export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
+  if (a === undefined || a.names.length !== b.names.length) return false;
+  for (let i = 0; i < b.names.length; i++) {
+    if (a.names[i] !== b.names[i] || a.ino[i] !== b.ino[i] || a.ctimeMs[i] !== b.ctimeMs[i] || a.mtimeMs[i] !== b.mtimeMs[i] || a.size[i] !== b.size[i] || a.key[i] !== b.key[i]) return false;
+  }
+  return true;
+}
+
 function addRow(table: PostTable, name: string, stat: Identity, key: string, time: number, post: PostListing, lastChange: LastChange): void {
   table.changedMs.push(lastChange.ms);
   table.changedIso.push(lastChange.iso);

@@ -12,6 +12,7 @@ import { themeFiles, themeHashOf, type StaticFile } from '../export/theme-files.
 import { loadStaticSources, type StaticTable } from './static-sources.js';
 import { ChangedSinceRead } from './tables.js';
 import { loadPostSources, type PostTable, type SourcedPost } from './post-sources.js';
+import type { PostTableStore } from './preview-table.js';
 import { loadPostFile, loadSite, postsDir } from './content.js';
 
 /**
@@ -94,7 +95,16 @@ export class PreviewSite {
   /** static/'s files as last hashed: a full check reads only those whose identity changed. */
   private staticTable: StaticTable | undefined = undefined;
 
-  constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date) {}
+  /** Whether the kept table was looked for (once, by the first build). */
+  private tableLooked = false;
+
+  /** `tables`: where the post table is kept between two runs (store/preview-table.ts), if anywhere. */
+  constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date, private readonly tables?: PostTableStore) {}
+
+  /** Keeps the post table for the next run (unless it is the one kept already). */
+  saveTable(): void {
+    if (this.tables !== undefined && this.table !== undefined && this.tableZone !== undefined) this.tables.save(this.tableZone, this.table);
+  }
 
   get size(): number {
     return this.files.size;
@@ -181,6 +191,16 @@ export class PreviewSite {
         const named = new Set([...changed].map((name) => name.slice(name.lastIndexOf(path.sep) + 1)));
         // A post updated in place since is not the table's any more: it is looked at too.
         unseen = (name) => !named.has(name) && !this.updatedInPlace.has(name);
+      }
+      // The first build starts from the table kept by the last run, if any. Never a build told
+      // what changed: it trusts the files not named without a look, which only this run's table may.
+      if (!this.tableLooked && changed === undefined && this.tables !== undefined) {
+        this.tableLooked = true;
+        const kept = this.tables.load(site.timeZone);
+        if (kept !== undefined) {
+          this.table = kept;
+          this.tableZone = site.timeZone;
+        }
       }
       // The table's times are for one time zone: another one in site.json starts it again.
       if (this.tableZone !== site.timeZone) this.table = undefined;

@@ -11,7 +11,7 @@ import { packageVersion } from '../version.js';
 import { fsyncDir, isEmptyDir, isProcessRunning, writeFileAtomic } from './atomic.js';
 import { isSettled } from './cache.js';
 import { fileSystemError } from './errors.js';
-import { checkPostTable, type PostTable } from './post-sources.js';
+import { checkPostTable, samePostTable, type PostTable } from './post-sources.js';
 import { checkStaticTable, sameStaticTable, type StaticTable } from './static-sources.js';
 import { hasColumns, pushIdentity, sameIdentity, setIdentity, type Identity } from './tables.js';
 import { hashBytes, writePlannedFile } from './site-files.js';
@@ -394,15 +394,6 @@ function isIntact(out: string, previous: PreviousExport, rowsChanged: { value: b
   for (let i = 0; i < d.paths.length; i++) {
     const stat = lstatOrUndefined(join(out, d.paths[i]!));
     if (stat === undefined || stat.ino !== d.ino[i] || stat.mtimeMs !== d.mtimeMs[i] || stat.ctimeMs !== d.ctimeMs[i]) return false;
-  }
-  return true;
-}
-
-/** Whether the post table is the one recorded (then the record need not be written again). */
-export function samePostTable(a: PostTable | undefined, b: PostTable): boolean {
-  if (a === undefined || a.names.length !== b.names.length) return false;
-  for (let i = 0; i < b.names.length; i++) {
-    if (a.names[i] !== b.names[i] || a.ino[i] !== b.ino[i] || a.ctimeMs[i] !== b.ctimeMs[i] || a.mtimeMs[i] !== b.mtimeMs[i] || a.size[i] !== b.size[i] || a.key[i] !== b.key[i]) return false;
   }
   return true;
 }
