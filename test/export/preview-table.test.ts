@@ -28,6 +28,13 @@ function whole(site: PreviewSite): Map<string, string> {
   return new Map(site.paths().map((p) => [p, site.bytesOf(p)!.toString('base64')]));
 }
 
+/** The site is the one a start without any kept table makes. */
+function expectFreshSite(site: PreviewSite): void {
+  const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
+  fresh.rebuild();
+  expect(whole(site)).toEqual(whole(fresh));
+}
+
 /** A first build, its table kept as serve keeps it. */
 async function keptRun(): Promise<void> {
   const site = new PreviewSite(content, 'http://127.0.0.1:1/', now, store());
@@ -80,9 +87,7 @@ test('the next start reads no post file that did not change, and makes the site 
   const { reads, site } = secondStart();
   expect(site.error).toBeUndefined();
   expect(reads).toEqual([]);
-  const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
-  fresh.rebuild();
-  expect(whole(site)).toEqual(whole(fresh));
+  expectFreshSite(site);
 });
 
 test('a post changed, added or removed since the table was kept is seen', async () => {
@@ -95,9 +100,7 @@ test('a post changed, added or removed since the table was kept is seen', async 
   expect(site.bytesOf('vieux-00/index.html')!.toString('utf8')).toContain('Vieux 0, revu');
   expect(site.has('vieux-05/index.html')).toBe(true);
   expect(site.has('vieux-01/index.html')).toBe(false);
-  const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
-  fresh.rebuild();
-  expect(whole(site)).toEqual(whole(fresh));
+  expectFreshSite(site);
 });
 
 test('a damaged kept table, or one for another time zone, is not used: every post is read', async () => {
@@ -111,9 +114,7 @@ test('a damaged kept table, or one for another time zone, is not used: every pos
   fs.writeFileSync(path.join(content, 'site.json'), `${JSON.stringify({ ...settings, timeZone: 'America/New_York' }, null, 2)}\n`);
   const { reads, site } = secondStart();
   expect(reads.sort()).toEqual(['vieux-00.json', 'vieux-01.json', 'vieux-02.json', 'vieux-03.json', 'vieux-04.json']);
-  const fresh = new PreviewSite(content, 'http://127.0.0.1:1/', now);
-  fresh.rebuild();
-  expect(whole(site)).toEqual(whole(fresh));
+  expectFreshSite(site);
 });
 
 test('a table unchanged since it was loaded is not written again; NEWS_CACHE=0 keeps nothing', async () => {
