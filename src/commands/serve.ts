@@ -127,9 +127,6 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   // This server's builds, named apart from an earlier server's (a page left open across a restart reloads).
   const serverId = randomBytes(6).toString('base64url');
   const buildOf = (preview: PreviewSite) => `${serverId}.${preview.version}`;
-  const tellClients = (preview: PreviewSite) => {
-    for (const client of clients) client.write(`data: ${buildOf(preview)}\n\n`);
-  };
 
   const server = http.createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -162,7 +159,6 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
       send(500, 'text/html; charset=utf-8', withReload(errorPage(site.error), buildOf(site)));
       return;
     }
-    const version = site.version;
     let bytes: Buffer | undefined;
     try {
       bytes = site.bytesOf(resolved.file);
@@ -171,9 +167,6 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
       ctx.stderr.write(`Erreur : ${message}\n`);
       send(500, 'text/html; charset=utf-8', withReload(errorPage(message), buildOf(site)));
       return;
-    } finally {
-      // Making the page found a post changed that no rebuild had seen, and rebuilt: the open pages are stale.
-      if (site.version !== version) tellClients(site);
     }
     if (bytes !== undefined) {
       send(200, type, type.startsWith('text/html') ? withReload(bytes, buildOf(site)) : bytes);
@@ -189,7 +182,6 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
     } catch {
       notFound = undefined; // its error shows on its own page; here, the plain one
     }
-    if (site.version !== version) tellClients(site);
     send(404, 'text/html; charset=utf-8', withReload(notFound ?? simplePage('Page introuvable', 'Cette adresse ne correspond à aucune page du site.'), buildOf(site)));
   });
 
@@ -210,13 +202,14 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   /** What the watcher reported since the last rebuild; undefined when it could not say. */
   let pending: Set<string> | undefined = new Set();
   let checkTimer: NodeJS.Timeout | undefined;
+  // Run from timers only, so never before `preview` below is made.
   const rebuild = () => {
     timer = undefined;
     const changed = pending;
     pending = new Set();
     if (checkTimer !== undefined) clearTimeout(checkTimer);
     checkTimer = undefined;
-    const result = site!.rebuild(changed);
+    const result = preview.rebuild(changed);
     // Only what the watcher named was looked at: a moment later everything is, in case it missed a file.
     if (changed !== undefined) {
       checkTimer = setTimeout(() => {
@@ -227,9 +220,8 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
       }, CHECK_MS);
     }
     if (!result.changed) return;
-    if (site!.error !== undefined) ctx.stderr.write(`Erreur : ${site!.error}\n`);
+    if (preview.error !== undefined) ctx.stderr.write(`Erreur : ${preview.error}\n`);
     else ctx.stderr.write(`Reconstruit en ${Math.round(result.ms)} ms (${result.rendered} fichier(s) à refaire, chacun à la première demande).\n`);
-    tellClients(site!);
   };
   const onChange = (name: string | undefined) => {
     if (name !== undefined) pending?.add(name);
@@ -247,21 +239,28 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
 
   // Watched before the first build: a change made while it runs, or as soon as the line below
   // says the preview is ready, is heard (and rebuilt once the first build is done).
+  // Every new version is told to the open pages, whoever rebuilt: the watcher, or making a page
+  // that found a post changed unseen.
+  const preview: PreviewSite = new PreviewSite(contentDir, url, () => ctx.now(), {
+    tables: previewTableStore(contentDir, ctx.env),
+    onVersion: () => {
+      for (const client of clients) client.write(`data: ${buildOf(preview)}\n\n`);
+    },
+  });
+  site = preview;
   let first: RebuildResult;
   try {
-    site = new PreviewSite(contentDir, url, () => ctx.now(), previewTableStore(contentDir, ctx.env));
-    first = site.rebuild();
+    first = preview.rebuild();
   } catch (error) {
     // Nothing left listening or watching: the command ends with its error.
     watcher.close();
     server.close();
     throw error;
   }
-  ctx.stderr.write(`Aperçu sur ${url} (${site.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
-  if (site.error !== undefined) ctx.stderr.write(`${site.error}\n`);
+  ctx.stderr.write(`Aperçu sur ${url} (${preview.size} fichier(s) prévus en ${Math.round(first.ms)} ms, chacun fait à la première demande) ; Ctrl-C pour arrêter.\n`);
+  if (preview.error !== undefined) ctx.stderr.write(`${preview.error}\n`);
   // The post table kept for the next start (outside the content folder): a moment after this
   // one, so the first requests are not kept waiting, and again when the preview stops.
-  const preview = site;
   const saveTimer = setTimeout(() => preview.saveTable(), SAVE_TABLE_MS).unref();
 
   await new Promise<void>((resolve) => {

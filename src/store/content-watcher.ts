@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NewsError } from '../core/errors.js';
 import { STATIC_DIR, THEME_DIR } from '../export/theme-files.js';
-import { LOCK_NAME } from './lock.js';
-import { POSTS_DIR, TRASH_DIR } from './content.js';
+// The lock's name from content.ts, not lock.ts: serve never locks, and need not load proper-lockfile.
+import { LOCK_NAME, POSTS_DIR, TRASH_DIR } from './content.js';
 
 /**
  * What news serve watches of a content folder, with one watch per folder, never one per file:

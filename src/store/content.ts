@@ -12,6 +12,8 @@ import { MAX_FILE_BYTES, parseJsonText, readJsonStrict, readRegularTextStrict, r
 
 export const POSTS_DIR = 'posts';
 export const TRASH_DIR = '.trash';
+/** The content lock's folder (store/lock.ts), named here with the rest of the folder's layout. */
+export const LOCK_NAME = '.news.lock';
 export const SITE_FILE = 'site.json';
 
 /** `--dir`, else `$NEWS_DIR`, else `./content`; must be an existing folder. */

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { NewsError } from '../core/errors.js';
+import { LOCK_NAME } from './content.js';
 import { fileSystemError } from './errors.js';
 
-export const LOCK_NAME = '.news.lock';
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** A lock not refreshed for this long belongs to a dead process and is taken over. */
 const STALE_MS = 10_000;

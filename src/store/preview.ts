@@ -66,6 +66,13 @@ function renderWith(render: () => string | Uint8Array, banner: string | undefine
   };
 }
 
+export interface PreviewOptions {
+  /** Where the post table is kept between two runs (store/preview-table.ts), if anywhere. */
+  tables?: PostTableStore;
+  /** Told each time `version` goes up, whoever rebuilt (serve's watcher, or bytesOf itself): serve tells the open pages. */
+  onVersion?: () => void;
+}
+
 export class PreviewSite {
   private readonly files = new Map<string, PreviewFile>();
   /** What is wrong with the content (a broken post, a template error), shown instead of the pages. */
@@ -98,12 +105,11 @@ export class PreviewSite {
   /** Whether the kept table was looked for (once, by the first build). */
   private tableLooked = false;
 
-  /** `tables`: where the post table is kept between two runs (store/preview-table.ts), if anywhere. */
-  constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date, private readonly tables?: PostTableStore) {}
+  constructor(private readonly contentDir: string, private readonly baseUrl: string, private readonly now: () => Date, private readonly options: PreviewOptions = {}) {}
 
   /** Keeps the post table for the next run (unless it is the one kept already). */
   saveTable(): void {
-    if (this.tables !== undefined && this.table !== undefined && this.tableZone !== undefined) this.tables.save(this.tableZone, this.table);
+    if (this.options.tables !== undefined && this.table !== undefined && this.tableZone !== undefined) this.options.tables.save(this.tableZone, this.table);
   }
 
   get size(): number {
@@ -164,7 +170,10 @@ export class PreviewSite {
    */
   rebuild(changed?: ReadonlySet<string>): RebuildResult {
     const result = this.build(changed);
-    if (result.changed) this.version++;
+    if (result.changed) {
+      this.version++;
+      this.options.onVersion?.();
+    }
     return result;
   }
 
@@ -194,9 +203,9 @@ export class PreviewSite {
       }
       // The first build starts from the table kept by the last run, if any. Never a build told
       // what changed: it trusts the files not named without a look, which only this run's table may.
-      if (!this.tableLooked && changed === undefined && this.tables !== undefined) {
+      if (!this.tableLooked && changed === undefined && this.options.tables !== undefined) {
         this.tableLooked = true;
-        const kept = this.tables.load(site.timeZone);
+        const kept = this.options.tables.load(site.timeZone);
         if (kept !== undefined) {
           this.table = kept;
           this.tableZone = site.timeZone;

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { BIN, cleanEnv, makePost, tempContent } from '../helpers/cli.js';
+import { cacheFileFor } from '../../src/store/cache.js';
+import { BIN, cleanEnv, makePost, TEST_CACHE_DIR, tempContent } from '../helpers/cli.js';
 
 /**
  * SPEC `news serve`: the site as export html makes it, drafts and scheduled posts with a French
@@ -211,5 +212,7 @@ test('Ctrl-C stops it cleanly', async () => {
   server.kill('SIGINT');
   expect(await exited).toBe(0);
   expect(stderr).toContain('Aperçu arrêté.');
+  // Stopping keeps serve's post table for the next start, in the cache's folder: still nothing in the content folder.
+  expect(snapshot(content).map((l) => l.split(' ')[0])).toEqual(before.map((l) => l.split(' ')[0]));
   expect(stderr).not.toMatch(/\n\s+at /);
 });

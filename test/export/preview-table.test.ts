@@ -37,7 +37,7 @@ function expectFreshSite(site: PreviewSite): void {
 
 /** A first build, its table kept as serve keeps it. */
 async function keptRun(): Promise<void> {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now, store());
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now, { tables: store() });
   site.rebuild();
   site.saveTable();
 }
@@ -48,7 +48,7 @@ async function keptRun(): Promise<void> {
  * the posts those pages show, the newest ones. The five old posts are on none of them.)
  */
 function secondStart(): { reads: string[]; site: PreviewSite } {
-  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now, store());
+  const site = new PreviewSite(content, 'http://127.0.0.1:1/', now, { tables: store() });
   const { reads, stop } = watchReads((file) => (file.includes(`${path.sep}posts${path.sep}vieux-`) ? path.basename(file) : undefined));
   try {
     site.rebuild();

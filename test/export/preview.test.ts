@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PreviewSite } from '../../src/store/preview.js';
+import { PreviewSite, type PreviewOptions } from '../../src/store/preview.js';
 import { seededRandom } from '../fixtures/dedupe/corpus.js';
 import { makePost, tempContent } from '../helpers/cli.js';
 import { watchReads } from './helpers.js';
@@ -18,7 +18,7 @@ let content: string;
 const writePost = (slug: string, fields: Record<string, unknown>) =>
   fs.writeFileSync(path.join(content, 'posts', `${slug}.json`), `${JSON.stringify(makePost(slug, fields), null, 2)}\n`);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
-const newSite = () => new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'));
+const newSite = (options: PreviewOptions = {}) => new PreviewSite(content, 'http://127.0.0.1:1/', () => new Date('2026-11-29T12:00:00Z'), options);
 
 /** A site built twice, the posts settled in between: its post table then holds both posts. */
 async function settledSite(): Promise<PreviewSite> {
@@ -135,7 +135,8 @@ test('a page whose post changed unseen is right anyway: making it reads the post
   // 25 posts: the oldest is in no feed, so its page keeps nothing of it once made.
   for (let i = 0; i < 25; i++) writePost(`vieux-${String(i).padStart(2, '0')}`, { title: `Vieux ${i}`, date: `2020-01-${String(i + 1).padStart(2, '0')}`, tags: [] });
   await settle();
-  const site = newSite();
+  let told = 0;
+  const site = newSite({ onVersion: () => told++ });
   site.rebuild();
   await settle();
   site.rebuild(new Set(['site.json'])); // a plan made again: its posts come from the table, read again when a page needs them
@@ -145,8 +146,10 @@ test('a page whose post changed unseen is right anyway: making it reads the post
   site.rebuild(new Set([path.join('posts', 'vieux-01.json')]));
   const seen = site.version;
   const oldest = page(site, 'vieux-00');
-  // The rebuild that making the page ran counts: the pages open at the version before are stale.
+  // The rebuild that making the page ran counts: the pages open at the version before are stale,
+  // and are told (serve writes each new version to them), as after any other rebuild.
   expect(site.version).toBe(seen + 1);
+  expect(told).toBe(site.version);
   expect(oldest).toContain('Vieux 0, relu');
   expect(oldest).toContain('Vieux 1, revu');
 });
