@@ -12,6 +12,7 @@ import { resolveContentDir } from '../store/content.js';
 import { watchContent, type ContentWatcher } from '../store/content-watcher.js';
 import { PreviewSite, type RebuildResult } from '../store/preview.js';
 import { previewTableStore } from '../store/preview-table.js';
+import { templateCacheFor } from '../store/template-cache.js';
 
 export interface ServeOptions {
   dir?: string;
@@ -243,6 +244,7 @@ export async function runServe(opts: ServeOptions, ctx: Context): Promise<number
   // that found a post changed unseen.
   const preview: PreviewSite = new PreviewSite(contentDir, url, () => ctx.now(), {
     tables: previewTableStore(contentDir, ctx.env),
+    templates: templateCacheFor(contentDir, ctx.env),
     onVersion: () => {
       for (const client of clients) client.write(`data: ${buildOf(preview)}\n\n`);
     },

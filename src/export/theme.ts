@@ -4,10 +4,21 @@ import { createRequire } from 'node:module';
 import type HandlebarsModule from 'handlebars';
 import type { RuntimeOptions, TemplateDelegate } from 'handlebars';
 import { NewsError } from '../core/errors.js';
+import { packageVersion } from '../version.js';
+import { digest } from './plan-key.js';
 import { DEFAULT_THEME_DIR, listFolderFiles, TEMPLATE_EXT, THEME_DIR, themeFiles, themeHashOf, type ThemeFile } from './theme-files.js';
 
-/** Handlebars' single-file build (the same code as its lib/ folder, bundled), required: 15 ms to load, against 40 ms through its ES module entry. */
-const Handlebars = createRequire(import.meta.url)('handlebars/dist/handlebars.js') as typeof HandlebarsModule;
+const require = createRequire(import.meta.url);
+/**
+ * Handlebars' single-file builds (the same code as its lib/ folder, bundled), required: 15 ms to
+ * load, against 40 ms through its ES module entry. Pages are rendered by its runtime alone (6 ms);
+ * the compiler is loaded only to compile templates that the template cache does not hold.
+ */
+type HandlebarsRuntime = Pick<typeof HandlebarsModule, 'create' | 'VERSION'>;
+let runtime: HandlebarsRuntime | undefined;
+function handlebarsRuntime(): HandlebarsRuntime {
+  return (runtime ??= require('handlebars/dist/handlebars.runtime.js') as HandlebarsRuntime);
+}
 
 
 /**
@@ -71,14 +82,23 @@ interface JavaScriptCompilerLike {
   popStack(): unknown;
 }
 type CompilerClass = new () => JavaScriptCompilerLike;
-const BaseCompiler = (Handlebars as unknown as { JavaScriptCompiler: CompilerClass }).JavaScriptCompiler;
-class EscapingCompiler extends BaseCompiler {
-  appendEscaped(): void {
-    this.pushSource(this.appendToBuffer([this.aliasable(ESCAPE_SOURCE), '(', this.popStack(), ')']));
+let compilerEnv: typeof HandlebarsModule | undefined;
+/** A Handlebars environment that parses and compiles templates to source, with our escaping (loaded on first use). */
+function handlebarsCompiler(): typeof HandlebarsModule {
+  if (compilerEnv !== undefined) return compilerEnv;
+  const Handlebars = require('handlebars/dist/handlebars.js') as typeof HandlebarsModule;
+  const BaseCompiler = (Handlebars as unknown as { JavaScriptCompiler: CompilerClass }).JavaScriptCompiler;
+  class EscapingCompiler extends BaseCompiler {
+    appendEscaped(): void {
+      this.pushSource(this.appendToBuffer([this.aliasable(ESCAPE_SOURCE), '(', this.popStack(), ')']));
+    }
   }
+  // Nested blocks are compiled by `new this.compiler()`: ours too.
+  (EscapingCompiler.prototype as unknown as { compiler: CompilerClass }).compiler = EscapingCompiler;
+  const env = Handlebars.create();
+  (env as unknown as { JavaScriptCompiler: CompilerClass }).JavaScriptCompiler = EscapingCompiler;
+  return (compilerEnv = env);
 }
-// Nested blocks are compiled by `new this.compiler()`: ours too.
-(EscapingCompiler.prototype as unknown as { compiler: CompilerClass }).compiler = EscapingCompiler;
 
 /** A problem found in a template before anything is rendered: its line and why, in French. */
 interface TemplateProblem {
@@ -200,29 +220,56 @@ function templateError(file: string, problem: TemplateProblem, cause?: unknown):
 /** The templates an error went through, innermost first (each partial adds its name on the way out). */
 const TRAIL = Symbol('templates');
 
-/**
- * Loads the theme in use for a content folder (or the default alone): every template parsed and
- * checked now, compiled once at its first use. `files`: the theme's files when the caller has already read them (to hash them).
- */
-export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = themeFiles(contentDir)): Theme {
-  const stale = files.find((f) => f.overridden && f.name.endsWith('.liquid'));
-  if (stale) {
-    throw new NewsError(`${stale.file} est un modèle Liquid : les modèles du thème sont des fichiers Handlebars (${TEMPLATE_EXT}). Lancez « news theme init » dans un autre dossier pour voir les modèles actuels et reportez-y vos changements, puis supprimez ce fichier`, 2, { code: 'INVALID_CONTENT' });
-  }
-  const templates = files.filter((f) => f.name.endsWith(TEMPLATE_EXT));
+/** A theme's templates compiled to source: what the template cache keeps (store/template-cache.ts). */
+export interface CompiledTemplates {
+  /** templatesKey: the templates' names and bytes, this news and Handlebars, the compile options. */
+  key: string;
+  templates: CompiledTemplate[];
+}
+
+export interface CompiledTemplate {
+  name: string;
+  /** Handlebars' precompiled template: the source of an object of functions. */
+  spec: string;
+  /** Where the template reads each variable (line:column → path), to name an unknown one in full. */
+  paths: Array<[spot: string, path: string]>;
+}
+
+/** Where compiled templates are kept between two runs (a cache: load gives undefined when it has nothing usable). */
+export interface TemplateCache {
+  load(key: string): CompiledTemplates | undefined;
+  save(compiled: CompiledTemplates): void;
+}
+
+const COMPILE_OPTIONS_TEXT = JSON.stringify(COMPILE_OPTIONS);
+
+/** Bumped whenever what is compiled, or how, changes in a way the other parts of the key do not show. */
+const COMPILE_FORMAT = 1;
+
+/** What compiled templates depend on: every template's name and bytes, and how they are compiled. */
+function templatesKey(templates: readonly ThemeFile[]): string {
+  const parts = [String(COMPILE_FORMAT), packageVersion(), handlebarsRuntime().VERSION, COMPILE_OPTIONS_TEXT, ESCAPE_SOURCE];
+  for (const f of templates) parts.push(f.name, f.bytes.toString('base64'));
+  return digest(...parts);
+}
+
+/** Whether a cache's answer is compiled templates for exactly these names (anything else is not used). */
+function fitsTemplates(compiled: CompiledTemplates | undefined, key: string, names: readonly string[]): compiled is CompiledTemplates {
+  if (compiled === undefined || compiled === null || compiled.key !== key || !Array.isArray(compiled.templates) || compiled.templates.length !== names.length) return false;
+  return compiled.templates.every((t, i) => t !== null && typeof t === 'object' && t.name === names[i] && typeof t.spec === 'string' &&
+    Array.isArray(t.paths) && t.paths.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string'));
+}
+
+/** Parses, checks and compiles each template to source; a problem is a NewsError naming the file and line. */
+function compileTemplates(templates: readonly ThemeFile[], key: string): CompiledTemplates {
+  const hb = handlebarsCompiler();
   const names = new Set(templates.map((f) => f.name.slice(0, -TEMPLATE_EXT.length)));
-  // One Handlebars environment per theme: its partials and helpers are this theme's only.
-  const hb = Handlebars.create();
-  (hb as unknown as { JavaScriptCompiler: CompilerClass }).JavaScriptCompiler = EscapingCompiler;
-  for (const name of Object.keys(hb.helpers)) if (!BUILTIN_HELPERS.includes(name) && name !== 'helperMissing' && name !== 'blockHelperMissing') hb.unregisterHelper(name);
-  hb.registerHelper(HELPERS);
-  const byName = new Map<string, { file: string; paths: Map<string, string>; render: TemplateDelegate }>();
+  const compiled: CompiledTemplate[] = [];
   for (const f of templates) {
-    const name = f.name.slice(0, -TEMPLATE_EXT.length);
     const source = f.bytes.toString('utf8');
     let ast: hbs.AST.Program;
     try {
-      // Parsed once: compile() takes this tree (and strips its white space, as parse() would).
+      // Parsed once: precompile() takes this tree (and strips its white space, as parse() would).
       ast = hb.parseWithoutProcessing(source);
     } catch (error) {
       throw templateError(f.file, parseProblem(error as Error), error);
@@ -230,11 +277,59 @@ export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = t
     const paths = new Map<string, string>();
     const problem = checkTemplate(ast, names, paths);
     if (problem) throw templateError(f.file, problem);
-    const compiled = hb.compile(ast, COMPILE_OPTIONS);
-    byName.set(name, { file: f.file, paths, render: compiled });
+    let spec: string;
+    try {
+      // A copy: precompile() sets options of its own on the object it is given.
+      spec = hb.precompile(ast, { ...COMPILE_OPTIONS }) as string;
+    } catch (error) {
+      throw templateError(f.file, genericProblem(error, error instanceof Error ? error.message : String(error)), error);
+    }
+    compiled.push({ name: f.name.slice(0, -TEMPLATE_EXT.length), spec, paths: [...paths] });
+  }
+  return { key, templates: compiled };
+}
+
+/**
+ * Loads the theme in use for a content folder (or the default alone): every template parsed,
+ * checked and compiled now, unless `cache` holds this very theme compiled (then neither the
+ * templates nor Handlebars' compiler are even looked at). `files`: the theme's files when the
+ * caller has already read them (to hash them).
+ */
+export function loadTheme(contentDir: string | undefined, files: ThemeFile[] = themeFiles(contentDir), cache?: TemplateCache): Theme {
+  const stale = files.find((f) => f.overridden && f.name.endsWith('.liquid'));
+  if (stale) {
+    throw new NewsError(`${stale.file} est un modèle Liquid : les modèles du thème sont des fichiers Handlebars (${TEMPLATE_EXT}). Lancez « news theme init » dans un autre dossier pour voir les modèles actuels et reportez-y vos changements, puis supprimez ce fichier`, 2, { code: 'INVALID_CONTENT' });
+  }
+  const templates = files.filter((f) => f.name.endsWith(TEMPLATE_EXT));
+  const key = templatesKey(templates);
+  const names = templates.map((f) => f.name.slice(0, -TEMPLATE_EXT.length));
+  let cached: CompiledTemplates | undefined;
+  try {
+    cached = cache?.load(key);
+  } catch {
+    cached = undefined;
+  }
+  const compiled = fitsTemplates(cached, key, names) ? cached : compileTemplates(templates, key);
+  if (compiled !== cached) {
+    try {
+      cache?.save(compiled);
+    } catch {
+      // Only a shortcut for the next run.
+    }
+  }
+  // One Handlebars environment per theme: its partials and helpers are this theme's only.
+  const hb = handlebarsRuntime().create();
+  for (const name of Object.keys(hb.helpers)) if (!BUILTIN_HELPERS.includes(name) && name !== 'helperMissing' && name !== 'blockHelperMissing') hb.unregisterHelper(name);
+  hb.registerHelper(HELPERS);
+  const byName = new Map<string, { file: string; paths: Map<string, string>; render: TemplateDelegate }>();
+  for (let i = 0; i < templates.length; i++) {
+    const { name, spec, paths } = compiled.templates[i]!;
+    // Handlebars' own way to load a precompiled template (its documentation: template(eval(spec))).
+    const render = hb.template(new Function(`return ${spec};`)() as TemplateSpecification);
+    byName.set(name, { file: templates[i]!.file, paths: new Map(paths), render });
     hb.registerPartial(name, (context: unknown, options?: RuntimeOptions) => {
       try {
-        return compiled(context, options);
+        return render(context, options);
       } catch (error) {
         if (error !== null && typeof error === 'object') ((error as { [TRAIL]?: string[] })[TRAIL] ??= []).push(name);
         throw error;

@@ -111,17 +111,25 @@ export function cacheFolder(env: Env): string | undefined {
 
 /**
  * A cache file of one content folder (named after its real path), or undefined when off:
- * `posts-….json`, the listings (this module); `serve-….v8`, news serve's post table (store/preview-table.ts).
+ * `posts-….json`, the listings (this module); `serve-….v8`, news serve's post table (store/preview-table.ts);
+ * `templates-….json`, the theme's templates compiled (store/template-cache.ts).
  */
-export function cacheFileFor(contentDir: string, env: Env, kind: 'posts' | 'serve' = 'posts'): string | undefined {
+export type CacheKind = 'posts' | 'serve' | 'templates';
+const CACHE_FILE_NAMES: Record<CacheKind, (key: string) => string> = {
+  posts: (key) => `posts-${key}.json`,
+  serve: (key) => `serve-${key}.v8`,
+  templates: (key) => `templates-${key}.json`,
+};
+
+export function cacheFileFor(contentDir: string, env: Env, kind: CacheKind = 'posts'): string | undefined {
   return cacheFileOf(realPath(contentDir), env, kind);
 }
 
-function cacheFileOf(realDir: string, env: Env, kind: 'posts' | 'serve' = 'posts'): string | undefined {
+function cacheFileOf(realDir: string, env: Env, kind: CacheKind = 'posts'): string | undefined {
   const folder = cacheFolder(env);
   if (folder === undefined) return undefined;
   const key = createHash('sha256').update(realDir).digest('hex').slice(0, 24);
-  return path.join(folder, kind === 'posts' ? `posts-${key}.json` : `serve-${key}.v8`);
+  return path.join(folder, CACHE_FILE_NAMES[kind](key));
 }
 
 function realPath(dir: string): string {

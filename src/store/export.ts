@@ -16,6 +16,7 @@ import { lockTimeoutFromEnv, withContentLock } from './lock.js';
 import { loadPostSources, postTableId, samePostTable } from './post-sources.js';
 import { EXPORT_MARKER, lastPostPagesOf, readPreviousExport, removeLeftoversBeside, siteUnchanged, writeSite, type SitePlan } from './site-output.js';
 import { loadStaticSources } from './static-sources.js';
+import { templateCacheFor } from './template-cache.js';
 import { finishMarkedRuns, type FinishedRun } from './unfinished.js';
 
 /*
@@ -140,7 +141,9 @@ export async function exportContent(contentDir: string, request: ExportRequest):
     // Every template is parsed before any page is made; a template that fails only when rendering
     // fails before the first write too (writeSite renders every changed file before writing).
     const [{ loadTheme }, { planHtmlSiteIndexed }] = await Promise.all([import('../export/theme.js'), import('../export/html.js')]);
-    const planOptions = { ...planInputs, theme: loadTheme(contentDir, theme), lastPostPages: lastPostPagesOf(previous) };
+    // Compiled templates are kept in the metadata cache's folder: the next export compiles none.
+    const templates = templateCacheFor(contentDir, request.env);
+    const planOptions = { ...planInputs, theme: loadTheme(contentDir, theme, templates), lastPostPages: lastPostPagesOf(previous) };
     let indexed: IndexedPlan | undefined;
     const plan: SitePlan = {
       key,
@@ -151,7 +154,7 @@ export async function exportContent(contentDir: string, request: ExportRequest):
       parallel: {
         pages: chosen.length,
         job: () => ({
-          contentDir, settings, baseUrl, publisher, themeHash: planOptions.theme.hash,
+          contentDir, settings, baseUrl, publisher, themeHash: planOptions.theme.hash, templateCache: templates?.file,
           statics: staticFiles.map((f): [string, string] => [f.path, f.key]),
           posts: chosen.map(({ file, post, time, source }) => ({
             file, time, key: source.key, lastChange: source.lastChange,

@@ -7,7 +7,7 @@ import { planHtmlSiteIndexed, type IndexedPlan } from '../export/html.js';
 import type { Post } from '../core/post.js';
 import { digest, planKeyOf, type PlanInputs, type SiteSettings } from '../export/plan-key.js';
 import { escapeHtml } from '../export/text.js';
-import { loadTheme } from '../export/theme.js';
+import { loadTheme, type TemplateCache } from '../export/theme.js';
 import { themeFiles, themeHashOf, type StaticFile } from '../export/theme-files.js';
 import { loadStaticSources, type StaticTable } from './static-sources.js';
 import { ChangedSinceRead } from './tables.js';
@@ -69,6 +69,8 @@ function renderWith(render: () => string | Uint8Array, banner: string | undefine
 export interface PreviewOptions {
   /** Where the post table is kept between two runs (store/preview-table.ts), if anywhere. */
   tables?: PostTableStore;
+  /** Where the theme's compiled templates are kept between two runs (store/template-cache.ts), if anywhere. */
+  templates?: TemplateCache;
   /** Told each time `version` goes up, whoever rebuilt (serve's watcher, or bytesOf itself): serve tells the open pages. */
   onVersion?: () => void;
 }
@@ -236,7 +238,7 @@ export class PreviewSite {
         if (p.post.status === 'draft') banners.set(`${p.post.slug}/index.html`, bannerOf('draft', p.post.date, site.timeZone));
         else if (!isDue(p.post, now, site.timeZone)) banners.set(`${p.post.slug}/index.html`, bannerOf('scheduled', p.post.date, site.timeZone));
       }
-      const theme = (this.theme ??= loadTheme(this.contentDir, themeRead));
+      const theme = (this.theme ??= loadTheme(this.contentDir, themeRead, this.options.templates));
       this.indexed = undefined;
       const indexed = planHtmlSiteIndexed(site, chosen.map((p) => p.source), { baseUrl: this.baseUrl, theme, staticFiles, publisher, inputsKey: 'preview' }, true);
       const plan = indexed.files;

@@ -9,6 +9,7 @@ import { digest } from '../export/plan-key.js';
 import { STATIC_DIR, type StaticFile } from '../export/theme-files.js';
 import { fileSource } from './post-sources.js';
 import { writePlannedFile } from './site-files.js';
+import { templateCacheAt } from './template-cache.js';
 
 /**
  * A full export (into an empty folder) shares the post pages, most of its work, between this
@@ -36,6 +37,8 @@ export interface SiteWorkerJob {
   baseUrl: string;
   publisher?: string;
   themeHash: string;
+  /** The template cache's file the main thread used (store/template-cache.ts), if any. */
+  templateCache?: string;
   /** static/'s files, by path and key (as the main thread planned them). */
   statics: Array<[path: string, key: string]>;
   posts: PostRow[];
@@ -90,7 +93,7 @@ export function startSiteWorker(job: SiteWorkerJob): { done: Promise<SiteWorkerR
 /** The worker's side. */
 async function runJob(job: SiteWorkerJob): Promise<SiteWorkerResult> {
   const [{ planHtmlSiteIndexed }, { loadTheme }] = await Promise.all([import('../export/html.js'), import('../export/theme.js')]);
-  const theme = loadTheme(job.contentDir);
+  const theme = loadTheme(job.contentDir, undefined, job.templateCache === undefined ? undefined : templateCacheAt(job.templateCache));
   if (theme.hash !== job.themeHash) throw new NewsError('export annulé : le thème a changé pendant l’export ; relancez-le');
   // By the keys the main thread found: this thread makes post pages only, never a static file.
   const staticFiles = job.statics.map(([name, key]): StaticFile => ({
