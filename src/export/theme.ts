@@ -58,12 +58,13 @@ const HELPERS = {
 } as const;
 const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'];
 const KNOWN_HELPERS = [...BUILTIN_HELPERS, ...Object.keys(HELPERS)];
-const COMPILE_OPTIONS: CompileOptions = {
+// Frozen: Handlebars sets options of its own on the object it is given (precompile gets a copy).
+const COMPILE_OPTIONS: Readonly<CompileOptions> = Object.freeze({
   strict: true,
   knownHelpersOnly: true,
   knownHelpers: Object.fromEntries(Object.keys(HELPERS).map((h) => [h, true])) as CompileOptions['knownHelpers'],
   preventIndent: true,
-};
+});
 
 /**
  * A printed value is escaped as the pages have always been (LiquidJS's escape: `&<>"'`, `"` as
@@ -241,14 +242,12 @@ export interface TemplateCache {
   save(compiled: CompiledTemplates): void;
 }
 
-const COMPILE_OPTIONS_TEXT = JSON.stringify(COMPILE_OPTIONS);
-
 /** Bumped whenever what is compiled, or how, changes in a way the other parts of the key do not show. */
 const COMPILE_FORMAT = 1;
 
 /** What compiled templates depend on: every template's name and bytes, and how they are compiled. */
 function templatesKey(templates: readonly ThemeFile[]): string {
-  const parts = [String(COMPILE_FORMAT), packageVersion(), handlebarsRuntime().VERSION, COMPILE_OPTIONS_TEXT, ESCAPE_SOURCE];
+  const parts = [String(COMPILE_FORMAT), packageVersion(), handlebarsRuntime().VERSION, JSON.stringify(COMPILE_OPTIONS), ESCAPE_SOURCE];
   for (const f of templates) parts.push(f.name, f.bytes.toString('base64'));
   return digest(...parts);
 }

@@ -97,7 +97,9 @@ export interface ListingResult {
   problems: PostProblem[];
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+/** The environment the cache's switches are read from (NEWS_CACHE, NEWS_CACHE_DIR, XDG_CACHE_HOME, HOME). */
+export type CacheEnv = Readonly<Record<string, string | undefined>>;
+type Env = CacheEnv;
 
 /** The folder of the cache, or undefined when it is turned off or there is nowhere to put it. */
 export function cacheFolder(env: Env): string | undefined {
@@ -296,10 +298,20 @@ export function loadPostListings(contentDir: string, timeZone: string, env: Env,
 }
 
 function saveCache(file: string, cache: () => CacheFile): void {
+  writeCacheFile(file, () => JSON.stringify(cache()));
+}
+
+/**
+ * Writes a file of the cache's folder (this module's listings, serve's post table, the compiled
+ * templates): the folder made for its owner only (700), the file atomically in mode 600. Whether
+ * it was written: a cache is only a shortcut, so a read-only home or a full disk fails nothing.
+ */
+export function writeCacheFile(file: string, content: () => string | Uint8Array): boolean {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, JSON.stringify(cache()), { mode: 0o600 });
+    writeFileAtomic(file, content(), { mode: 0o600 });
+    return true;
   } catch {
-    // A cache is only a shortcut: a read-only home or a full disk must not fail the command.
+    return false;
   }
 }

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { packageVersion } from '../version.js';
-import { writeFileAtomic } from './atomic.js';
-import { cacheFileFor } from './cache.js';
+import { cacheFileFor, writeCacheFile, type CacheEnv } from './cache.js';
 import { checkPostTable, postTableId, samePostTable, type PostTable } from './post-sources.js';
 
 /**
@@ -36,10 +34,8 @@ export interface PostTableStore {
   save(timeZone: string, table: PostTable): void;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** The store for `contentDir`, or undefined when the cache is turned off or has no folder. */
-export function previewTableStore(contentDir: string, env: Env): PostTableStore | undefined {
+export function previewTableStore(contentDir: string, env: CacheEnv): PostTableStore | undefined {
   const file = cacheFileFor(contentDir, env, 'serve');
   if (file === undefined) return undefined;
   /** The table as it is in the file (last loaded or saved): not written again when unchanged. */
@@ -62,13 +58,8 @@ export function previewTableStore(contentDir: string, env: Env): PostTableStore 
       const id = postTableId(contentDir, timeZone);
       if (kept !== undefined && kept.id === id && samePostTable(kept.table, table)) return;
       const content: TableFile = { format: FORMAT, news: packageVersion(), id, table };
-      try {
-        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        writeFileAtomic(file, v8.serialize(content), { mode: 0o600 });
-        kept = { id, table };
-      } catch {
-        // A shortcut for the next start only: a cache that cannot be written must not stop the preview.
-      }
+      // A shortcut for the next start only: a table that cannot be written does not stop the preview.
+      if (writeCacheFile(file, () => v8.serialize(content))) kept = { id, table };
     },
   };
 }

@@ -156,7 +156,7 @@ describe('the cache file', () => {
 });
 
 describe('news export html (built binary)', () => {
-  test('the first export keeps the compiled templates; the next one neither parses nor compiles a template, and writes the same site', async () => {
+  test('the first export keeps the compiled templates; the next one neither parses nor compiles a template, and writes the same site; a broken template still fails it', async () => {
     const dir = tempContent({ a: makePost('a', { tags: ['Formation'] }), b: makePost('b', { date: '2013-10-30' }) });
     const cacheDir = path.join(work, 'bin-cache');
     const preload = path.join(work, 'loaded.cjs');
@@ -176,6 +176,16 @@ describe('news export html (built binary)', () => {
     const files = listFiles(path.join(work, 'first'));
     expect(listFiles(path.join(work, 'second'))).toEqual(files);
     for (const f of files) expect(fs.readFileSync(path.join(work, 'second', f))).toEqual(fs.readFileSync(path.join(work, 'first', f)));
+    // SPEC: a template error fails the export (exit 2) naming the file, and the site stays as it
+    // was, a cache of the theme as it was notwithstanding.
+    fs.mkdirSync(path.join(dir, 'theme'));
+    fs.writeFileSync(path.join(dir, 'theme', 'post.hbs'), '{{#> layouts/base}}<p>{{#if}}</p>{{/layouts/base}}\n');
+    const broken = await runNews(['export', 'html', '--dir', dir, '--out', path.join(work, 'second')], { env: { NEWS_CACHE_DIR: cacheDir }, timeoutMs: 60_000 });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/modèle .*post\.hbs/);
+    expect(listFiles(path.join(work, 'second'))).toEqual(files);
+    for (const f of files) expect(fs.readFileSync(path.join(work, 'second', f))).toEqual(fs.readFileSync(path.join(work, 'first', f)));
+    fs.rmSync(path.join(dir, 'theme'), { recursive: true });
     // NEWS_CACHE=0: compiled every time, nothing kept.
     fs.rmSync(cacheDir, { recursive: true, force: true });
     expect(await run('third', 'third.json', { NEWS_CACHE: '0' })).toContain('handlebars.js');
